@@ -1,0 +1,117 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Commune,
+    CommuneGroup,
+    District,
+    NtmRecognition,
+    ReportingPeriod,
+    SponsoringUnit,
+    Sponsorship,
+    User,
+    Village,
+)
+
+admin.site.site_header = _("NTM portal administration")
+admin.site.site_title = _("NTM portal")
+admin.site.index_title = _("Back office")
+
+
+@admin.register(District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "province", "code", "valid_from", "valid_to"]
+    search_fields = ["name", "province", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["predecessors"]
+
+
+class VillageInline(admin.TabularInline):
+    model = Village
+    fields = ["name", "is_invented", "valid_from", "valid_to"]
+    extra = 0
+
+
+class RecognitionInline(admin.TabularInline):
+    model = NtmRecognition
+    fields = ["level", "year", "decision_number", "decision_date", "note"]
+    extra = 0
+
+
+class SponsorshipInline(admin.TabularInline):
+    model = Sponsorship
+    fields = ["unit", "start_date", "end_date", "purpose"]
+    extra = 0
+
+
+@admin.register(Commune)
+class CommuneAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "district", "code", "slug", "valid_from", "valid_to"]
+    list_filter = ["district", "kind"]
+    search_fields = ["name", "slug", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["predecessors"]
+    inlines = [VillageInline, RecognitionInline, SponsorshipInline]
+
+
+@admin.register(Village)
+class VillageAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "commune", "is_invented", "valid_from", "valid_to"]
+    list_filter = ["commune__district", "commune", "is_invented"]
+    search_fields = ["name", "commune__name"]
+    list_select_related = ["commune"]
+    autocomplete_fields = ["commune"]
+
+
+@admin.register(NtmRecognition)
+class NtmRecognitionAdmin(SimpleHistoryAdmin):
+    list_display = ["commune", "level", "year", "decision_number", "decision_date"]
+    list_filter = ["level", "year"]
+    search_fields = ["commune__name", "decision_number"]
+    list_select_related = ["commune"]
+    autocomplete_fields = ["commune"]
+
+
+@admin.register(CommuneGroup)
+class CommuneGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "year"]
+    list_filter = ["year"]
+    search_fields = ["name"]
+    filter_horizontal = ["communes"]
+
+
+@admin.register(SponsoringUnit)
+class SponsoringUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "contact"]
+    search_fields = ["name"]
+
+
+@admin.register(Sponsorship)
+class SponsorshipAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "commune", "start_date", "end_date"]
+    list_filter = ["unit"]
+    search_fields = ["unit__name", "commune__name"]
+    list_select_related = ["unit", "commune"]
+    autocomplete_fields = ["commune"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "year", "quarter", "entry_deadline", "grace_days"]
+    list_filter = ["year"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "role", "commune", "sponsoring_unit", "is_active"]
+    list_filter = ["role", "is_active", "commune"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    list_select_related = ["commune", "sponsoring_unit"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
+    )

@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Commune officer")
+    STAFF = "staff", _("District staff")
+    COMMITTEE = "committee", _("Steering committee member")
+    SPONSOR = "sponsor", _("Sponsoring unit member")
+    ADMIN = "admin", _("Administrator")
+
+
+class CommuneKind(models.TextChoices):
+    COMMUNE = "xa", _("Commune")
+    TOWN = "thi_tran", _("Town")
+    WARD = "phuong", _("Ward")
+
+
+class NtmLevel(models.IntegerChoices):
+    """Ordered so that comparisons work: a higher level includes the lower ones."""
+
+    NOT_YET = 0, _("Not yet at NTM standard")
+    STANDARD = 1, _("NTM standard")
+    ADVANCED = 2, _("Advanced NTM")
+    MODEL = 3, _("Model NTM")

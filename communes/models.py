@@ -1,0 +1,402 @@
+"""Administrative units, sponsoring units, users' roles, reporting periods."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ntm_portal.formats import format_date, quarter_label, vn_slugify
+
+from .choices import CommuneKind, NtmLevel, Role
+from .scoping import ScopedQuerySet
+
+
+class ValidityMixin(models.Model):
+    """Validity dates and predecessors, so that merged units keep their history."""
+
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date is before the start date.")})
+
+    def is_valid_on(self, on_date):
+        return (self.valid_from is None or self.valid_from <= on_date) and (
+            self.valid_to is None or self.valid_to >= on_date
+        )
+
+
+class District(ValidityMixin):
+    """A district (huyện): the level whose steering committee runs the programmes."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    province = models.CharField(_("province"), max_length=100)
+    code = models.CharField(_("official code"), max_length=10, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="successors",
+        verbose_name=_("predecessors"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["province", "name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = vn_slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class CommuneQuerySet(ScopedQuerySet):
+    def with_level(self, on_date=None):
+        """Annotate ``level`` and ``level_year`` from the latest recognition on ``on_date``."""
+        latest = NtmRecognition.objects.filter(commune=OuterRef("pk"))
+        if on_date:
+            latest = latest.filter(NtmRecognition.in_force_q(on_date))
+        latest = latest.order_by("-year", "-decision_date", "-pk")
+        return self.annotate(
+            level=Subquery(latest.values("level")[:1]),
+            level_year=Subquery(latest.values("year")[:1]),
+        )
+
+    def with_sponsor(self, on_date=None):
+        """Annotate ``sponsor_name`` with the name of a sponsoring unit active on ``on_date``."""
+        active = Sponsorship.objects.active(on_date).filter(commune=OuterRef("pk")).order_by("pk")
+        return self.annotate(sponsor_name=Subquery(active.values("unit__name")[:1]))
+
+
+class Commune(ValidityMixin):
+    """A commune-level unit (xã, thị trấn or phường) that reports to the district."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="communes", verbose_name=_("district")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CommuneKind.choices, default=CommuneKind.COMMUNE
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True,
+        help_text=_("Used in addresses; Vietnamese marks dropped and đ written as d."),
+    )
+    code = models.CharField(_("official code"), max_length=10, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="successors",
+        verbose_name=_("predecessors"),
+        help_text=_("Units merged into this one; their history stays under their own names."),
+    )
+
+    objects = CommuneQuerySet.as_manager()
+    scope_commune_path = "pk"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="commune_code_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("communes:detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = vn_slugify(self.name)
+        super().save(*args, **kwargs)
+
+    def current_recognition(self, on_date=None):
+        qs = self.recognitions.all()
+        if on_date:
+            qs = qs.filter(NtmRecognition.in_force_q(on_date))
+        return qs.order_by("-year", "-decision_date", "-pk").first()
+
+    def level_on(self, on_date=None):
+        recognition = self.current_recognition(on_date)
+        return NtmLevel(recognition.level) if recognition else NtmLevel.NOT_YET
+
+
+class Village(ValidityMixin):
+    """A village or hamlet (thôn, xóm) of a commune."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("commune")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_invented = models.BooleanField(
+        _("invented (demo data)"), default=False,
+        help_text=_("Demo data: the name is invented, not taken from an official list."),
+    )
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="successors",
+        verbose_name=_("predecessors"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commune", "name"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="village_name_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune})"
+
+
+class NtmRecognition(models.Model):
+    """A decision that recognises a commune at an NTM level; the latest one is its level."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="recognitions", verbose_name=_("commune")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=NtmLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commune", "-year", "-decision_date"]
+        verbose_name = _("NTM recognition")
+        verbose_name_plural = _("NTM recognitions")
+
+    def __str__(self):
+        return f"{self.commune}: {self.get_level_display()} ({self.year})"
+
+    @staticmethod
+    def in_force_q(on_date):
+        """Recognitions decided by ``on_date`` (undated ones count from the next year)."""
+        return Q(decision_date__lte=on_date) | Q(decision_date__isnull=True, year__lt=on_date.year)
+
+    def clean(self):
+        if self.decision_date and self.decision_date.year != self.year:
+            raise ValidationError(
+                {"decision_date": _("The decision date must fall in the year of recognition.")}
+            )
+
+
+class CommuneGroup(models.Model):
+    """A working group of communes for a year, such as the "group of 11" consolidating."""
+
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    description = models.TextField(_("description"), blank=True)
+    communes = models.ManyToManyField(
+        Commune, related_name="groups", blank=True, verbose_name=_("communes")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("commune group")
+        verbose_name_plural = _("commune groups")
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="group_unique")]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+
+class SponsoringUnit(models.Model):
+    """A district or provincial body that sponsors (đỡ đầu) communes short of a target."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sponsoring unit")
+        verbose_name_plural = _("sponsoring units")
+
+    def __str__(self):
+        return self.name
+
+
+class SponsorshipQuerySet(ScopedQuerySet):
+    def active(self, on_date=None):
+        on_date = on_date or timezone.localdate()
+        return self.filter(start_date__lte=on_date).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on_date)
+        )
+
+
+class Sponsorship(models.Model):
+    """A sponsoring unit assigned to a commune for a date range."""
+
+    unit = models.ForeignKey(
+        SponsoringUnit, on_delete=models.CASCADE, related_name="sponsorships",
+        verbose_name=_("sponsoring unit"),
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("commune")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=255, blank=True)
+
+    objects = SponsorshipQuerySet.as_manager()
+    scope_commune_path = "commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commune", "-start_date"]
+        verbose_name = _("sponsorship")
+        verbose_name_plural = _("sponsorships")
+
+    def __str__(self):
+        return f"{self.unit} → {self.commune}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
+
+
+class ReportingPeriod(models.Model):
+    """A quarter of a year with its entry deadline and grace days."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), choices=[(q, q) for q in (1, 2, 3, 4)]
+    )
+    entry_deadline = models.DateField(_("entry deadline"))
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace days"), default=5,
+        help_text=_("Days after the deadline before drafts lock and are marked late."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "quarter"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="period_unique"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_range"
+            ),
+        ]
+
+    def __str__(self):
+        return quarter_label(self.year, self.quarter)
+
+    @property
+    def label(self):
+        return quarter_label(self.year, self.quarter)
+
+    @property
+    def start_date(self):
+        return datetime.date(self.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def end_date(self):
+        if self.quarter == 4:
+            return datetime.date(self.year, 12, 31)
+        return datetime.date(self.year, 3 * self.quarter + 1, 1) - datetime.timedelta(days=1)
+
+    @property
+    def lock_date(self):
+        """The first day on which drafts are locked."""
+        return self.entry_deadline + datetime.timedelta(days=self.grace_days + 1)
+
+    def is_locked_on(self, on_date=None):
+        return (on_date or timezone.localdate()) >= self.lock_date
+
+    def days_left(self, on_date=None):
+        return (self.entry_deadline - (on_date or timezone.localdate())).days
+
+    def previous(self):
+        year, quarter = (self.year, self.quarter - 1) if self.quarter > 1 else (self.year - 1, 4)
+        return ReportingPeriod.objects.filter(year=year, quarter=quarter).first()
+
+    @classmethod
+    def default_deadline(cls, year, quarter):
+        """Results are due ten days after the quarter ends (local practice, editable)."""
+        end = (
+            datetime.date(year, 12, 31)
+            if quarter == 4
+            else datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+        )
+        return end + datetime.timedelta(days=10)
+
+    def deadline_text(self):
+        return format_date(self.entry_deadline)
+
+
+class User(AbstractUser):
+    """A portal user with one role and, where the role needs it, a commune or a sponsoring unit."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COMMITTEE)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="officers",
+        verbose_name=_("commune"), help_text=_("Required for commune officers."),
+    )
+    sponsoring_unit = models.ForeignKey(
+        SponsoringUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("sponsoring unit"), help_text=_("Required for sponsoring unit members."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.OFFICER and not self.commune_id:
+            raise ValidationError({"commune": _("A commune officer must have a commune.")})
+        if self.role == Role.SPONSOR and not self.sponsoring_unit_id:
+            raise ValidationError(
+                {"sponsoring_unit": _("A sponsoring unit member must have a sponsoring unit.")}
+            )
+
+    @property
+    def is_officer(self):
+        return self.role == Role.OFFICER
+
+    @property
+    def is_district_staff(self):
+        return self.is_superuser or self.role in (Role.STAFF, Role.ADMIN)

@@ -1,0 +1,185 @@
+"""Demo data for Kỳ Anh district (Hà Tĩnh), consistent with the seed report of Q1 2021.
+
+Invented data is marked: villages carry ``is_invented``; decision numbers of
+recognitions and the sponsoring units' names are invented and say so in a note.
+"""
+
+import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+
+from ntm_portal.formats import vn_slugify
+
+from .choices import CommuneKind, NtmLevel, Role
+from .models import (
+    Commune,
+    CommuneGroup,
+    District,
+    NtmRecognition,
+    ReportingPeriod,
+    SponsoringUnit,
+    Sponsorship,
+    User,
+    Village,
+)
+
+DEMO_PASSWORD = "demo-ntm-2021"
+DEMO_NOTE = "Dữ liệu minh họa (demo)"
+
+# The 21 communes of Kỳ Anh around 2021 (REFERENCE §2) and how many villages each
+# gets in the demo (invented numbers: no official village list is in our sources).
+COMMUNES = [
+    ("Kỳ Bắc", 10), ("Kỳ Châu", 7), ("Kỳ Đồng", 9), ("Kỳ Giang", 10), ("Kỳ Hải", 8),
+    ("Kỳ Hợp", 8), ("Kỳ Khang", 12), ("Kỳ Lạc", 9), ("Kỳ Lâm", 11), ("Kỳ Phong", 12),
+    ("Kỳ Phú", 7), ("Kỳ Sơn", 10), ("Kỳ Tân", 11), ("Kỳ Tây", 8), ("Kỳ Thọ", 9),
+    ("Kỳ Thư", 11), ("Kỳ Thượng", 9), ("Kỳ Tiến", 12), ("Kỳ Trung", 10), ("Kỳ Văn", 10),
+    ("Kỳ Xuân", 11),
+]
+NOT_YET = {"Kỳ Tây", "Kỳ Lạc"}
+# Recognised as advanced NTM communes in 2021 (REFERENCE §2); with four more, the
+# group striving for the advanced standard in 2021.
+ADVANCED_2021 = ["Kỳ Phú", "Kỳ Châu", "Kỳ Đồng", "Kỳ Giang"]
+ADVANCED_GROUP = ADVANCED_2021 + ["Kỳ Tân", "Kỳ Thư", "Kỳ Trung", "Kỳ Văn"]
+VILLAGE_NAMES = [
+    "Tân Phú", "Hòa Bình", "Đông Xuân", "Tây Sơn", "Nam Tiến", "Bắc Hà", "Trung Thành",
+    "Quyết Tiến", "Hưng Lợi", "Thanh Sơn", "Minh Châu", "Phú Lộc",
+]
+SPONSORS = [
+    ("Phòng Nông nghiệp và Phát triển nông thôn huyện", "Kỳ Tây"),
+    ("Phòng Tài chính - Kế hoạch huyện", "Kỳ Lạc"),
+]
+
+
+def village_names(count):
+    """Invented names: "Thôn 1"… for half, named villages for the rest."""
+    numbered = [f"Thôn {i}" for i in range(1, count // 2 + 1)]
+    named = [f"Thôn {name}" for name in VILLAGE_NAMES[: count - len(numbered)]]
+    return numbered + named
+
+
+def seed_demo(out):
+    district, _ = District.objects.get_or_create(
+        slug="ky-anh",
+        defaults={"name": "Kỳ Anh", "province": "Hà Tĩnh", "code": "445"},
+    )
+    communes = {}
+    for index, (name, n_villages) in enumerate(COMMUNES):
+        commune, _ = Commune.objects.get_or_create(
+            slug=vn_slugify(name),
+            defaults={"name": name, "district": district, "kind": CommuneKind.COMMUNE},
+        )
+        communes[name] = commune
+        for village_name in village_names(n_villages):
+            Village.objects.get_or_create(
+                commune=commune, name=village_name, defaults={"is_invented": True}
+            )
+        if name not in NOT_YET:
+            # Recognised at the standard between 2014 and 2020 (years invented, spread).
+            year = 2014 + index % 7
+            NtmRecognition.objects.get_or_create(
+                commune=commune, level=NtmLevel.STANDARD, year=year,
+                defaults={
+                    "decision_number": f"{100 + index}/QĐ-UBND",
+                    "decision_date": datetime.date(year, 12, 20),
+                    "note": DEMO_NOTE,
+                },
+            )
+    # Later in 2021 (REFERENCE §2): Kỳ Tây and Kỳ Lạc reach the standard, four communes
+    # the advanced standard. Dated in December, so Q1–Q3 2021 still see the old levels.
+    for offset, name in enumerate(sorted(NOT_YET)):
+        NtmRecognition.objects.get_or_create(
+            commune=communes[name], level=NtmLevel.STANDARD, year=2021,
+            defaults={"decision_number": f"{4001 + offset}/QĐ-UBND",
+                      "decision_date": datetime.date(2021, 12, 28), "note": DEMO_NOTE},
+        )
+    for offset, name in enumerate(ADVANCED_2021):
+        NtmRecognition.objects.get_or_create(
+            commune=communes[name], level=NtmLevel.ADVANCED, year=2021,
+            defaults={"decision_number": f"{4101 + offset}/QĐ-UBND",
+                      "decision_date": datetime.date(2021, 12, 30), "note": DEMO_NOTE},
+        )
+
+    consolidating, _ = CommuneGroup.objects.get_or_create(
+        name="Nhóm 11 xã đạt chuẩn củng cố tiêu chí", year=2021,
+        defaults={"description": "Các xã đã đạt chuẩn NTM, tiếp tục củng cố, nâng cấp tiêu chí."},
+    )
+    consolidating.communes.set(
+        [c for n, c in communes.items() if n not in NOT_YET and n not in ADVANCED_GROUP]
+    )
+    striving, _ = CommuneGroup.objects.get_or_create(
+        name="Nhóm xã phấn đấu đạt chuẩn NTM nâng cao", year=2021,
+        defaults={"description": "Các xã tập trung nâng cao tiêu chí, xây dựng khu dân cư kiểu mẫu."},
+    )
+    striving.communes.set([communes[n] for n in ADVANCED_GROUP])
+    short, _ = CommuneGroup.objects.get_or_create(
+        name="Nhóm xã phấn đấu đạt chuẩn NTM", year=2021,
+        defaults={"description": "Hai xã chưa đạt chuẩn, có đơn vị đỡ đầu."},
+    )
+    short.communes.set([communes[n] for n in sorted(NOT_YET)])
+
+    units = []
+    for unit_name, commune_name in SPONSORS:
+        unit, _ = SponsoringUnit.objects.get_or_create(
+            name=unit_name, defaults={"contact": DEMO_NOTE}
+        )
+        units.append(unit)
+        Sponsorship.objects.get_or_create(
+            unit=unit, commune=communes[commune_name], start_date=datetime.date(2021, 3, 18),
+            defaults={"purpose": "Hỗ trợ các tiêu chí chưa đạt (hội nghị BCĐ 18/3/2021)"},
+        )
+
+    today = timezone.localdate()
+    year, quarter = 2021, 1
+    while (year, quarter) <= (today.year, (today.month - 1) // 3 + 1):
+        ReportingPeriod.objects.get_or_create(
+            year=year, quarter=quarter,
+            defaults={"entry_deadline": ReportingPeriod.default_deadline(year, quarter)},
+        )
+        year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+
+    # One hash for every demo user: hashing is slow by design, and the password is shared.
+    password_hash = make_password(DEMO_PASSWORD)
+    _user("admin", Role.ADMIN, password_hash, is_staff=True, is_superuser=True, first_name="Quản trị")
+    _user("staff", Role.STAFF, password_hash, is_staff=True, first_name="Cán bộ VP điều phối")
+    _user("committee", Role.COMMITTEE, password_hash, first_name="Thành viên BCĐ")
+    _user("sponsor", Role.SPONSOR, password_hash, sponsoring_unit=units[0], first_name="Đơn vị đỡ đầu")
+    for commune in communes.values():
+        _user(commune.slug, Role.OFFICER, password_hash, commune=commune, first_name=f"Cán bộ xã {commune.name}")
+    _staff_group()
+    out.write(
+        f"  {District.objects.count()} district, {Commune.objects.count()} communes, "
+        f"{Village.objects.count()} villages, {ReportingPeriod.objects.count()} periods"
+    )
+
+
+STAFF_GROUP = "Cán bộ huyện (VP điều phối)"
+BACK_OFFICE_APPS = ["communes", "criteria", "ocop"]
+
+
+def _staff_group():
+    """District staff's permissions in the back office: the catalogue, units and users."""
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    perms = Permission.objects.filter(content_type__app_label__in=BACK_OFFICE_APPS)
+    if set(group.permissions.values_list("pk", flat=True)) != set(perms.values_list("pk", flat=True)):
+        group.permissions.set(perms)
+    for user in User.objects.filter(role=Role.STAFF).exclude(groups=group):
+        user.groups.add(group)
+
+
+def _user(username, role, password_hash, **fields):
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"role": role, "password": password_hash, **fields}
+    )
+    return user
+
+
+def print_logins(out):
+    out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    out.write("  admin      administrator (also /admin/)")
+    out.write("  staff      district staff: review, approve, reopen (also /admin/)")
+    out.write("  committee  steering committee member: reads everything")
+    out.write("  sponsor    sponsoring unit member: reads Kỳ Tây")
+    slugs = ", ".join(Commune.objects.order_by("slug").values_list("slug", flat=True))
+    out.write(f"  commune officers, one per commune: {slugs}")

@@ -1,0 +1,59 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import CriteriaSet, Criterion, CriterionIndicator, Indicator, Target
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    fields = ["number", "group", "name_vi", "name_en"]
+    extra = 0
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "level", "legal_basis", "valid_from", "valid_to", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "legal_basis", "code"]
+    inlines = [CriterionInline]
+
+
+class CriterionIndicatorInline(admin.TabularInline):
+    model = CriterionIndicator
+    fields = ["code", "name", "unit", "threshold", "requirement", "is_official"]
+    extra = 0
+
+
+@admin.register(Criterion)
+class CriterionAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "name_vi", "name_en", "group", "criteria_set"]
+    list_filter = ["criteria_set", "group"]
+    search_fields = ["name_vi", "name_en"]
+    list_select_related = ["criteria_set"]
+    inlines = [CriterionIndicatorInline]
+
+
+@admin.register(CriterionIndicator)
+class CriterionIndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "criterion", "unit", "threshold", "is_official"]
+    list_filter = ["criterion__criteria_set", "is_official"]
+    search_fields = ["code", "name"]
+    list_select_related = ["criterion__criteria_set"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name_vi", "unit_vi", "programme", "kind", "source", "is_required",
+                    "is_active", "position"]
+    list_filter = ["programme", "kind", "source", "is_required", "is_active"]
+    search_fields = ["code", "name_vi", "name_en"]
+    list_editable = ["position"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "year", "district", "commune", "low", "high", "note"]
+    list_filter = ["year", "indicator__programme", "district"]
+    search_fields = ["indicator__name_vi", "indicator__code", "note"]
+    list_select_related = ["indicator", "district", "commune"]
+    autocomplete_fields = ["indicator", "commune"]

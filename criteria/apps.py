@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CriteriaConfig(AppConfig):
+    name = "criteria"
+    verbose_name = _("Criteria, indicators and targets")
+    seed_order = 20

@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SetLevel(models.TextChoices):
+    COMMUNE_STANDARD = "commune_standard", _("Commune, NTM standard")
+    COMMUNE_ADVANCED = "commune_advanced", _("Commune, advanced NTM")
+    COMMUNE_MODEL = "commune_model", _("Commune, model NTM")
+    DISTRICT = "district", _("District")
+
+
+class CriterionGroup(models.TextChoices):
+    PLANNING = "I", _("I. Planning")
+    INFRASTRUCTURE = "II", _("II. Socio-economic infrastructure")
+    ECONOMY = "III", _("III. Economy and production")
+    SOCIETY = "IV", _("IV. Culture, society and environment")
+    POLITICS = "V", _("V. Political system")
+
+
+class Programme(models.TextChoices):
+    NTM = "NTM", _("New Rural Development")
+    OCOP = "OCOP", _("One Commune One Product")
+    GNBV = "GNBV", _("Sustainable Poverty Reduction")
+    DTVM = "DTVM", _("Civilised Urban Areas")
+
+
+class IndicatorKind(models.TextChoices):
+    FLOW = "flow", _("Flow (added during the quarter; sums over quarters)")
+    STOCK = "stock", _("Stock (level at the end of the quarter)")
+
+
+class IndicatorSource(models.TextChoices):
+    ENTERED = "entered", _("Entered by communes")
+    COMPUTED = "computed", _("Computed from registries")
+    DISTRICT = "district", _("Entered by district staff")

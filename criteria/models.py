@@ -1,0 +1,263 @@
+"""Criteria sets and their indicators; the catalogue of quarterly indicators; targets."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes.models import Commune, District
+from communes.scoping import ScopedQuerySet
+
+from .choices import CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
+
+
+class BilingualNameMixin(models.Model):
+    """Catalogue data carries a Vietnamese and an English name; ``name`` picks by language."""
+
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self):
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_vi
+
+
+class CriteriaSet(models.Model):
+    """A versioned set of criteria (e.g. Decision 318/QĐ-TTg for 2021–2025 communes)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=SetLevel.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="extensions",
+        verbose_name=_("extends"),
+        help_text=_("A provincial set that adds local criteria to a national one."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "-valid_from"]
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date is before the start date.")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A set cannot extend itself.")})
+
+    @classmethod
+    def in_force(cls, level, on_date):
+        """The set of ``level`` in force on ``on_date``; a provincial extension wins."""
+        candidates = cls.objects.filter(level=level, valid_from__lte=on_date).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)
+        )
+        return candidates.order_by(models.F("parent").desc(nulls_last=True), "-valid_from").first()
+
+    def all_criteria(self):
+        """The criteria of this set and of the set it extends, by number."""
+        set_ids = [self.pk] + ([self.parent_id] if self.parent_id else [])
+        return Criterion.objects.filter(criteria_set_id__in=set_ids).order_by("number")
+
+
+class Criterion(BilingualNameMixin):
+    """One numbered criterion of a set (e.g. 5 Schools)."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="criteria",
+        verbose_name=_("criteria set"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    group = models.CharField(_("group"), max_length=5, choices=CriterionGroup.choices, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criteria_set", "number"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "number"], name="criterion_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class CriterionIndicator(models.Model):
+    """A sub-indicator of a criterion (code X.Y) with its requirement and threshold."""
+
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("criterion")
+    )
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    requirement = models.TextField(_("requirement"), blank=True)
+    threshold = models.DecimalField(
+        _("threshold"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    is_official = models.BooleanField(
+        _("official text"), default=False,
+        help_text=_("Checked when name and threshold are transcribed from the decision; "
+                    "unchecked for demo data."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criterion", "code"]
+        verbose_name = _("criterion indicator")
+        verbose_name_plural = _("criterion indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "code"], name="criterion_indicator_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Indicator(BilingualNameMixin):
+    """A quarterly figure of the catalogue: what communes report and targets speak of."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    unit_vi = models.CharField(_("unit (Vietnamese)"), max_length=50)
+    unit_en = models.CharField(_("unit (English)"), max_length=50, blank=True)
+    programme = models.CharField(_("programme"), max_length=10, choices=Programme.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices)
+    source = models.CharField(
+        _("source"), max_length=10, choices=IndicatorSource.choices,
+        default=IndicatorSource.ENTERED,
+    )
+    decimals = models.PositiveSmallIntegerField(_("decimal places"), default=0)
+    min_value = models.DecimalField(
+        _("minimum"), max_digits=14, decimal_places=2, null=True, blank=True, default=0
+    )
+    max_value = models.DecimalField(
+        _("maximum"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    is_required = models.BooleanField(
+        _("required"), default=True,
+        help_text=_("A submission is complete only when every required figure is entered."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "position", "code"]
+        verbose_name = _("quarterly indicator")
+        verbose_name_plural = _("quarterly indicators")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def unit(self):
+        if (get_language() or "vi").startswith("en") and self.unit_en:
+            return self.unit_en
+        return self.unit_vi
+
+    @property
+    def is_flow(self):
+        return self.kind == IndicatorKind.FLOW
+
+    def clean(self):
+        if self.min_value is not None and self.max_value is not None:
+            if self.max_value < self.min_value:
+                raise ValidationError({"max_value": _("The maximum is below the minimum.")})
+
+
+class Target(models.Model):
+    """A year's target for an indicator, for the whole district or one commune.
+
+    A single value has ``low == high``; a range ("2–3 communes") has ``low < high``.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="targets", verbose_name=_("district")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, null=True, blank=True, related_name="targets",
+        verbose_name=_("commune"), help_text=_("Empty for a target of the whole district."),
+    )
+    low = models.DecimalField(_("value (or lower bound)"), max_digits=14, decimal_places=2)
+    high = models.DecimalField(
+        _("upper bound"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Only for a range, such as 2–3 communes."),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "indicator", "commune"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "district"], condition=Q(commune__isnull=True),
+                name="target_district_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "commune"], condition=Q(commune__isnull=False),
+                name="target_commune_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}: {self.value_text}"
+
+    def clean(self):
+        if self.high is not None and self.high < self.low:
+            raise ValidationError({"high": _("The upper bound is below the lower bound.")})
+        if self.commune_id and self.district_id and self.commune.district_id != self.district_id:
+            raise ValidationError({"commune": _("The commune is not in this district.")})
+
+    @property
+    def is_range(self):
+        return self.high is not None and self.high != self.low
+
+    @property
+    def value_text(self):
+        from ntm_portal.formats import format_number
+
+        if self.is_range:
+            return f"{format_number(self.low)}–{format_number(self.high)}"
+        return format_number(self.low)
+
+    def share_done(self, achieved):
+        """Share of the target done, in percent (against the lower bound of a range)."""
+        if achieved is None or not self.low:
+            return None
+        return float(achieved) * 100 / float(self.low)

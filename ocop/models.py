@@ -1,0 +1,1 @@
+"""OCOP producers, products, ratings and certificates (issue: OCOP products)."""

@@ -1,0 +1,109 @@
+"""Shared fixtures: the demo district and a fixed cast of users (healthchecks' style).
+
+The demo data is loaded once per test database; tests run in transactions that roll
+back, so each test sees the same district. Browser tests (transactional) restore it
+after their flush, see tests/e2e/conftest.py.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+
+def load_demo():
+    from communes.models import District
+
+    if not District.objects.filter(slug="ky-anh").exists():
+        call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo district (already loaded; reloaded if a transactional test flushed it)."""
+    load_demo()
+    from communes.models import District
+
+    return District.objects.get(slug="ky-anh")
+
+
+def _get_user(username):
+    from communes.models import User
+
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def officer(demo):
+    """Commune officer of Kỳ Tây."""
+    return _get_user("ky-tay")
+
+
+@pytest.fixture
+def other_officer(demo):
+    """Commune officer of Kỳ Lạc: an outsider to Kỳ Tây."""
+    return _get_user("ky-lac")
+
+
+@pytest.fixture
+def staff(demo):
+    return _get_user("staff")
+
+
+@pytest.fixture
+def committee(demo):
+    return _get_user("committee")
+
+
+@pytest.fixture
+def sponsor(demo):
+    """Member of the unit that sponsors Kỳ Tây."""
+    return _get_user("sponsor")
+
+
+@pytest.fixture
+def admin_user(demo):
+    return _get_user("admin")
+
+
+@pytest.fixture
+def ky_tay(demo):
+    from communes.models import Commune
+
+    return Commune.objects.get(slug="ky-tay")
+
+
+@pytest.fixture
+def ky_lac(demo):
+    from communes.models import Commune
+
+    return Commune.objects.get(slug="ky-lac")
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: a test client signed in as ``user``."""
+
+    def make(user):
+        client.force_login(user)
+        return client
+
+    return make
