@@ -5,5 +5,5 @@ from django.utils.translation import gettext_lazy as _
 class CommunesConfig(AppConfig):
     name = "communes"
     verbose_name = _("Units, periods and submissions")
-    # seed_demo calls each app's seed module in this order (see communes/seeding.py).
-    seed_order = 10
+    # Apps with a hook_order take part in seed_demo and page panels (communes/seeding.py).
+    hook_order = 10

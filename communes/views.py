@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .choices import NtmLevel, Role
 from .models import Commune, NtmRecognition, ReportingPeriod, Sponsorship, Village
+from .seeding import collect_panels
 
 
 @login_required
@@ -17,6 +18,7 @@ def home(request):
         "commune_count": communes.count(),
         "period": ReportingPeriod.objects.order_by("-year", "-quarter").first(),
         "own_commune": user.commune if user.role == Role.OFFICER else None,
+        "panels": collect_panels("home_panels", request),
     }
     return render(request, "communes/home.html", context)
 
@@ -55,5 +57,8 @@ def commune_detail(request, slug):
     level = NtmLevel(recognitions[0].level) if recognitions else NtmLevel.NOT_YET
     return render(
         request, "communes/commune_detail.html",
-        {"commune": commune, "level": level, "recognitions": recognitions},
+        {
+            "commune": commune, "level": level, "recognitions": recognitions,
+            "panels": collect_panels("commune_panels", request, commune),
+        },
     )

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CriteriaConfig(AppConfig):
     name = "criteria"
     verbose_name = _("Criteria, indicators and targets")
-    seed_order = 20
+    hook_order = 20

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class OcopConfig(AppConfig):
     name = "ocop"
     verbose_name = _("OCOP products")
-    seed_order = 30
+    hook_order = 30
