@@ -23,3 +23,30 @@ class NtmLevel(models.IntegerChoices):
     STANDARD = 1, _("NTM standard")
     ADVANCED = 2, _("Advanced NTM")
     MODEL = 3, _("Model NTM")
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved")
+
+
+class WorkflowAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned")
+    REOPEN = "reopen", _("Reopened")
+
+
+class ModelAreaStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    BUILDING = "building", _("Being built")
+    RECOGNISED = "recognised", _("Recognised")
+    LAPSED = "lapsed", _("Recognition lapsed")
+
+
+class GardenLevel(models.TextChoices):
+    DISTRICT = "district", _("District level")
+    PROVINCE = "province", _("Province level")

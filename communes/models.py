@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from ntm_portal.formats import format_date, quarter_label, vn_slugify
 
-from .choices import CommuneKind, NtmLevel, Role
+from .choices import CommuneKind, GardenLevel, ModelAreaStatus, NtmLevel, Role, SubmissionStatus, WorkflowAction
 from .scoping import ScopedQuerySet
 
 
@@ -400,3 +400,251 @@ class User(AbstractUser):
     @property
     def is_district_staff(self):
         return self.is_superuser or self.role in (Role.STAFF, Role.ADMIN)
+
+
+def check_registry_dates(record):
+    """The dates of a registry record follow its lifecycle and none lies in the future."""
+    today = timezone.localdate()
+    errors = {}
+    steps = [("registered_on", record.registered_on),
+             ("building_since", getattr(record, "building_since", None)),
+             ("recognised_on", record.recognised_on), ("lapsed_on", record.lapsed_on)]
+    previous = None
+    for name, value in steps:
+        if value is None:
+            continue
+        if value > today:
+            errors[name] = _("This date is in the future.")
+        elif previous is not None and value < previous:
+            errors[name] = _("This date is before the previous step of the record.")
+        previous = value
+    if record.recognised_on and not record.decision_number:
+        errors["decision_number"] = _("A recognition needs the number of its decision.")
+    if record.lapsed_on and not record.recognised_on:
+        errors["lapsed_on"] = _("Only a recognised record can lapse.")
+    if errors:
+        raise ValidationError(errors)
+
+
+class Submission(models.Model):
+    """A commune's quarterly report for one period: figures, criteria, poverty, texts.
+
+    Its status moves only through ``communes.workflow``. ``version`` grows with every
+    save of any part of the submission, so that a save from a stale form is refused.
+    """
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("commune")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="submissions",
+        verbose_name=_("reporting period"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=SubmissionStatus.choices,
+        default=SubmissionStatus.DRAFT,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    difficulties = models.TextField(_("difficulties and obstacles"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_late = models.BooleanField(_("submitted late"), default=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "commune"]
+        verbose_name = _("quarterly submission")
+        verbose_name_plural = _("quarterly submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "period"], name="submission_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.commune} – {self.period}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "communes:submission", args=[self.commune.slug, self.period.year, self.period.quarter]
+        )
+
+
+class SubmissionEvent(models.Model):
+    """One workflow transition of a submission: who, when, from which status, and why."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("submission")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=WorkflowAction.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=12, choices=SubmissionStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=12, choices=SubmissionStatus.choices)
+    user = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "submission__commune"
+
+    class Meta:
+        ordering = ["submission", "at", "pk"]
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+
+    def __str__(self):
+        return f"{self.submission}: {self.get_action_display()}"
+
+
+class ModelAreaQuerySet(ScopedQuerySet):
+    def recognised_on(self, on_date):
+        """Records whose village counts as a recognised model area on ``on_date``."""
+        return self.filter(recognised_on__lte=on_date).filter(
+            Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date)
+        )
+
+    def building_on(self, on_date):
+        """Being built on ``on_date``: construction started, not yet recognised, not dropped."""
+        return self.filter(building_since__lte=on_date).filter(
+            Q(recognised_on__isnull=True) | Q(recognised_on__gt=on_date)
+        ).filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date))
+
+    def recognised_between(self, start, end):
+        return self.filter(recognised_on__gte=start, recognised_on__lte=end)
+
+
+class ModelArea(models.Model):
+    """A village's path to a model residential area (khu dân cư NTM kiểu mẫu), with dates.
+
+    registered → being built → recognised (decision number and date); recognition can
+    lapse on re-inspection. A lapsed village starts a new record to try again. Counts
+    per quarter come from these dates (``ModelAreaQuerySet``).
+    """
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="model_areas", verbose_name=_("village")
+    )
+    registered_on = models.DateField(_("registered on"))
+    building_since = models.DateField(_("being built since"), null=True, blank=True)
+    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    lapsed_on = models.DateField(_("recognition lapsed on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = ModelAreaQuerySet.as_manager()
+    scope_commune_path = "village__commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["village__commune", "village__name", "-registered_on"]
+        verbose_name = _("model residential area")
+        verbose_name_plural = _("model residential areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village"], condition=Q(lapsed_on__isnull=True),
+                name="model_area_one_open_per_village",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.village.name}: {self.get_status_display()}"
+
+
+    def clean(self):
+        super().clean()
+        check_registry_dates(self)
+
+    def status_on(self, on_date=None):
+        on_date = on_date or timezone.localdate()
+        if self.lapsed_on and self.lapsed_on <= on_date:
+            return ModelAreaStatus.LAPSED
+        if self.recognised_on and self.recognised_on <= on_date:
+            return ModelAreaStatus.RECOGNISED
+        if self.building_since and self.building_since <= on_date:
+            return ModelAreaStatus.BUILDING
+        return ModelAreaStatus.REGISTERED
+
+    @property
+    def status(self):
+        return self.status_on()
+
+    def get_status_display(self):
+        return ModelAreaStatus(self.status).label
+
+
+class ModelGardenQuerySet(ScopedQuerySet):
+    def recognised_on(self, on_date):
+        return self.filter(recognised_on__lte=on_date).filter(
+            Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date)
+        )
+
+    def recognised_between(self, start, end):
+        return self.filter(recognised_on__gte=start, recognised_on__lte=end)
+
+
+class ModelGarden(models.Model):
+    """A household's model garden (vườn mẫu), recognised at district or province level."""
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="model_gardens", verbose_name=_("village")
+    )
+    household = models.CharField(_("household"), max_length=150)
+    level = models.CharField(
+        _("level"), max_length=10, choices=GardenLevel.choices, default=GardenLevel.DISTRICT
+    )
+    registered_on = models.DateField(_("registered on"))
+    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    lapsed_on = models.DateField(_("recognition lapsed on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = ModelGardenQuerySet.as_manager()
+    scope_commune_path = "village__commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["village__commune", "village__name", "household"]
+        verbose_name = _("model garden")
+        verbose_name_plural = _("model gardens")
+
+    def __str__(self):
+        return f"{self.household} ({self.village.name})"
+
+    def clean(self):
+        super().clean()
+        check_registry_dates(self)
+
+    def status_on(self, on_date=None):
+        on_date = on_date or timezone.localdate()
+        if self.lapsed_on and self.lapsed_on <= on_date:
+            return ModelAreaStatus.LAPSED
+        if self.recognised_on and self.recognised_on <= on_date:
+            return ModelAreaStatus.RECOGNISED
+        return ModelAreaStatus.REGISTERED
+
+    def get_status_display(self):
+        return ModelAreaStatus(self.status_on()).label

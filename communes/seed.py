@@ -148,6 +148,7 @@ def seed_demo(out):
     for commune in communes.values():
         _user(commune.slug, Role.OFFICER, password_hash, commune=commune, first_name=f"Cán bộ xã {commune.name}")
     _staff_group()
+    seed_registries(out)
     out.write(
         f"  {District.objects.count()} district, {Commune.objects.count()} communes, "
         f"{Village.objects.count()} villages, {ReportingPeriod.objects.count()} periods"
@@ -183,3 +184,80 @@ def print_logins(out):
     out.write("  sponsor    sponsoring unit member: reads Kỳ Tây")
     slugs = ", ".join(Commune.objects.order_by("slug").values_list("slug", flat=True))
     out.write(f"  commune officers, one per commune: {slugs}")
+
+
+# Model residential areas (REFERENCE §8): 73 recognised by the end of Q1 2021, 4 of them
+# in Q1; 71 being built at the end of Q1. Q2 2021 adds 6 recognitions (invented).
+AREAS_BEFORE_2021 = 69
+AREAS_Q1_2021 = ["Kỳ Phú", "Kỳ Châu", "Kỳ Đồng", "Kỳ Giang"]
+AREAS_Q2_2021 = ["Kỳ Tân", "Kỳ Thư", "Kỳ Trung", "Kỳ Văn", "Kỳ Phú", "Kỳ Đồng"]
+AREAS_BUILDING_Q1 = 71
+# Model gardens (REFERENCE §4: 235 at the end of 2020); Q1 and Q2 2021 invented.
+GARDENS_BEFORE_2021, GARDENS_Q1_2021, GARDENS_Q2_2021 = 235, 41, 58
+
+
+def seed_registries(out):
+    """Model areas and gardens, dated so that the quarter counts match the seed report."""
+    from ntm_portal.demo import split
+
+    from .choices import GardenLevel
+    from .models import ModelArea, ModelGarden
+
+    if ModelArea.objects.exists():
+        return
+    communes = list(Commune.objects.filter(district__slug="ky-anh").order_by("name"))
+    villages = {c.pk: list(c.villages.order_by("name")) for c in communes}
+    weights = [0 if c.name in NOT_YET else len(villages[c.pk]) for c in communes]
+    before = split(AREAS_BEFORE_2021, weights)
+    building = split(AREAS_BUILDING_Q1, [len(villages[c.pk]) for c in communes])
+    q1 = {name: AREAS_Q1_2021.count(name) for name in AREAS_Q1_2021}
+    q2 = {name: AREAS_Q2_2021.count(name) for name in AREAS_Q2_2021}
+    areas = []
+    serial = 0
+    for index, commune in enumerate(communes):
+        pool = iter(villages[commune.pk])
+        for n in range(before[index]):
+            year = 2015 + (n + index) % 6
+            serial += 1
+            areas.append(ModelArea(
+                village=next(pool), registered_on=datetime.date(year - 1, 3, 1),
+                building_since=datetime.date(year - 1, 6, 1),
+                recognised_on=datetime.date(year, 11, 15 + n % 10),
+                decision_number=f"{serial}/QĐ-UBND", note=DEMO_NOTE))
+        for n in range(q1.get(commune.name, 0)):
+            serial += 1
+            areas.append(ModelArea(
+                village=next(pool), registered_on=datetime.date(2020, 2, 1),
+                building_since=datetime.date(2020, 4, 1),
+                recognised_on=datetime.date(2021, 3, 10 + n), decision_number=f"{serial}/QĐ-UBND",
+                note=DEMO_NOTE))
+        for n in range(building[index]):
+            village = next(pool)
+            recognised = None
+            if q2.get(commune.name, 0) > n:
+                recognised = datetime.date(2021, 6, 15 + n)
+                serial += 1
+            areas.append(ModelArea(
+                village=village, registered_on=datetime.date(2020, 10, 1),
+                building_since=datetime.date(2021, 1, 15), recognised_on=recognised,
+                decision_number=f"{serial}/QĐ-UBND" if recognised else "", note=DEMO_NOTE))
+    ModelArea.objects.bulk_create(areas)
+
+    gardens = []
+    spans = [(GARDENS_BEFORE_2021, datetime.date(2019, 1, 10), 700),
+             (GARDENS_Q1_2021, datetime.date(2021, 1, 5), 80),
+             (GARDENS_Q2_2021, datetime.date(2021, 4, 5), 80)]
+    for total, start, spread in spans:
+        per_commune = split(total, [len(villages[c.pk]) for c in communes])
+        for index, commune in enumerate(communes):
+            for n in range(per_commune[index]):
+                village = villages[commune.pk][n % len(villages[commune.pk])]
+                recognised = start + datetime.timedelta(days=(n * 37 + index * 11) % spread)
+                gardens.append(ModelGarden(
+                    village=village, household=f"Hộ gia đình số {len(gardens) + 1} (minh họa)",
+                    level=GardenLevel.PROVINCE if n % 5 == 0 else GardenLevel.DISTRICT,
+                    registered_on=recognised - datetime.timedelta(days=120),
+                    recognised_on=recognised, decision_number=f"V{len(gardens) + 1}/QĐ-UBND",
+                    note=DEMO_NOTE))
+    ModelGarden.objects.bulk_create(gardens)
+    out.write(f"  {len(areas)} model residential area records, {len(gardens)} model gardens")

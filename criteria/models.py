@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.models import Commune, District
+from communes.models import Commune, District, Submission
 from communes.scoping import ScopedQuerySet
 
 from .choices import CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
@@ -261,3 +261,95 @@ class Target(models.Model):
         if achieved is None or not self.low:
             return None
         return float(achieved) * 100 / float(self.low)
+
+
+class IndicatorValue(models.Model):
+    """A commune's figure for one catalogue indicator in one quarterly submission."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="values", verbose_name=_("submission")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("indicator")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "submission__commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submission", "indicator"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "indicator"], name="indicator_value_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"
+
+
+class CriterionAssessment(models.Model):
+    """Whether a commune meets one criterion in a quarter, with an optional score and evidence."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="assessments",
+        verbose_name=_("submission"),
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("criterion")
+    )
+    is_met = models.BooleanField(_("met"), null=True, blank=True)
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Optional, for provinces that score criteria in points."),
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "submission__commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submission", "criterion__number"]
+        verbose_name = _("criterion assessment")
+        verbose_name_plural = _("criterion assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "criterion"], name="assessment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.is_met}"
+
+
+class CriterionIndicatorValue(models.Model):
+    """The value of one criterion indicator in an assessment (e.g. 2.1: 85%)."""
+
+    assessment = models.ForeignKey(
+        CriterionAssessment, on_delete=models.CASCADE, related_name="indicator_values",
+        verbose_name=_("assessment"),
+    )
+    indicator = models.ForeignKey(
+        CriterionIndicator, on_delete=models.PROTECT, related_name="values",
+        verbose_name=_("criterion indicator"),
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "assessment__submission__commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "indicator__code"]
+        verbose_name = _("criterion indicator value")
+        verbose_name_plural = _("criterion indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="criterion_indicator_value_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code}: {self.value}"

@@ -11,6 +11,7 @@ from decimal import Decimal
 from communes.models import District
 
 from .choices import CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
+from .seed_quarters import seed_quarters
 from .models import CriteriaSet, Criterion, CriterionIndicator, Indicator, Target
 
 G = CriterionGroup
@@ -161,6 +162,17 @@ def seed_demo(out):
         datetime.date(2016, 10, 17), datetime.date(2022, 3, 7),
         [(n, g, old, en) for n, g, old, new, en in COMMUNE_CRITERIA],
     )
+    base_2016 = CriteriaSet.objects.get(code="xa-ntm-2016-2020")
+    extension = _criteria_set(
+        "ha-tinh-xa-ntm-2016-2020", "Bộ tiêu chí xã NTM 2016–2020, bổ sung của tỉnh Hà Tĩnh",
+        "Tiêu chí 20 của tỉnh Hà Tĩnh (khu dân cư kiểu mẫu và vườn mẫu)",
+        SetLevel.COMMUNE_STANDARD, datetime.date(2016, 10, 17), datetime.date(2022, 3, 7),
+        [(20, G.SOCIETY, "Khu dân cư NTM kiểu mẫu và vườn mẫu",
+          "Model residential areas and model gardens")],
+    )
+    if extension.parent_id != base_2016.pk:
+        extension.parent = base_2016
+        extension.save()
     _criteria_set(
         "xa-ntm-2021-2025", "Bộ tiêu chí quốc gia về xã NTM giai đoạn 2021–2025",
         "Quyết định 318/QĐ-TTg ngày 08/3/2022", SetLevel.COMMUNE_STANDARD,
@@ -196,6 +208,7 @@ def seed_demo(out):
             indicator=Indicator.objects.get(code=code), year=2021, district=district,
             commune=None, defaults={"low": low, "high": high, "note": note},
         )
+    seed_quarters(out)
     out.write(
         f"  {CriteriaSet.objects.count()} criteria sets, {Criterion.objects.count()} criteria, "
         f"{Indicator.objects.count()} quarterly indicators, {Target.objects.count()} targets"

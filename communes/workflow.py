@@ -1,0 +1,190 @@
+"""The review workflow of quarterly submissions: the one place where status changes.
+
+draft → submitted → approved, or submitted → returned (with a comment) → submitted.
+Approval locks the data. After the entry deadline plus the grace days, drafts and
+returned submissions lock too and are marked late; district staff can reopen one
+submission with a reason. Views now, and the API later, call these functions; every
+refusal is a ``WorkflowError`` whose message says what is locked, since when, and
+who can reopen it, in words a commune officer understands.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ntm_portal.formats import format_date
+
+from .choices import Role, SubmissionStatus, WorkflowAction
+from .models import Submission, SubmissionEvent
+from .scoping import CHANGE, VIEW, is_district_staff
+
+S = SubmissionStatus
+
+
+class WorkflowError(PermissionDenied):
+    """A refused action; ``str(error)`` is the message for the user."""
+
+
+class StaleEdit(Exception):
+    """The form was loaded before someone else saved: nothing was written."""
+
+
+@dataclass
+class Lock:
+    """Why a submission cannot be edited by its officer, in words."""
+
+    locked: bool
+    reason: str = ""
+    since: object = None
+
+
+def get_or_create_submission(commune, period):
+    submission, created = Submission.objects.get_or_create(commune=commune, period=period)
+    if created:
+        SubmissionEvent.objects.create(
+            submission=submission, action=WorkflowAction.CREATE, to_status=S.DRAFT
+        )
+    return submission
+
+
+def lock_state(submission, today=None):
+    """Is the data locked for the commune's officer, and why."""
+    today = today or timezone.localdate()
+    period = submission.period
+    contact = _("contact the district NTM coordination office to reopen it")
+    if submission.status == S.APPROVED:
+        since = timezone.localdate(submission.reviewed_at) if submission.reviewed_at else None
+        return Lock(True, _("%(period)s of %(commune)s was approved and locked on %(date)s; "
+                            "%(contact)s.") % {
+            "period": period.label, "commune": submission.commune.name,
+            "date": format_date(since), "contact": contact}, since)
+    if submission.status == S.SUBMITTED:
+        since = timezone.localdate(submission.submitted_at) if submission.submitted_at else None
+        return Lock(True, _("%(period)s was submitted on %(date)s and is waiting for the "
+                            "district's review; it cannot be changed until it is returned.") % {
+            "period": period.label, "date": format_date(since)}, since)
+    if period.is_locked_on(today) and submission.reopened_at is None:
+        return Lock(True, _("%(period)s locked on %(date)s (entry deadline %(deadline)s plus "
+                            "%(days)s grace days); %(contact)s.") % {
+            "period": period.label, "date": format_date(period.lock_date),
+            "deadline": format_date(period.entry_deadline), "days": period.grace_days,
+            "contact": contact}, period.lock_date)
+    return Lock(False)
+
+
+def can_view(submission, user):
+    return Submission.objects.restrict(user, VIEW).filter(pk=submission.pk).exists()
+
+
+def check_can_edit(submission, user, today=None):
+    """Raise ``WorkflowError`` unless ``user`` may change the submission's data now."""
+    if user.role != Role.OFFICER or user.commune_id != submission.commune_id:
+        raise WorkflowError(_("Only the officer of %(commune)s enters its figures; your account "
+                              "may read them.") % {"commune": submission.commune.name})
+    lock = lock_state(submission, today)
+    if lock.locked:
+        raise WorkflowError(lock.reason)
+
+
+def can_edit(submission, user, today=None):
+    try:
+        check_can_edit(submission, user, today)
+    except WorkflowError:
+        return False
+    return True
+
+
+def bump_version(submission, expected_version):
+    """Claim the next version or raise ``StaleEdit``; call inside the saving transaction.
+
+    The conditional UPDATE is atomic in the database: of two saves made from forms
+    loaded at the same version, exactly one wins, and the other writes nothing.
+    """
+    updated = Submission.objects.filter(pk=submission.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleEdit(_("Someone else saved this submission after you opened the form. "
+                          "Nothing of yours was saved: the page now shows their data; "
+                          "enter your changes again."))
+    submission.version = expected_version + 1
+
+
+def _transition(submission, user, action, allowed_from, to_status, comment="", **fields):
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.status not in allowed_from:
+            raise WorkflowError(
+                _("This action is not possible: the submission is now “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        from_status = locked.status
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.status = to_status
+        locked.version = F("version") + 1
+        locked.save()
+        locked.refresh_from_db()
+        SubmissionEvent.objects.create(
+            submission=locked, action=action, from_status=from_status, to_status=to_status,
+            user=user, comment=comment,
+        )
+    submission.refresh_from_db()
+    return submission
+
+
+def submit(submission, user, missing_sections=(), today=None):
+    """The officer hands the submission in; refused while required sections are incomplete."""
+    check_can_edit(submission, user, today)
+    if missing_sections:
+        raise WorkflowError(_("Complete these sections before submitting: %(sections)s.")
+                            % {"sections": ", ".join(str(s) for s in missing_sections)})
+    now = timezone.now()
+    late = timezone.localdate(now) > submission.period.entry_deadline
+    return _transition(submission, user, WorkflowAction.SUBMIT, {S.DRAFT, S.RETURNED},
+                       S.SUBMITTED, submitted_at=now, submitted_by=user, submitted_late=late)
+
+
+def _check_reviewer(submission, user):
+    if not is_district_staff(user):
+        raise WorkflowError(_("Only district staff review submissions."))
+    if not Submission.objects.restrict(user, CHANGE).filter(pk=submission.pk).exists():
+        raise WorkflowError(_("Only district staff review submissions."))
+
+
+def approve(submission, user, comment=""):
+    _check_reviewer(submission, user)
+    return _transition(submission, user, WorkflowAction.APPROVE, {S.SUBMITTED}, S.APPROVED,
+                       comment=comment, reviewed_at=timezone.now(), reviewed_by=user,
+                       review_comment=comment)
+
+
+def return_for_correction(submission, user, comment):
+    _check_reviewer(submission, user)
+    if not (comment or "").strip():
+        raise WorkflowError(_("Say what needs correcting: the comment is required."))
+    return _transition(submission, user, WorkflowAction.RETURN, {S.SUBMITTED}, S.RETURNED,
+                       comment=comment, reviewed_at=timezone.now(), reviewed_by=user,
+                       review_comment=comment)
+
+
+def reopen(submission, user, reason):
+    """Staff reopen an approved or deadline-locked submission for the officer."""
+    _check_reviewer(submission, user)
+    if not (reason or "").strip():
+        raise WorkflowError(_("Give the reason for reopening."))
+    return _transition(submission, user, WorkflowAction.REOPEN, {S.APPROVED, S.DRAFT, S.RETURNED},
+                       S.RETURNED, comment=reason, reopened_at=timezone.now(), reopened_by=user,
+                       reopen_reason=reason, review_comment=reason)
+
+
+def is_late(submission, today=None):
+    """Late: handed in after the deadline, or not handed in by the time the period locked."""
+    today = today or timezone.localdate()
+    if submission.submitted_at:
+        return submission.submitted_late
+    return submission.period.is_locked_on(today)

@@ -1,0 +1,216 @@
+"""The quarterly figures: one computation for forms, dashboards, narrative and exports.
+
+For every catalogue indicator a ``Figure`` holds the quarter's value, the previous
+quarter's, the year to date and the cumulative value. A flow (houses renovated) sums
+over quarters; a stock (poor households) takes the quarter's level for all three.
+Entered figures come from ``IndicatorValue``; computed ones from the registries
+(model residential areas, model gardens, NTM recognitions). Every function runs a
+fixed number of SQL queries, whatever the number of communes.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from communes.choices import NtmLevel, SubmissionStatus
+from communes.models import Commune, ModelArea, ModelGarden
+
+from .choices import IndicatorKind, IndicatorSource
+from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
+
+APPROVED = (SubmissionStatus.APPROVED,)
+APPROVED_OR_SUBMITTED = (SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED)
+EPOCH = datetime.date(1900, 1, 1)
+
+
+@dataclass
+class Figure:
+    quarter: Decimal | None = None
+    previous: Decimal | None = None
+    ytd: Decimal | None = None
+    cumulative: Decimal | None = None
+
+
+def _period_q(prefix, period):
+    return Q(**{f"{prefix}year": period.year, f"{prefix}quarter": period.quarter})
+
+
+def _until_q(prefix, period, same_year=False):
+    q = Q(**{f"{prefix}year__lt": period.year}) | Q(
+        **{f"{prefix}year": period.year, f"{prefix}quarter__lte": period.quarter}
+    )
+    if same_year:
+        q = Q(**{f"{prefix}year": period.year, f"{prefix}quarter__lte": period.quarter})
+    return q
+
+
+def _previous(period):
+    return (period.year, period.quarter - 1) if period.quarter > 1 else (period.year - 1, 4)
+
+
+def entered_values(period, communes=None, statuses=None, by_commune=False):
+    """Sums of entered values: {(commune_id or None, indicator_id): Figure} in one query."""
+    values = IndicatorValue.objects.filter(_until_q("submission__period__", period))
+    if statuses is not None:
+        values = values.filter(submission__status__in=statuses)
+    if communes is not None:
+        values = values.filter(submission__commune__in=communes)
+    prev_year, prev_quarter = _previous(period)
+    keys = ["indicator_id", "indicator__kind"] + (["submission__commune_id"] if by_commune else [])
+    rows = values.values(*keys).annotate(
+        quarter=Sum("value", filter=_period_q("submission__period__", period)),
+        previous=Sum("value", filter=Q(submission__period__year=prev_year,
+                                       submission__period__quarter=prev_quarter)),
+        ytd=Sum("value", filter=_until_q("submission__period__", period, same_year=True)),
+        cumulative=Sum("value"),
+    )
+    result = {}
+    for row in rows:
+        figure = Figure(row["quarter"], row["previous"], row["ytd"], row["cumulative"])
+        if row["indicator__kind"] == IndicatorKind.STOCK:
+            figure.ytd = figure.cumulative = figure.quarter
+        result[(row.get("submission__commune_id"), row["indicator_id"])] = figure
+    return result
+
+
+def _count_by(queryset, commune_path, by_commune):
+    if by_commune:
+        return {row[commune_path]: row["n"] for row in
+                queryset.values(commune_path).annotate(n=Count("pk")).order_by()}
+    return {None: queryset.count()}
+
+
+def _flow(queryset_for, period, commune_path, by_commune):
+    """A flow counted from dated registry records: quarter, previous, year to date, ever."""
+    prev_year, prev_quarter = _previous(period)
+    prev_start = datetime.date(prev_year, 3 * prev_quarter - 2, 1)
+    spans = {
+        "quarter": (period.start_date, period.end_date),
+        "previous": (prev_start, period.start_date - datetime.timedelta(days=1)),
+        "ytd": (datetime.date(period.year, 1, 1), period.end_date),
+        "cumulative": (EPOCH, period.end_date),
+    }
+    counts = {name: _count_by(queryset_for(*span), commune_path, by_commune)
+              for name, span in spans.items()}
+    return _merge(counts)
+
+
+def _stock(queryset_on, period, commune_path, by_commune):
+    prev_end = period.start_date - datetime.timedelta(days=1)
+    now = _count_by(queryset_on(period.end_date), commune_path, by_commune)
+    before = _count_by(queryset_on(prev_end), commune_path, by_commune)
+    return _merge({"quarter": now, "previous": before, "ytd": now, "cumulative": now})
+
+
+def _merge(counts):
+    keys = set().union(*(c.keys() for c in counts.values()))
+    return {key: Figure(**{name: Decimal(c.get(key, 0)) for name, c in counts.items()})
+            for key in keys}
+
+
+def _communes_at_level(level, communes):
+    def on(on_date):
+        qs = Commune.objects.all() if communes is None else Commune.objects.filter(pk__in=communes)
+        return qs.with_level(on_date).filter(level__gte=level)
+    return on
+
+
+def registry_figures(period, communes=None, by_commune=False):
+    """Figures computed from registries: {code: {commune_id or None: Figure}}."""
+    areas = ModelArea.objects.all()
+    gardens = ModelGarden.objects.all()
+    if communes is not None:
+        areas = areas.filter(village__commune__in=communes)
+        gardens = gardens.filter(village__commune__in=communes)
+    area_path = "village__commune_id"
+    return {
+        "ntm-model-areas-building": _stock(areas.building_on, period, area_path, by_commune),
+        "ntm-model-areas-new": _flow(areas.recognised_between, period, area_path, by_commune),
+        "ntm-model-areas-total": _stock(areas.recognised_on, period, area_path, by_commune),
+        "ntm-model-gardens-new": _flow(gardens.recognised_between, period, area_path, by_commune),
+        "ntm-communes-standard": _stock(_communes_at_level(NtmLevel.STANDARD, communes), period,
+                                        "pk", by_commune),
+        "ntm-communes-advanced": _stock(_communes_at_level(NtmLevel.ADVANCED, communes), period,
+                                        "pk", by_commune),
+    }
+
+
+def figures(period, communes=None, statuses=APPROVED, extra=None):
+    """District totals: {indicator code: Figure} for every active catalogue indicator.
+
+    ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app).
+    """
+    indicators = list(Indicator.objects.filter(is_active=True))
+    entered = entered_values(period, communes, statuses)
+    computed = registry_figures(period, communes)
+    if extra:
+        computed.update(extra)
+    result = {}
+    for indicator in indicators:
+        if indicator.code in computed:
+            result[indicator.code] = computed[indicator.code].get(None, Figure())
+        else:
+            result[indicator.code] = entered.get((None, indicator.pk), Figure())
+    return result
+
+
+def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None):
+    """Per commune: {commune_id: {indicator code: Figure}}."""
+    indicators = list(Indicator.objects.filter(is_active=True))
+    entered = entered_values(period, communes, statuses, by_commune=True)
+    computed = registry_figures(period, communes, by_commune=True)
+    if extra:
+        computed.update(extra)
+    result = defaultdict(dict)
+    by_id = {indicator.pk: indicator.code for indicator in indicators}
+    for (commune_id, indicator_id), figure in entered.items():
+        if indicator_id in by_id and by_id[indicator_id] not in computed:
+            result[commune_id][by_id[indicator_id]] = figure
+    for code, per_commune in computed.items():
+        for commune_id, figure in per_commune.items():
+            result[commune_id][code] = figure
+    return result
+
+
+def targets_for(year, district, codes=None):
+    """The year's district targets: {indicator code: Target}."""
+    qs = Target.objects.filter(year=year, district=district, commune__isnull=True).select_related(
+        "indicator"
+    )
+    if codes is not None:
+        qs = qs.filter(indicator__code__in=codes)
+    return {target.indicator.code: target for target in qs}
+
+
+def criteria_set_for(period, level="commune_standard"):
+    return CriteriaSet.in_force(level, period.end_date)
+
+
+def criteria_matrix(period, communes=None, statuses=APPROVED):
+    """Assessments of the quarter: {commune_id: {criterion number: is_met}} in one query."""
+    qs = CriterionAssessment.objects.filter(
+        submission__period=period, submission__status__in=statuses
+    )
+    if communes is not None:
+        qs = qs.filter(submission__commune__in=communes)
+    matrix = defaultdict(dict)
+    for commune_id, number, is_met in qs.values_list(
+        "submission__commune_id", "criterion__number", "is_met"
+    ):
+        matrix[commune_id][number] = is_met
+    return matrix
+
+
+def share_done(figure, target, kind):
+    """Percent of the target done: year to date for flows, the level for stocks."""
+    if target is None or figure is None:
+        return None
+    achieved = figure.ytd if kind == IndicatorKind.FLOW else figure.quarter
+    return target.share_done(achieved)
+
+
+def is_computed(indicator):
+    return indicator.source == IndicatorSource.COMPUTED
