@@ -483,9 +483,8 @@ class Submission(models.Model):
         return f"{self.commune} – {self.period}"
 
     def get_absolute_url(self):
-        return reverse(
-            "communes:submission", args=[self.commune.slug, self.period.year, self.period.quarter]
-        )
+        return reverse("criteria:submission", kwargs={
+            "slug": self.commune.slug, "year": self.period.year, "quarter": self.period.quarter})
 
 
 class SubmissionEvent(models.Model):

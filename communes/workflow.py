@@ -126,9 +126,9 @@ def _transition(submission, user, action, allowed_from, to_status, comment="", *
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.status = to_status
-        locked.version = F("version") + 1
+        locked.version += 1  # the row is locked: no concurrent writer can interleave
+        locked._history_user = user
         locked.save()
-        locked.refresh_from_db()
         SubmissionEvent.objects.create(
             submission=locked, action=action, from_status=from_status, to_status=to_status,
             user=user, comment=comment,

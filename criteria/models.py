@@ -160,6 +160,10 @@ class Indicator(BilingualNameMixin):
         _("required"), default=True,
         help_text=_("A submission is complete only when every required figure is entered."),
     )
+    is_cumulative = models.BooleanField(
+        _("cumulative"), default=False,
+        help_text=_("A running total that should never go down; a decrease is a warning."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)

@@ -120,7 +120,7 @@ CATALOGUE = [
      "hộ", "households", P.GNBV, K.FLOW, S.ENTERED, {}),
     ("dtvm-civilised-groups", "Tổ dân phố đạt chuẩn văn minh đô thị",
      "Residential groups recognised as civilised urban areas", "tổ", "groups",
-     P.DTVM, K.STOCK, S.ENTERED, {"is_required": False}),
+     P.DTVM, K.STOCK, S.ENTERED, {"is_required": False, "is_cumulative": True}),
 ]
 # The targets the meeting set for 2021 (REFERENCE §8): (indicator, low, high).
 TARGETS_2021 = [
@@ -177,6 +177,14 @@ def seed_demo(out):
         "xa-ntm-2021-2025", "Bộ tiêu chí quốc gia về xã NTM giai đoạn 2021–2025",
         "Quyết định 318/QĐ-TTg ngày 08/3/2022", SetLevel.COMMUNE_STANDARD,
         datetime.date(2022, 3, 8), datetime.date(2025, 12, 31),
+        [(n, g, new or old, en) for n, g, old, new, en in COMMUNE_CRITERIA],
+    )
+    # Decision 51/2025/QĐ-TTg issues the 2026–2030 set; its list is not transcribed in our
+    # sources (REFERENCE §3), so the demo carries the 2021–2025 names and says so.
+    _criteria_set(
+        "xa-ntm-2026-2030", "Bộ tiêu chí quốc gia về xã NTM giai đoạn 2026–2030 (minh họa)",
+        "Quyết định 51/2025/QĐ-TTg (danh mục tiêu chí cần đối chiếu với văn bản)",
+        SetLevel.COMMUNE_STANDARD, datetime.date(2026, 1, 1), None,
         [(n, g, new or old, en) for n, g, old, new, en in COMMUNE_CRITERIA],
     )
     _criteria_set(

@@ -4,12 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from communes import views as commune_views
+from criteria import views as criteria_views
 
 urlpatterns = [
     path("", commune_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.urls")),
+    path("review/<int:year>/q<int:quarter>/", criteria_views.review_board, name="review_board"),
     path("communes/", include("communes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 from django.apps import apps
@@ -40,6 +41,8 @@ def test_seed_catalogue_and_targets(demo):
     assert CriteriaSet.objects.get(code="xa-ntm-2016-2020").criteria.count() == 19
     assert CriteriaSet.objects.get(code="xa-ntm-2021-2025").criteria.count() == 19
     assert CriteriaSet.objects.get(code="huyen-ntm-2021-2025").criteria.count() == 9
+    assert CriteriaSet.in_force("commune_standard", datetime.date(2021, 3, 31)).all_criteria().count() == 20
+    assert CriteriaSet.in_force("commune_standard", datetime.date(2023, 3, 31)).code == "xa-ntm-2021-2025"
     advanced = Target.objects.get(indicator__code="ntm-communes-advanced", year=2021)
     assert (advanced.low, advanced.high, advanced.value_text) == (2, 3, "2–3")
     assert Target.objects.get(indicator__code="ntm-model-areas-new", year=2021).low == 37

@@ -1,0 +1,187 @@
+"""Saving a commune's quarterly data: all or nothing, with a version check.
+
+Views and, later, the API and Excel imports call these functions. Each save claims
+the submission's next version first (``communes.workflow.bump_version``): a save made
+from a form loaded before someone else's save is refused and writes nothing. Writes
+are bulk operations with their history rows, so the number of SQL queries does not
+grow with the number of indicators.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from communes.workflow import bump_version, check_can_edit
+from ntm_portal.formats import NumberParseError, parse_number
+
+from .aggregates import criteria_set_for
+from .choices import IndicatorSource
+from .models import CriterionAssessment, CriterionIndicator, CriterionIndicatorValue, Indicator, IndicatorValue
+from .validation import check_figures
+
+
+def entered_indicators():
+    """The catalogue's indicators that communes enter, in display order."""
+    return list(Indicator.objects.filter(is_active=True, source=IndicatorSource.ENTERED)
+                .order_by("programme", "position", "code"))
+
+
+def save_figures(submission, user, indicators, inputs, expected_version):
+    """Check and save the figures; return {indicator_id: Checked}; nothing saved on error."""
+    check_can_edit(submission, user)
+    checked = check_figures(submission, indicators, inputs)
+    if any(c.errors for c in checked.values()):
+        return checked
+    with transaction.atomic():
+        bump_version(submission, expected_version)
+        existing = {v.indicator_id: v for v in IndicatorValue.objects.filter(submission=submission)}
+        created, changed = [], []
+        for indicator in indicators:
+            c = checked[indicator.pk]
+            current = existing.get(indicator.pk)
+            if current is None:
+                if c.value is not None or c.comment:
+                    created.append(IndicatorValue(submission=submission, indicator=indicator,
+                                                  value=c.value, comment=c.comment))
+            elif current.value != c.value or current.comment != c.comment:
+                current.value, current.comment = c.value, c.comment
+                changed.append(current)
+        if created:
+            bulk_create_with_history(created, IndicatorValue, default_user=user)
+        if changed:
+            bulk_update_with_history(changed, IndicatorValue, ["value", "comment"],
+                                     default_user=user)
+    return checked
+
+
+@dataclass
+class CriterionInput:
+    criterion: object
+    met: str = ""  # "1", "0" or ""
+    score_raw: str = ""
+    evidence: str = ""
+    indicator_raw: dict = None
+    errors: list = None
+
+
+def check_assessments(criteria, inputs):
+    """Check the typed assessments: {criterion_id: CriterionInput with parsed values}."""
+    result = {}
+    for criterion in criteria:
+        data = inputs.get(criterion.pk) or CriterionInput(criterion=criterion)
+        data.criterion = criterion
+        data.errors = []
+        data.indicator_raw = data.indicator_raw or {}
+        if data.met not in ("", "1", "0"):
+            data.errors.append(_("Choose met or not met."))
+        try:
+            data.score = parse_number(data.score_raw)
+        except NumberParseError:
+            data.score = None
+            data.errors.append(_("“%(text)s” is not a number.") % {"text": data.score_raw})
+        else:
+            if data.score is not None and not (0 <= data.score <= 100):
+                data.errors.append(_("A score lies between 0 and 100."))
+        data.indicator_values = {}
+        for indicator_id, raw in data.indicator_raw.items():
+            try:
+                value = parse_number(raw)
+            except NumberParseError:
+                data.errors.append(_("“%(text)s” is not a number.") % {"text": raw})
+                continue
+            if value is not None and value < 0:
+                data.errors.append(_("The value cannot be negative."))
+            data.indicator_values[indicator_id] = value
+        result[criterion.pk] = data
+    return result
+
+
+def save_assessments(submission, user, criteria, inputs, expected_version):
+    """Check and save the criteria assessment; nothing is saved if any entry has an error."""
+    check_can_edit(submission, user)
+    checked = check_assessments(criteria, inputs)
+    if any(c.errors for c in checked.values()):
+        return checked
+    with transaction.atomic():
+        bump_version(submission, expected_version)
+        existing = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
+        created, changed = [], []
+        for criterion in criteria:
+            c = checked[criterion.pk]
+            is_met = {"1": True, "0": False}.get(c.met)
+            current = existing.get(criterion.pk)
+            if current is None:
+                created.append(CriterionAssessment(submission=submission, criterion=criterion,
+                                                   is_met=is_met, score=c.score, evidence=c.evidence))
+            elif (current.is_met, current.score, current.evidence) != (is_met, c.score, c.evidence):
+                current.is_met, current.score, current.evidence = is_met, c.score, c.evidence
+                changed.append(current)
+        if created:
+            bulk_create_with_history(created, CriterionAssessment, default_user=user)
+        if changed:
+            bulk_update_with_history(changed, CriterionAssessment, ["is_met", "score", "evidence"],
+                                     default_user=user)
+        assessments = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
+        old_values = {
+            (v.assessment_id, v.indicator_id): v
+            for v in CriterionIndicatorValue.objects.filter(assessment__submission=submission)
+        }
+        new_values, changed_values = [], []
+        for criterion in criteria:
+            assessment = assessments[criterion.pk]
+            for indicator_id, value in checked[criterion.pk].indicator_values.items():
+                current = old_values.get((assessment.pk, indicator_id))
+                if current is None:
+                    if value is not None:
+                        new_values.append(CriterionIndicatorValue(
+                            assessment=assessment, indicator_id=indicator_id, value=value))
+                elif current.value != value:
+                    current.value = value
+                    changed_values.append(current)
+        if new_values:
+            bulk_create_with_history(new_values, CriterionIndicatorValue, default_user=user)
+        if changed_values:
+            bulk_update_with_history(changed_values, CriterionIndicatorValue, ["value"],
+                                     default_user=user)
+    return checked
+
+
+def save_texts(submission, user, difficulties, proposals, expected_version):
+    check_can_edit(submission, user)
+    with transaction.atomic():
+        bump_version(submission, expected_version)
+        submission.difficulties = difficulties.strip()
+        submission.proposals = proposals.strip()
+        submission._history_user = user
+        submission.save(update_fields=["difficulties", "proposals", "version", "updated_at"])
+
+
+def criteria_for(submission):
+    criteria_set = criteria_set_for(submission.period)
+    if criteria_set is None:
+        return None, []
+    criteria = list(criteria_set.all_criteria().prefetch_related("indicators"))
+    return criteria_set, criteria
+
+
+def missing_sections(submission, indicators, criteria):
+    """Sections that block submission: required figures and criteria not yet entered."""
+    from .models import CriterionAssessment as CA
+
+    required = {i.pk for i in indicators if i.is_required}
+    entered = set(IndicatorValue.objects.filter(
+        submission=submission, indicator_id__in=required, value__isnull=False
+    ).values_list("indicator_id", flat=True))
+    assessed = CA.objects.filter(submission=submission, is_met__isnull=False).count()
+    missing = []
+    if required - entered:
+        missing.append(_("Quarterly figures"))
+    if criteria and assessed < len(criteria):
+        missing.append(_("Criteria assessment"))
+    return missing
+
+
+__all__ = ["save_figures", "save_assessments", "save_texts", "missing_sections",
+           "entered_indicators", "criteria_for", "CriterionIndicator"]

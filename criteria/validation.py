@@ -1,0 +1,119 @@
+"""Rules for quarterly figures, in two levels, shared by the web form, the API and imports.
+
+Errors block saving (text where a number belongs, a negative count, a rate outside
+0–100, more decimals than the indicator allows). Warnings allow saving and are shown
+to the reviewer (a value three times or more away from the commune's recent quarters,
+a cumulative figure that goes down). Messages are in the user's language.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from ntm_portal.formats import NumberParseError, format_number, parse_number
+
+from .models import IndicatorValue
+
+OUTLIER_FACTOR = Decimal(3)
+RECENT_QUARTERS = 4
+
+
+@dataclass
+class Checked:
+    """The outcome of checking one figure: its value, errors and warnings."""
+
+    raw: str = ""
+    value: Decimal | None = None
+    comment: str = ""
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+def check_number(indicator, raw):
+    """Parse and check one typed value against its indicator: (value, errors)."""
+    try:
+        value = parse_number(raw)
+    except NumberParseError:
+        return None, [_("“%(text)s” is not a number. Type digits, e.g. 4.054 or 12,5.")
+                      % {"text": raw}]
+    if value is None:
+        return None, []
+    errors = []
+    if indicator.min_value is not None and value < indicator.min_value:
+        if indicator.min_value == 0:
+            errors.append(_("The value cannot be negative."))
+        else:
+            errors.append(_("The value must be at least %(min)s.")
+                          % {"min": format_number(indicator.min_value)})
+    if indicator.max_value is not None and value > indicator.max_value:
+        errors.append(_("The value must be at most %(max)s %(unit)s.")
+                      % {"max": format_number(indicator.max_value), "unit": indicator.unit})
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > indicator.decimals:
+        if indicator.decimals == 0:
+            errors.append(_("This figure is a whole number."))
+        else:
+            errors.append(_("At most %(n)s decimal places.") % {"n": indicator.decimals})
+    return value, errors
+
+
+def recent_values(submission, indicator_ids):
+    """The commune's values of the last quarters before this one: {indicator_id: [values]}.
+
+    One query, newest first; only data that was handed in (not drafts) counts.
+    """
+    period = submission.period
+    rows = (
+        IndicatorValue.objects.filter(
+            submission__commune_id=submission.commune_id, indicator_id__in=indicator_ids,
+            value__isnull=False,
+        )
+        .exclude(submission__status="draft")
+        .filter(submission__period__year__gte=period.year - 2)
+        .exclude(submission__period__year__gt=period.year)
+        .exclude(submission__period__year=period.year, submission__period__quarter__gte=period.quarter)
+        .order_by("-submission__period__year", "-submission__period__quarter")
+        .values_list("indicator_id", "value")
+    )
+    recent = defaultdict(list)
+    for indicator_id, value in rows:
+        if len(recent[indicator_id]) < RECENT_QUARTERS:
+            recent[indicator_id].append(value)
+    return recent
+
+
+def warnings_for(indicator, value, recent):
+    """Warnings for a value given the commune's recent values (newest first)."""
+    if value is None or not recent:
+        return []
+    warnings = []
+    mean = sum(recent) / len(recent)
+    if mean > 0 and (value >= mean * OUTLIER_FACTOR or value * OUTLIER_FACTOR <= mean):
+        warnings.append(_("%(value)s is three times or more away from the average of recent "
+                          "quarters (%(mean)s): please check.")
+                        % {"value": format_number(value), "mean": format_number(mean)})
+    if indicator.is_cumulative and value < recent[0]:
+        warnings.append(_("A cumulative figure went down (last quarter: %(last)s).")
+                        % {"last": format_number(recent[0])})
+    return warnings
+
+
+def check_figures(submission, indicators, inputs):
+    """Check every typed figure: {indicator_id: Checked}; nothing is saved here.
+
+    ``inputs`` maps indicator ids to (raw text, comment). The whole set is saved only
+    if no figure has an error (see ``criteria.entry.save_figures``).
+    """
+    recent = recent_values(submission, [i.pk for i in indicators])
+    result = {}
+    for indicator in indicators:
+        raw, comment = inputs.get(indicator.pk, ("", ""))
+        raw = "" if raw is None else str(raw).strip()
+        value, errors = check_number(indicator, raw)
+        checked = Checked(raw=raw, value=value, comment=(comment or "").strip(), errors=errors)
+        if not errors:
+            checked.warnings = warnings_for(indicator, value, recent.get(indicator.pk, []))
+        result[indicator.pk] = checked
+    return result

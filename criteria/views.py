@@ -1,0 +1,390 @@
+"""The quarterly submission page, its forms, the review board and the history.
+
+Views stay thin: scope from ``restrict``, rules from ``communes.workflow``, checks and
+saves from ``criteria.entry`` / ``criteria.validation``, figures from
+``criteria.aggregates``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes import workflow
+from communes.choices import Role, SubmissionStatus
+from communes.models import Commune, ReportingPeriod, Submission
+from communes.scoping import VIEW, is_district_staff
+
+from . import entry
+from .aggregates import entered_values
+from .models import CriterionAssessment, CriterionIndicatorValue, IndicatorValue
+from .validation import check_figures
+
+
+def _load(request, slug, year, quarter):
+    commune = get_object_or_404(Commune.objects.restrict(request.user, VIEW), slug=slug)
+    period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
+    submission = (Submission.objects.filter(commune=commune, period=period)
+                  .select_related("commune", "period", "reviewed_by", "submitted_by").first())
+    if submission is None:
+        if request.user.role == Role.OFFICER and request.user.commune_id == commune.pk:
+            submission = workflow.get_or_create_submission(commune, period)
+        else:
+            submission = Submission(commune=commune, period=period, version=0)
+    return commune, period, submission
+
+
+def _figure_rows(submission, indicators, checked=None):
+    """Rows of the figures table: unit, previous, input, year to date, cumulative."""
+    saved = {}
+    if submission.pk:
+        saved = {v.indicator_id: v for v in IndicatorValue.objects.filter(submission=submission)}
+    totals = entered_values(submission.period, communes=[submission.commune_id], statuses=None)
+    if checked is None and submission.pk:
+        # Warnings for saved values, so that the reviewer sees them too.
+        inputs = {i: (v.value, v.comment) for i, v in saved.items()}
+        checked = check_figures(submission, indicators, inputs)
+        for c in checked.values():
+            c.raw = ""
+        typed = False
+    else:
+        typed = checked is not None
+    groups, current = [], None
+    for indicator in indicators:
+        if current is None or current["programme"] != indicator.programme:
+            current = {"programme": indicator.programme, "label": indicator.get_programme_display(),
+                       "rows": []}
+            groups.append(current)
+        figure = totals.get((None, indicator.pk))
+        value = saved.get(indicator.pk)
+        c = (checked or {}).get(indicator.pk)
+        current["rows"].append({
+            "indicator": indicator,
+            "previous": figure.previous if figure else None,
+            "value": value.value if value else None,
+            "raw": c.raw if (typed and c) else None,
+            "comment": (c.comment if (typed and c) else (value.comment if value else "")),
+            "ytd": figure.ytd if figure else None,
+            "cumulative": figure.cumulative if figure else None,
+            "errors": c.errors if c else [],
+            "warnings": c.warnings if c else [],
+        })
+    return groups
+
+
+def _criteria_rows(submission, criteria, checked=None):
+    saved, saved_values = {}, {}
+    if submission.pk:
+        saved = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
+        saved_values = {(v.assessment.criterion_id, v.indicator_id): v.value for v in
+                        CriterionIndicatorValue.objects.filter(assessment__submission=submission)
+                        .select_related("assessment")}
+    previous = {}
+    prev_period = submission.period.previous()
+    if prev_period:
+        previous = dict(CriterionAssessment.objects.filter(
+            submission__commune_id=submission.commune_id, submission__period=prev_period,
+        ).values_list("criterion__number", "is_met"))
+    rows = []
+    for criterion in criteria:
+        a = saved.get(criterion.pk)
+        c = (checked or {}).get(criterion.pk)
+        if c is not None:
+            met, score, evidence = c.met, c.score_raw, c.evidence
+        else:
+            met = "" if a is None or a.is_met is None else ("1" if a.is_met else "0")
+            score = a.score if a and a.score is not None else ""
+            evidence = a.evidence if a else ""
+        indicators = [{
+            "indicator": ind,
+            "value": (c.indicator_raw.get(ind.pk, "") if c else saved_values.get((criterion.pk, ind.pk))),
+            "typed": c is not None,
+        } for ind in criterion.indicators.all()]
+        rows.append({"criterion": criterion, "met": met, "score": score, "evidence": evidence,
+                     "indicators": indicators, "errors": c.errors if c else [],
+                     "previous": previous.get(criterion.number)})
+    return rows
+
+
+def _render(request, commune, period, submission, status=200, figure_checked=None,
+            criteria_checked=None, texts=None, anchor=None):
+    indicators = entry.entered_indicators()
+    criteria_set, criteria = entry.criteria_for(submission)
+    lock = workflow.lock_state(submission)
+    editable = submission.pk is not None and workflow.can_edit(submission, request.user)
+    groups = _figure_rows(submission, indicators, figure_checked)
+    crit_rows = _criteria_rows(submission, criteria, criteria_checked)
+    required = [r for g in groups for r in g["rows"] if r["indicator"].is_required]
+    figures_done = sum(1 for r in required if r["value"] is not None)
+    met_now = sum(1 for r in crit_rows if r["met"] == "1")
+    met_before = sum(1 for r in crit_rows if r["previous"] is True)
+    has_previous = any(r["previous"] is not None for r in crit_rows)
+    missing = entry.missing_sections(submission, indicators, criteria) if submission.pk else []
+    warnings = sum(len(r["warnings"]) for g in groups for r in g["rows"])
+    events = list(submission.events.select_related("user")) if submission.pk else []
+    context = {
+        "commune": commune, "period": period, "submission": submission, "lock": lock,
+        "editable": editable, "groups": groups, "criteria_set": criteria_set,
+        "criteria_rows": crit_rows, "figures_done": figures_done, "figures_required": len(required),
+        "criteria_done": sum(1 for r in crit_rows if r["met"] in ("1", "0")),
+        "criteria_total": len(crit_rows), "met_now": met_now,
+        "met_change": met_now - met_before if has_previous else None,
+        "missing": missing, "can_submit": editable and not missing,
+        "is_reviewer": is_district_staff(request.user), "warnings_count": warnings,
+        "texts": texts or {"difficulties": submission.difficulties, "proposals": submission.proposals},
+        "events": events, "days_left": period.days_left(), "is_late": workflow.is_late(submission)
+        if submission.pk else period.is_locked_on(),
+        "anchor": anchor,
+    }
+    return render(request, "criteria/submission.html", context, status=status)
+
+
+@login_required
+def submission_page(request, slug, year, quarter):
+    commune, period, submission = _load(request, slug, year, quarter)
+    return _render(request, commune, period, submission)
+
+
+def _editable_submission(request, slug, year, quarter):
+    commune, period, submission = _load(request, slug, year, quarter)
+    if submission.pk is None:
+        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
+                                 "account may read them.") % {"commune": commune.name})
+    workflow.check_can_edit(submission, request.user)
+    return commune, period, submission
+
+
+def _version(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _stale(request, commune, period, submission, error):
+    messages.error(request, str(error))
+    submission.refresh_from_db()
+    return _render(request, commune, period, submission, status=409)
+
+
+@login_required
+@require_POST
+def save_figures(request, slug, year, quarter):
+    commune, period, submission = _editable_submission(request, slug, year, quarter)
+    indicators = entry.entered_indicators()
+    inputs = {i.pk: (request.POST.get(f"value-{i.pk}", ""), request.POST.get(f"comment-{i.pk}", ""))
+              for i in indicators}
+    try:
+        checked = entry.save_figures(submission, request.user, indicators, inputs, _version(request))
+    except workflow.StaleEdit as error:
+        return _stale(request, commune, period, submission, error)
+    errors = sum(len(c.errors) for c in checked.values())
+    if errors:
+        messages.error(request, _("Nothing was saved: %(n)s figure(s) need correcting, marked "
+                                  "in red below.") % {"n": errors})
+        return _render(request, commune, period, submission, figure_checked=checked,
+                       anchor="figures")
+    warnings = sum(len(c.warnings) for c in checked.values())
+    if warnings:
+        messages.warning(request, _("Figures saved, with %(n)s warning(s) for the reviewer to "
+                                    "see.") % {"n": warnings})
+    else:
+        messages.success(request, _("Figures saved."))
+    return redirect(submission.get_absolute_url() + "#figures")
+
+
+@login_required
+@require_POST
+def save_criteria(request, slug, year, quarter):
+    commune, period, submission = _editable_submission(request, slug, year, quarter)
+    _set, criteria = entry.criteria_for(submission)
+    inputs = {}
+    for criterion in criteria:
+        inputs[criterion.pk] = entry.CriterionInput(
+            criterion=criterion, met=request.POST.get(f"met-{criterion.pk}", ""),
+            score_raw=request.POST.get(f"score-{criterion.pk}", "").strip(),
+            evidence=request.POST.get(f"evidence-{criterion.pk}", "").strip(),
+            indicator_raw={ind.pk: request.POST.get(f"ind-{ind.pk}", "").strip()
+                           for ind in criterion.indicators.all()},
+        )
+    try:
+        checked = entry.save_assessments(submission, request.user, criteria, inputs, _version(request))
+    except workflow.StaleEdit as error:
+        return _stale(request, commune, period, submission, error)
+    if any(c.errors for c in checked.values()):
+        messages.error(request, _("Nothing was saved: correct the criteria marked in red."))
+        return _render(request, commune, period, submission, criteria_checked=checked,
+                       anchor="criteria")
+    messages.success(request, _("Criteria assessment saved."))
+    return redirect(submission.get_absolute_url() + "#criteria")
+
+
+@login_required
+@require_POST
+def save_texts(request, slug, year, quarter):
+    commune, period, submission = _editable_submission(request, slug, year, quarter)
+    difficulties = request.POST.get("difficulties", "")
+    proposals = request.POST.get("proposals", "")
+    try:
+        entry.save_texts(submission, request.user, difficulties, proposals, _version(request))
+    except workflow.StaleEdit as error:
+        messages.error(request, str(error))
+        submission.refresh_from_db()
+        return _render(request, commune, period, submission, status=409,
+                       texts={"difficulties": difficulties, "proposals": proposals}, anchor="texts")
+    messages.success(request, _("Difficulties and proposals saved."))
+    return redirect(submission.get_absolute_url() + "#texts")
+
+
+@login_required
+@require_POST
+def submit(request, slug, year, quarter):
+    commune, period, submission = _editable_submission(request, slug, year, quarter)
+    if _version(request) != submission.version:
+        return _stale(request, commune, period, submission, workflow.StaleEdit(
+            _("Someone else saved this submission after you opened the page; check the data "
+              "below, then submit again.")))
+    indicators = entry.entered_indicators()
+    _set, criteria = entry.criteria_for(submission)
+    workflow.submit(submission, request.user, entry.missing_sections(submission, indicators, criteria))
+    messages.success(request, _("Submitted to the district for review."))
+    return redirect(submission.get_absolute_url())
+
+
+def _review(request, slug, year, quarter, action):
+    commune, period, submission = _load(request, slug, year, quarter)
+    if not is_district_staff(request.user):
+        raise PermissionDenied(_("Only district staff review submissions."))
+    if submission.pk is None:
+        raise Http404
+    comment = request.POST.get("comment", "")
+    try:
+        action(submission, request.user, comment)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return _render(request, commune, period, submission, status=400)
+    return redirect(submission.get_absolute_url())
+
+
+@login_required
+@require_POST
+def approve(request, slug, year, quarter):
+    response = _review(request, slug, year, quarter, workflow.approve)
+    if response.status_code == 302:
+        messages.success(request, _("Approved: the data is now locked."))
+    return response
+
+
+@login_required
+@require_POST
+def return_submission(request, slug, year, quarter):
+    response = _review(request, slug, year, quarter, workflow.return_for_correction)
+    if response.status_code == 302:
+        messages.success(request, _("Returned to the commune with your comment."))
+    return response
+
+
+@login_required
+@require_POST
+def reopen(request, slug, year, quarter):
+    response = _review(request, slug, year, quarter, workflow.reopen)
+    if response.status_code == 302:
+        messages.success(request, _("Reopened: the commune can edit again."))
+    return response
+
+
+@login_required
+def history(request, slug, year, quarter):
+    """Every change to every value of the submission, with who and when."""
+    commune, period, submission = _load(request, slug, year, quarter)
+    entries = []
+    if submission.pk:
+        for record in (IndicatorValue.history.filter(submission_id=submission.pk)
+                       .select_related("history_user", "indicator").order_by("-history_date")[:500]):
+            entries.append({"at": record.history_date, "user": record.history_user,
+                            "what": record.indicator.name, "value": record.value,
+                            "comment": record.comment, "type": record.get_history_type_display()})
+        for record in (CriterionAssessment.history.filter(submission_id=submission.pk)
+                       .select_related("history_user", "criterion").order_by("-history_date")[:500]):
+            met = {True: _("met"), False: _("not met"), None: ""}[record.is_met]
+            entries.append({"at": record.history_date, "user": record.history_user,
+                            "what": str(record.criterion), "value": met, "comment": record.evidence,
+                            "type": record.get_history_type_display()})
+        for record in (submission.history.select_related("history_user").order_by("-history_date")[:200]):
+            entries.append({"at": record.history_date, "user": record.history_user,
+                            "what": _("Submission"), "value": record.get_status_display(),
+                            "comment": record.review_comment,
+                            "type": record.get_history_type_display()})
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return render(request, "criteria/history.html", {
+        "commune": commune, "period": period, "submission": submission, "entries": entries,
+        "events": list(submission.events.select_related("user")) if submission.pk else [],
+    })
+
+
+@login_required
+def review_board(request, year, quarter):
+    """Staff's board for a quarter: every commune, its status, on time or late, its warnings."""
+    if not is_district_staff(request.user):
+        raise PermissionDenied(_("Only district staff review submissions."))
+    period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
+    communes = list(Commune.objects.restrict(request.user).select_related("district"))
+    submissions = {s.commune_id: s for s in Submission.objects.filter(period=period)
+                   .select_related("period").annotate(n_values=Count("values", filter=Q(values__value__isnull=False)))}
+    warnings = _warnings_by_commune(period, submissions.values())
+    today = timezone.localdate()
+    rows = []
+    for commune in communes:
+        s = submissions.get(commune.pk)
+        rows.append({"commune": commune, "submission": s,
+                     "status": s.get_status_display() if s else _("Not started"),
+                     "status_code": s.status if s else "missing",
+                     "late": workflow.is_late(s, today) if s else period.is_locked_on(today),
+                     "warnings": warnings.get(commune.pk, 0),
+                     "url": f"/communes/{commune.slug}/{period.year}/q{period.quarter}/"})
+    order = {"submitted": 0, "returned": 1, "draft": 2, "missing": 3, "approved": 4}
+    rows.sort(key=lambda r: (order[r["status_code"]], r["commune"].name))
+    counts = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    periods = ReportingPeriod.objects.order_by("-year", "-quarter")[:8]
+    return render(request, "criteria/review_board.html", {
+        "period": period, "rows": rows, "counts": sorted(counts.items()), "periods": periods})
+
+
+def _warnings_by_commune(period, submissions):
+    """Warning counts per commune for the submissions handed in, in a fixed number of queries."""
+    from .validation import RECENT_QUARTERS, warnings_for  # noqa: F401
+
+    handed_in = [s for s in submissions if s.status != SubmissionStatus.DRAFT]
+    if not handed_in:
+        return {}
+    ids = [s.pk for s in handed_in]
+    current = list(IndicatorValue.objects.filter(submission_id__in=ids, value__isnull=False)
+                   .select_related("indicator", "submission"))
+    history_rows = (IndicatorValue.objects
+                    .filter(submission__commune_id__in=[s.commune_id for s in handed_in],
+                            value__isnull=False)
+                    .exclude(submission__status=SubmissionStatus.DRAFT)
+                    .filter(Q(submission__period__year__lt=period.year) |
+                            Q(submission__period__year=period.year,
+                              submission__period__quarter__lt=period.quarter))
+                    .filter(submission__period__year__gte=period.year - 2)
+                    .order_by("-submission__period__year", "-submission__period__quarter")
+                    .values_list("submission__commune_id", "indicator_id", "value"))
+    recent = {}
+    for commune_id, indicator_id, value in history_rows:
+        bucket = recent.setdefault((commune_id, indicator_id), [])
+        if len(bucket) < RECENT_QUARTERS:
+            bucket.append(value)
+    counts = {}
+    for v in current:
+        n = len(warnings_for(v.indicator, v.value, recent.get((v.submission.commune_id, v.indicator_id), [])))
+        if n:
+            counts[v.submission.commune_id] = counts.get(v.submission.commune_id, 0) + n
+    return counts
