@@ -7,4 +7,6 @@ app_name = "communes"
 urlpatterns = [
     path("", views.commune_list, name="list"),
     path("<slug:slug>/", views.commune_detail, name="detail"),
+    path("<slug:slug>/registries/<str:kind>/new/", views.registry_edit, name="registry_add"),
+    path("<slug:slug>/registries/<str:kind>/<int:pk>/", views.registry_edit, name="registry_edit"),
 ]

@@ -1,10 +1,28 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .choices import NtmLevel, Role
-from .models import Commune, NtmRecognition, ReportingPeriod, Sponsorship, Village
+from . import registry
+from .choices import ModelAreaStatus, NtmLevel, Role
+from .forms import ModelAreaForm, ModelGardenForm
+from .models import (
+    Commune,
+    ModelArea,
+    ModelGarden,
+    NtmRecognition,
+    ReportingPeriod,
+    Sponsorship,
+    Submission,
+    Village,
+)
+from .scoping import CHANGE, VIEW
 from .seeding import collect_panels
+from .workflow import StaleEdit
 
 
 @login_required
@@ -55,10 +73,75 @@ def commune_detail(request, slug):
     )
     recognitions = list(commune.recognitions.all())
     level = NtmLevel(recognitions[0].level) if recognitions else NtmLevel.NOT_YET
+    today = timezone.localdate()
+    areas = list(ModelArea.objects.filter(village__commune=commune).select_related("village")
+                 .order_by("village__name", "-registered_on"))
+    gardens = list(ModelGarden.objects.filter(village__commune=commune).select_related("village")
+                   .order_by("-recognised_on", "household"))
+    submissions = {s.period_id: s for s in Submission.objects.filter(commune=commune)}
+    periods = [(p, submissions.get(p.pk)) for p in ReportingPeriod.objects.order_by("-year", "-quarter")]
     return render(
         request, "communes/commune_detail.html",
         {
             "commune": commune, "level": level, "recognitions": recognitions,
+            "areas": areas, "gardens": gardens, "periods": periods, "today": today,
+            "area_counts": _status_counts(areas, today),
+            "garden_counts": _status_counts(gardens, today),
+            "can_change": Commune.objects.restrict(request.user, CHANGE).filter(pk=commune.pk).exists(),
             "panels": collect_panels("commune_panels", request, commune),
         },
     )
+
+
+def _status_counts(records, today):
+    counts = {}
+    for record in records:
+        record.current_status = record.status_on(today)
+        label = ModelAreaStatus(record.current_status).label
+        counts[label] = counts.get(label, 0) + 1
+    return sorted(counts.items())
+
+
+REGISTRIES = {"areas": (ModelArea, ModelAreaForm), "gardens": (ModelGarden, ModelGardenForm)}
+
+
+def _registry_commune(request, slug):
+    commune = get_object_or_404(Commune.objects.restrict(request.user, VIEW), slug=slug)
+    if not Commune.objects.restrict(request.user, CHANGE).filter(pk=commune.pk).exists():
+        raise PermissionDenied(_("Your account may read this commune's registries but not "
+                                 "change them."))
+    return commune
+
+
+@login_required
+def registry_edit(request, slug, kind, pk=None):
+    """Add or edit a model residential area or model garden record of a commune."""
+    if kind not in REGISTRIES:
+        raise Http404
+    model, form_class = REGISTRIES[kind]
+    commune = _registry_commune(request, slug)
+    record = None
+    if pk is not None:
+        record = get_object_or_404(model.objects.restrict(request.user, CHANGE)
+                                   .filter(village__commune=commune), pk=pk)
+    form = form_class(request.POST or None, instance=record, commune=commune, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                registry.save_record(form.instance, request.user,
+                                     form.cleaned_data.get("version") or 0)
+            except StaleEdit as error:
+                messages.error(request, str(error))
+                record.refresh_from_db()
+                form = form_class(instance=record, commune=commune, user=request.user)
+                status = 409
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(commune.get_absolute_url() + "#registries")
+        else:
+            messages.error(request, _("Nothing was saved: correct the fields marked in red."))
+    history = list(record.history.select_related("history_user")[:50]) if record else []
+    return render(request, "communes/registry_form.html", {
+        "commune": commune, "form": form, "record": record, "kind": kind,
+        "title": model._meta.verbose_name, "history": history}, status=status)

@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ModelArea, ModelGarden, Village
+from .registry import date_errors
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
+                                                       "class": "form-control"})
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class RegistryForm(forms.ModelForm):
+    """Shared by both registries: the commune's villages, Vietnamese dates, dated rules."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, commune, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune, self.user = commune, user
+        self.fields["village"].queryset = Village.objects.filter(commune=commune).order_by("name")
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField):
+                field.widget = DATE_WIDGET
+                field.input_formats = DATE_FORMATS
+            elif not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.setdefault("class", "form-select" if isinstance(
+                    field.widget, forms.Select) else "form-control")
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The instance now holds the typed dates: apply the period rules to those changed.
+        for name, message in date_errors(self.instance, self.commune, self.user,
+                                         set(self.changed_data)).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+
+
+class ModelAreaForm(RegistryForm):
+    class Meta:
+        model = ModelArea
+        fields = ["village", "registered_on", "building_since", "recognised_on",
+                  "decision_number", "lapsed_on", "note"]
+
+    def clean_village(self):
+        village = self.cleaned_data["village"]
+        open_records = ModelArea.objects.filter(village=village, lapsed_on__isnull=True)
+        if self.instance.pk:
+            open_records = open_records.exclude(pk=self.instance.pk)
+        if open_records.exists():
+            raise forms.ValidationError(_(
+                "%(village)s already has a model residential area record in progress: a "
+                "commune cannot count more model areas than it has villages. Edit that "
+                "record instead.") % {"village": village.name})
+        return village
+
+
+class ModelGardenForm(RegistryForm):
+    class Meta:
+        model = ModelGarden
+        fields = ["village", "household", "level", "registered_on", "recognised_on",
+                  "decision_number", "lapsed_on", "note"]
