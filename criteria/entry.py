@@ -25,7 +25,7 @@ from .validation import check_figures
 def entered_indicators():
     """The catalogue's indicators that communes enter, in display order."""
     return list(Indicator.objects.filter(is_active=True, source=IndicatorSource.ENTERED)
-                .order_by("programme", "position", "code"))
+                .order_by("position", "code"))
 
 
 def save_figures(submission, user, indicators, inputs, expected_version):

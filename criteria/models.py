@@ -173,7 +173,7 @@ class Indicator(BilingualNameMixin):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["programme", "position", "code"]
+        ordering = ["position", "code"]
         verbose_name = _("quarterly indicator")
         verbose_name_plural = _("quarterly indicators")
 
