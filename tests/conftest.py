@@ -37,6 +37,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def restore_demo(django_db_blocker):
+    """For transactional tests: put the demo data back after Django's flush.
+
+    List it before ``transactional_db``/``live_server`` so that it is torn down after them.
+    """
+    yield
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
 def demo(db):
     """The demo district (already loaded; reloaded if a transactional test flushed it)."""
     load_demo()

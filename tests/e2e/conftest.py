@@ -18,12 +18,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 
 @pytest.fixture(autouse=True)
-def _restore_demo_after_flush(django_db_blocker):
-    yield
-    from tests.conftest import load_demo
-
-    with django_db_blocker.unblock():
-        load_demo()
+def _restore_demo_after_flush(restore_demo):
+    """Autouse, so set up before the live server's database and torn down after its flush."""
 
 
 @pytest.fixture(scope="session")
