@@ -517,24 +517,52 @@ class SubmissionEvent(models.Model):
         return f"{self.submission}: {self.get_action_display()}"
 
 
-class ModelAreaQuerySet(ScopedQuerySet):
+class RegistryQuerySet(ScopedQuerySet):
+    """Counts from dated registry records (model areas and gardens alike)."""
+
     def recognised_on(self, on_date):
-        """Records whose village counts as a recognised model area on ``on_date``."""
+        """Records that count as recognised on ``on_date``."""
         return self.filter(recognised_on__lte=on_date).filter(
             Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date)
         )
 
+    def recognised_between(self, start, end):
+        return self.filter(recognised_on__gte=start, recognised_on__lte=end)
+
+
+class ModelAreaQuerySet(RegistryQuerySet):
     def building_on(self, on_date):
         """Being built on ``on_date``: construction started, not yet recognised, not dropped."""
         return self.filter(building_since__lte=on_date).filter(
             Q(recognised_on__isnull=True) | Q(recognised_on__gt=on_date)
         ).filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date))
 
-    def recognised_between(self, start, end):
-        return self.filter(recognised_on__gte=start, recognised_on__lte=end)
+
+class RegistryRecordMixin(models.Model):
+    """Status of a dated registry record on a day, and the checks of its dates."""
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        check_registry_dates(self)
+
+    def status_on(self, on_date=None):
+        on_date = on_date or timezone.localdate()
+        if self.lapsed_on and self.lapsed_on <= on_date:
+            return ModelAreaStatus.LAPSED
+        if self.recognised_on and self.recognised_on <= on_date:
+            return ModelAreaStatus.RECOGNISED
+        if getattr(self, "building_since", None) and self.building_since <= on_date:
+            return ModelAreaStatus.BUILDING
+        return ModelAreaStatus.REGISTERED
+
+    def get_status_display(self):
+        return ModelAreaStatus(self.status_on()).label
 
 
-class ModelArea(models.Model):
+class ModelArea(RegistryRecordMixin):
     """A village's path to a model residential area (khu dân cư NTM kiểu mẫu), with dates.
 
     registered → being built → recognised (decision number and date); recognition can
@@ -571,40 +599,12 @@ class ModelArea(models.Model):
     def __str__(self):
         return f"{self.village.name}: {self.get_status_display()}"
 
-
-    def clean(self):
-        super().clean()
-        check_registry_dates(self)
-
-    def status_on(self, on_date=None):
-        on_date = on_date or timezone.localdate()
-        if self.lapsed_on and self.lapsed_on <= on_date:
-            return ModelAreaStatus.LAPSED
-        if self.recognised_on and self.recognised_on <= on_date:
-            return ModelAreaStatus.RECOGNISED
-        if self.building_since and self.building_since <= on_date:
-            return ModelAreaStatus.BUILDING
-        return ModelAreaStatus.REGISTERED
-
     @property
     def status(self):
         return self.status_on()
 
-    def get_status_display(self):
-        return ModelAreaStatus(self.status).label
 
-
-class ModelGardenQuerySet(ScopedQuerySet):
-    def recognised_on(self, on_date):
-        return self.filter(recognised_on__lte=on_date).filter(
-            Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date)
-        )
-
-    def recognised_between(self, start, end):
-        return self.filter(recognised_on__gte=start, recognised_on__lte=end)
-
-
-class ModelGarden(models.Model):
+class ModelGarden(RegistryRecordMixin):
     """A household's model garden (vườn mẫu), recognised at district or province level."""
 
     village = models.ForeignKey(
@@ -621,7 +621,7 @@ class ModelGarden(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    objects = ModelGardenQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
     scope_commune_path = "village__commune"
     history = HistoricalRecords()
 
@@ -632,18 +632,3 @@ class ModelGarden(models.Model):
 
     def __str__(self):
         return f"{self.household} ({self.village.name})"
-
-    def clean(self):
-        super().clean()
-        check_registry_dates(self)
-
-    def status_on(self, on_date=None):
-        on_date = on_date or timezone.localdate()
-        if self.lapsed_on and self.lapsed_on <= on_date:
-            return ModelAreaStatus.LAPSED
-        if self.recognised_on and self.recognised_on <= on_date:
-            return ModelAreaStatus.RECOGNISED
-        return ModelAreaStatus.REGISTERED
-
-    def get_status_display(self):
-        return ModelAreaStatus(self.status_on()).label
