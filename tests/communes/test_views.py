@@ -111,3 +111,8 @@ def test_admin_object_pages_load(client_for, admin_user):
             if obj is not None:
                 url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
                 assert client.get(url).status_code == 200, url
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(client, demo):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in response.text
