@@ -161,7 +161,7 @@ class RegisterForm(BootstrapMixin, forms.Form):
 class RatingForm(BootstrapMixin, forms.ModelForm):
     """Enter a rating decision: the stars follow from the score (``lifecycle.stars_for``)."""
 
-    score = VnDecimalField(label=_("score (0–100)"), max_length=10)
+    score = VnDecimalField(label=_("score (0–100)"))
 
     class Meta:
         model = Rating

@@ -10,6 +10,7 @@ from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from communes.scoping import is_district_staff
 from ntm_portal.formats import format_date
@@ -68,6 +69,7 @@ def decorate(product, today):
     return product
 
 
+@require_safe
 @login_required
 def product_list(request):
     today = timezone.localdate()
@@ -93,6 +95,7 @@ def _product(request, slug):
     )
 
 
+@require_safe
 @login_required
 def product_detail(request, slug):
     today = timezone.localdate()
