@@ -51,25 +51,33 @@ class VnDecimalField(forms.CharField):
             ) from None
 
 
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text box for dd/mm/yyyy, as Vietnamese documents write dates (ISO also accepted)."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "date"}, **kwargs)
+
+
+class VnDateField(forms.DateField):
+    input_formats = DATE_INPUT_FORMATS
+    widget = DateInput
 
 
 class ProductForm(BootstrapMixin, forms.ModelForm):
     """Propose or edit a candidate; a new producer can be entered alongside."""
 
     new_producer_name = forms.CharField(
-        label=_("or a new producer: name"), max_length=200, required=False
+        label=_("Name of the new producer"), max_length=200, required=False
     )
     new_producer_kind = forms.ChoiceField(
-        label=_("new producer: kind"), choices=[("", "---------")] + ProducerKind.choices,
+        label=_("Kind of the new producer"), choices=[("", "---------")] + ProducerKind.choices,
         required=False,
     )
     new_producer_contact = forms.CharField(
-        label=_("new producer: contact"), max_length=200, required=False
+        label=_("Contact of the new producer"), max_length=200, required=False
     )
 
     class Meta:
@@ -145,7 +153,7 @@ class ProductForm(BootstrapMixin, forms.ModelForm):
 class RegisterForm(BootstrapMixin, forms.Form):
     """Register a candidate for evaluation."""
 
-    registered_on = forms.DateField(label=_("registered on"), widget=DateInput())
+    registered_on = VnDateField(label=_("registered on"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,6 +174,7 @@ class RatingForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Rating
         fields = ["score", "level", "decision_number", "decision_date", "note"]
+        field_classes = {"decision_date": VnDateField}
         widgets = {"decision_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
@@ -191,8 +200,8 @@ class FilterForm(BootstrapMixin, forms.Form):
     """Filters and sorting of the product list (all optional, GET)."""
 
     SORTS = [
-        ("name", _("Name")),
         ("commune", _("Commune")),
+        ("name", _("Name")),
         ("-stars", _("Stars, highest first")),
         ("valid_until", _("Expiry, soonest first")),
         ("-year", _("Year, latest first")),

@@ -266,3 +266,13 @@ def test_expiry_is_relative_to_today(demo):
     today = timezone.localdate()
     assert today < soon.cert_valid_until <= lifecycle.add_months(today, 6)
     assert soon.cert_valid_until - datetime.timedelta(days=200) < today
+
+
+def test_dates_are_typed_dd_mm_yyyy(client_for, staff):
+    registered(OWN, staff)
+    client = client_for(staff)
+    response = client.post(f"/ocop/{OWN}/rate/", rating(decision_date="31/02/2021"))
+    assert response.status_code == 200 and 'value="31/02/2021"' in response.text
+    assert "Nhập một ngày hợp lệ" in response.text or "hợp lệ" in response.text
+    client.post(f"/ocop/{OWN}/rate/", rating(decision_date="15/06/2021"))
+    assert product(OWN).ratings.get().valid_until == datetime.date(2024, 6, 15)
