@@ -41,8 +41,13 @@ class ProductAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "slug", "producer__name", "commune__name"]
     list_select_related = ["commune", "producer", "group"]
     autocomplete_fields = ["commune", "producer"]
-    readonly_fields = ["proposed_by", "created_at"]
+    readonly_fields = ["proposed_by", "created_at", "version"]
     inlines = [RatingInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1  # forms opened before this save become stale
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Rating)

@@ -66,7 +66,13 @@ class VnDateField(forms.DateField):
     widget = DateInput
 
 
-class ProductForm(BootstrapMixin, forms.ModelForm):
+class VersionMixin(forms.Form):
+    """The version of the product the form was loaded at (see ``lifecycle.claim_version``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ProductForm(BootstrapMixin, VersionMixin, forms.ModelForm):
     """Propose or edit a candidate; a new producer can be entered alongside."""
 
     new_producer_name = forms.CharField(
@@ -102,6 +108,8 @@ class ProductForm(BootstrapMixin, forms.ModelForm):
         self.fields["target_stars"].choices = [c for c in STAR_CHOICES if c[0] >= lifecycle.CERTIFIED_MIN_STARS]
         if not self.instance.pk:
             self.initial.setdefault("year", timezone.localdate().year)
+        else:
+            self.initial["version"] = self.instance.version
         self.style_fields()
 
     def clean(self):
@@ -150,7 +158,7 @@ class ProductForm(BootstrapMixin, forms.ModelForm):
         return product
 
 
-class RegisterForm(BootstrapMixin, forms.Form):
+class RegisterForm(BootstrapMixin, VersionMixin, forms.Form):
     """Register a candidate for evaluation."""
 
     registered_on = VnDateField(label=_("registered on"))
@@ -166,7 +174,7 @@ class RegisterForm(BootstrapMixin, forms.Form):
         return value
 
 
-class RatingForm(BootstrapMixin, forms.ModelForm):
+class RatingForm(BootstrapMixin, VersionMixin, forms.ModelForm):
     """Enter a rating decision: the stars follow from the score (``lifecycle.stars_for``)."""
 
     score = VnDecimalField(label=_("score (0–100)"))

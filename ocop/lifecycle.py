@@ -12,11 +12,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.choices import Role
 from communes.scoping import is_district_staff
+from communes.workflow import StaleEdit
 from ntm_portal.formats import format_date
 
 from .choices import Stage, Status
@@ -173,23 +175,59 @@ def check_rate(user, product):
 # --- Transitions ----------------------------------------------------------------------
 
 
-def register(product, user, on_date=None):
+def claim_version(product, expected_version):
+    """Claim the product's next version or raise ``StaleEdit``; call inside the saving transaction.
+
+    The conditional UPDATE is atomic: of two saves made from forms loaded at the same
+    version, exactly one wins and the other writes nothing (as ``communes.workflow``).
+    ``None`` skips the check (code paths without a form, such as the demo data).
+    """
+    from .models import Product
+
+    if expected_version is None:
+        product.version = Product.objects.filter(pk=product.pk).values_list("version", flat=True).get() + 1
+        Product.objects.filter(pk=product.pk).update(version=F("version") + 1)
+        return
+    if not Product.objects.filter(pk=product.pk, version=expected_version).update(version=F("version") + 1):
+        raise StaleEdit(_(
+            "Someone else changed this product after you opened the form. Nothing of yours was "
+            "saved: the page now shows the newer data; enter your changes again."
+        ))
+    product.version = expected_version + 1
+
+
+@transaction.atomic
+def save_product(form, expected_version):
+    """Save a product form (proposal or edit) with the version check for edits."""
+    if form.instance.pk:
+        claim_version(form.instance, expected_version)
+    return form.save()
+
+
+@transaction.atomic
+def register(product, user, on_date=None, expected_version=None):
     """Register a candidate for evaluation."""
     check_register(user, product)
+    claim_version(product, expected_version)
     product.stage = Stage.REGISTERED
     product.registered_on = on_date or timezone.localdate()
     product._change_reason = "registered"
-    product.save(update_fields=["stage", "registered_on"])
+    product.save(update_fields=["stage", "registered_on", "version"])
     return product
 
 
 @transaction.atomic
-def rate(product, user, *, score, level, decision_number, decision_date, note=""):
-    """Record a rating decision; stars and expiry follow from the score and the date."""
+def rate(product, user, *, score, level, decision_number, decision_date, note="", expected_version=None):
+    """Record a rating decision; stars and expiry follow from the score and the date.
+
+    The version check makes a second click on "save" (or a stale form) refuse, rather
+    than record the same decision twice.
+    """
     from .models import Rating
 
     check_rate(user, product)
     validate_rating(score, decision_date)
+    claim_version(product, expected_version)
     rating = Rating(
         product=product, score=score, level=level, decision_number=decision_number,
         decision_date=decision_date, note=note, rated_by=user,

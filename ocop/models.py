@@ -187,6 +187,10 @@ class Product(models.Model):
         related_name="+", verbose_name=_("proposed by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False,
+        help_text=_("Grows with every save, so that a save from a stale form is refused."),
+    )
 
     objects = ProductQuerySet.as_manager()
     scope_commune_path = "commune"

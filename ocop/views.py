@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from communes.scoping import is_district_staff
+from communes.workflow import StaleEdit
 from ntm_portal.formats import format_date
 
 from . import lifecycle
@@ -87,6 +88,12 @@ def product_list(request):
     })
 
 
+def _stale(request, error):
+    """A save from a stale form: nothing written; reload the page with the newer data."""
+    messages.error(request, str(error))
+    return redirect(request.path)
+
+
 def _product(request, slug):
     """The product if in the user's scope (view), else 404."""
     return get_object_or_404(
@@ -123,7 +130,7 @@ def product_create(request):
     lifecycle.check_propose(request.user)
     form = ProductForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        product = form.save()
+        product = lifecycle.save_product(form, None)
         messages.success(request, _("“%(product)s” is proposed as a candidate.") % {"product": product.name})
         return redirect(product)
     return render(request, "ocop/product_form.html", {"form": form, "product": None})
@@ -135,7 +142,10 @@ def product_edit(request, slug):
     lifecycle.check_edit(request.user, product)
     form = ProductForm(request.POST or None, request.FILES or None, instance=product, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            lifecycle.save_product(form, form.cleaned_data["version"])
+        except StaleEdit as error:
+            return _stale(request, error)
         messages.success(request, _("Changes saved."))
         return redirect(product)
     return render(request, "ocop/product_form.html", {"form": form, "product": product})
@@ -145,9 +155,17 @@ def product_edit(request, slug):
 def product_register(request, slug):
     product = _product(request, slug)
     lifecycle.check_register(request.user, product)
-    form = RegisterForm(request.POST or None, initial={"registered_on": timezone.localdate()})
+    form = RegisterForm(
+        request.POST or None,
+        initial={"registered_on": timezone.localdate(), "version": product.version},
+    )
     if request.method == "POST" and form.is_valid():
-        lifecycle.register(product, request.user, form.cleaned_data["registered_on"])
+        try:
+            lifecycle.register(
+                product, request.user, form.cleaned_data["registered_on"], form.cleaned_data["version"]
+            )
+        except StaleEdit as error:
+            return _stale(request, error)
         messages.success(request, _("“%(product)s” is registered for evaluation.") % {"product": product.name})
         return redirect(product)
     return render(request, "ocop/product_register.html", {"form": form, "product": product})
@@ -157,9 +175,13 @@ def product_register(request, slug):
 def product_rate(request, slug):
     product = _product(request, slug)
     lifecycle.check_rate(request.user, product)
-    form = RatingForm(request.POST or None)
+    form = RatingForm(request.POST or None, initial={"version": product.version})
     if request.method == "POST" and form.is_valid():
-        rating = lifecycle.rate(product, request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        try:
+            rating = lifecycle.rate(product, request.user, expected_version=data.pop("version"), **data)
+        except StaleEdit as error:
+            return _stale(request, error)
         messages.success(request, _("Rating saved: %(stars)s, certificate valid until %(date)s.") % {
             "stars": "★" * rating.stars, "date": format_date(rating.valid_until),
         })

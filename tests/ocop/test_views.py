@@ -276,3 +276,24 @@ def test_dates_are_typed_dd_mm_yyyy(client_for, staff):
     assert "Nhập một ngày hợp lệ." in response.text
     client.post(f"/ocop/{OWN}/rate/", rating(decision_date="15/06/2021"))
     assert product(OWN).ratings.get().valid_until == datetime.date(2024, 6, 15)
+
+
+def test_a_save_from_a_stale_form_is_refused_and_the_newer_data_kept(client_for, officer, staff):
+    client = client_for(officer)
+    version = client.get(f"/ocop/{OWN}/edit/").context["form"].initial["version"]
+    client.post(f"/ocop/{OWN}/edit/", {**proposal(name="Bột nghệ vàng Kỳ Tây"), "version": version})
+    response = client.post(
+        f"/ocop/{OWN}/edit/", {**proposal(name="Bột nghệ cũ"), "version": version}, follow=True
+    )
+    assert "Người khác đã thay đổi sản phẩm này" in response.text
+    assert product(OWN).name == "Bột nghệ vàng Kỳ Tây"
+
+
+def test_saving_a_rating_twice_records_it_once(client_for, staff):
+    registered(OWN, staff)
+    client = client_for(staff)
+    version = client.get(f"/ocop/{OWN}/rate/").context["form"].initial["version"]
+    client.post(f"/ocop/{OWN}/rate/", {**rating(), "version": version})
+    response = client.post(f"/ocop/{OWN}/rate/", {**rating(), "version": version}, follow=True)
+    assert product(OWN).ratings.count() == 1
+    assert "Người khác đã thay đổi sản phẩm này" in response.text
