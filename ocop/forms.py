@@ -217,9 +217,12 @@ class FilterForm(BootstrapMixin, forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False)
     commune = forms.ModelChoiceField(
-        label=_("Commune"), queryset=Commune.objects.none(), required=False, to_field_name="slug"
+        label=_("Commune"), queryset=Commune.objects.none(), required=False, to_field_name="slug",
+        empty_label=_("All"),
     )
-    group = forms.ModelChoiceField(label=_("Product group"), queryset=ProductGroup.objects.all(), required=False)
+    group = forms.ModelChoiceField(
+        label=_("Product group"), queryset=ProductGroup.objects.all(), required=False, empty_label=_("All")
+    )
     stars = forms.TypedChoiceField(
         label=_("Stars"), choices=[("", _("All"))] + STAR_CHOICES, coerce=int, required=False,
         empty_value=None,

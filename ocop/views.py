@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from communes.models import Commune
 from communes.scoping import is_district_staff
 from communes.workflow import StaleEdit
 from ntm_portal.formats import format_date
@@ -128,7 +129,9 @@ def product_detail(request, slug):
 @login_required
 def product_create(request):
     lifecycle.check_propose(request.user)
-    form = ProductForm(request.POST or None, request.FILES or None, user=request.user)
+    # Staff may come from a commune's page: preselect that commune.
+    initial = {"commune": Commune.objects.filter(slug=request.GET.get("commune", "")).first()}
+    form = ProductForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         product = lifecycle.save_product(form, None)
         messages.success(request, _("“%(product)s” is proposed as a candidate.") % {"product": product.name})

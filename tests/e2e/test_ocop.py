@@ -61,5 +61,8 @@ def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
     screenshot(staff, "ocop-rated")
     staff.goto(staff.base + "/ocop/")
     screenshot(staff, "ocop-list")
+    staff.goto(staff.base + "/communes/ky-tay/")
+    assert "Tương ớt Kỳ Tây" in staff.content()
+    screenshot(staff, "ocop-commune-panel")
     assert not staff.console_errors
     staff.context.close()

@@ -297,3 +297,8 @@ def test_saving_a_rating_twice_records_it_once(client_for, staff):
     response = client.post(f"/ocop/{OWN}/rate/", {**rating(), "version": version}, follow=True)
     assert product(OWN).ratings.count() == 1
     assert "Người khác đã thay đổi sản phẩm này" in response.text
+
+
+def test_staff_propose_from_a_commune_page_with_it_preselected(client_for, staff, ky_lac):
+    form = client_for(staff).get("/ocop/new/?commune=ky-lac").context["form"]
+    assert form.initial["commune"] == ky_lac
