@@ -14,6 +14,7 @@ urlpatterns = [
     path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.urls")),
     path("review/<int:year>/q<int:quarter>/", criteria_views.review_board, name="review_board"),
     path("communes/", include("communes.urls")),
+    path("ocop/", include("ocop.urls")),
     path("admin/", admin.site.urls),
 ]
 

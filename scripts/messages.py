@@ -50,6 +50,7 @@ def main():
         if "fuzzy" in entry.flags and (entry.msgstr or entry.msgstr_plural.get(0)):
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None  # msgfmt rejects a lone "#| msgid_plural"
     catalogue.save()
     run("compilemessages", "-l", "vi", "--ignore", ".venv/*")
     missing = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]

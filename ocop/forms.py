@@ -1,0 +1,240 @@
+"""Forms for proposing, editing, registering and rating products; rules come from ``lifecycle``."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune
+from communes.scoping import is_district_staff
+from ntm_portal.formats import NumberParseError, format_number, parse_number
+
+from . import lifecycle
+from .choices import STAR_CHOICES, CertifyingLevel, ProducerKind, Stage, Status
+from .models import Producer, Product, ProductGroup, Rating
+
+
+class BootstrapMixin:
+    """Bootstrap classes on widgets, and ``is-invalid`` on fields with errors."""
+
+    def style_fields(self):
+        for name, field in self.fields.items():
+            widget = field.widget
+            base = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            classes = [c for c in widget.attrs.get("class", "").split() if c] + [base]
+            if self.is_bound and name in self.errors:
+                classes.append("is-invalid")
+            widget.attrs["class"] = " ".join(dict.fromkeys(classes))
+
+    def full_clean(self):
+        super().full_clean()
+        self.style_fields()
+
+
+class VnDecimalField(forms.CharField):
+    """A number typed the Vietnamese way ("72,5"), read by ``formats.parse_number``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "figure"}))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return value if isinstance(value, str) else format_number(value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return parse_number(value)
+        except NumberParseError:
+            raise ValidationError(
+                _("Enter a number, for example 72 or 72,5."), code="invalid"
+            ) from None
+
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class DateInput(forms.DateInput):
+    """A text box for dd/mm/yyyy, as Vietnamese documents write dates (ISO also accepted)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "date"}, **kwargs)
+
+
+class VnDateField(forms.DateField):
+    input_formats = DATE_INPUT_FORMATS
+    widget = DateInput
+
+
+class VersionMixin(forms.Form):
+    """The version of the product the form was loaded at (see ``lifecycle.claim_version``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ProductForm(BootstrapMixin, VersionMixin, forms.ModelForm):
+    """Propose or edit a candidate; a new producer can be entered alongside."""
+
+    new_producer_name = forms.CharField(
+        label=_("Name of the new producer"), max_length=200, required=False
+    )
+    new_producer_kind = forms.ChoiceField(
+        label=_("Kind of the new producer"), choices=[("", "---------")] + ProducerKind.choices,
+        required=False,
+    )
+    new_producer_contact = forms.CharField(
+        label=_("Contact of the new producer"), max_length=200, required=False
+    )
+
+    class Meta:
+        model = Product
+        fields = ["commune", "name", "group", "producer", "year", "target_stars", "description", "photo"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        communes = Commune.objects.restrict(user, "change")
+        self.fields["commune"].queryset = communes
+        if user.commune_id and not is_district_staff(user):
+            # An officer proposes for their own commune only: no choice to make.
+            del self.fields["commune"]
+            self.instance.commune_id = self.instance.commune_id or user.commune_id
+        elif self.instance.pk:
+            del self.fields["commune"]
+        self.fields["producer"].queryset = Producer.objects.restrict(user, "change").select_related("commune")
+        self.fields["producer"].required = False
+        self.fields["group"].queryset = ProductGroup.objects.all()
+        self.fields["target_stars"].choices = [c for c in STAR_CHOICES if c[0] >= lifecycle.CERTIFIED_MIN_STARS]
+        if not self.instance.pk:
+            self.initial.setdefault("year", timezone.localdate().year)
+        else:
+            self.initial["version"] = self.instance.version
+        self.style_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        commune = cleaned.get("commune") or getattr(self.instance, "commune", None)
+        producer = cleaned.get("producer")
+        name = cleaned.get("new_producer_name", "").strip()
+        if producer and name:
+            self.add_error("new_producer_name", _("Choose a producer or enter a new one, not both."))
+        elif not producer and not name:
+            self.add_error("producer", _("Choose the producer, or enter a new one below."))
+        elif name and not cleaned.get("new_producer_kind"):
+            self.add_error("new_producer_kind", _("Say what kind of producer this is."))
+        elif producer and commune and producer.commune_id != commune.pk:
+            self.add_error("producer", _("The producer belongs to another commune."))
+        elif name and commune and Producer.objects.filter(commune=commune, name__iexact=name).exists():
+            self.add_error("new_producer_name", _("This producer already exists: choose it in the list."))
+        return cleaned
+
+    def _post_clean(self):
+        # The producer may be created on save: leave it out of the model's validation then.
+        if not self.cleaned_data.get("producer") and self.cleaned_data.get("new_producer_name"):
+            self._skip_producer = True
+        super()._post_clean()
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if getattr(self, "_skip_producer", False):
+            exclude.add("producer")
+        return exclude
+
+    def save(self, commit=True):
+        product = super().save(commit=False)
+        if not product.producer_id:
+            product.producer = Producer.objects.create(
+                name=self.cleaned_data["new_producer_name"].strip(),
+                kind=self.cleaned_data["new_producer_kind"],
+                commune=product.commune,
+                contact=self.cleaned_data.get("new_producer_contact", ""),
+            )
+        if not product.pk:
+            product.proposed_by = self.user
+            product.stage = Stage.CANDIDATE
+        if commit:
+            product.save()
+        return product
+
+
+class RegisterForm(BootstrapMixin, VersionMixin, forms.Form):
+    """Register a candidate for evaluation."""
+
+    registered_on = VnDateField(label=_("registered on"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def clean_registered_on(self):
+        value = self.cleaned_data["registered_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class RatingForm(BootstrapMixin, VersionMixin, forms.ModelForm):
+    """Enter a rating decision: the stars follow from the score (``lifecycle.stars_for``)."""
+
+    score = VnDecimalField(label=_("score (0–100)"))
+
+    class Meta:
+        model = Rating
+        fields = ["score", "level", "decision_number", "decision_date", "note"]
+        field_classes = {"decision_date": VnDateField}
+        widgets = {"decision_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            lifecycle.validate_rating(cleaned.get("score"), cleaned.get("decision_date"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, messages)
+        return cleaned
+
+    def _post_clean(self):
+        # Model validation repeats ours; the lifecycle messages above are the ones shown.
+        pass
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    """Filters and sorting of the product list (all optional, GET)."""
+
+    SORTS = [
+        ("commune", _("Commune")),
+        ("name", _("Name")),
+        ("-stars", _("Stars, highest first")),
+        ("valid_until", _("Expiry, soonest first")),
+        ("-year", _("Year, latest first")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False)
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), queryset=Commune.objects.none(), required=False, to_field_name="slug",
+        empty_label=_("All"),
+    )
+    group = forms.ModelChoiceField(
+        label=_("Product group"), queryset=ProductGroup.objects.all(), required=False, empty_label=_("All")
+    )
+    stars = forms.TypedChoiceField(
+        label=_("Stars"), choices=[("", _("All"))] + STAR_CHOICES, coerce=int, required=False,
+        empty_value=None,
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Status.choices, required=False)
+    year = forms.IntegerField(label=_("Programme year"), required=False, min_value=2000, max_value=2100)
+    expiring = forms.IntegerField(
+        label=_("Expiring within (months)"), required=False, min_value=0, max_value=120
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.restrict(user)
+        self.style_fields()

@@ -1,0 +1,196 @@
+"""OCOP pages: the product list, a product, and the forms to propose, edit, register, rate.
+
+Scope first (``restrict``: another commune answers 404), then the lifecycle rule
+(``lifecycle.check_*``: a refusal answers 403 with its reason).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from communes.models import Commune
+from communes.scoping import is_district_staff
+from communes.workflow import StaleEdit
+from ntm_portal.formats import format_date
+
+from . import lifecycle
+from .choices import Stage, Status
+from .forms import FilterForm, ProductForm, RatingForm, RegisterForm
+from .models import Product, Rating
+
+SORT_FIELDS = {
+    "name": ["name"],
+    "commune": ["commune__name", "name"],
+    "-stars": [F("cert_stars").desc(nulls_last=True), "name"],
+    "valid_until": [F("cert_valid_until").asc(nulls_last=True), "name"],
+    "-year": ["-year", "name"],
+}
+
+
+def filter_products(products, data, today):
+    """Apply the list's filters (cleaned ``FilterForm`` data) to annotated products."""
+    if data.get("q"):
+        products = products.filter(name__icontains=data["q"])
+    if data.get("commune"):
+        products = products.filter(commune=data["commune"])
+    if data.get("group"):
+        products = products.filter(group=data["group"])
+    if data.get("stars"):
+        products = products.filter(cert_stars=data["stars"], cert_valid_until__gte=today)
+    if data.get("year"):
+        products = products.filter(year=data["year"])
+    status = data.get("status")
+    if status == Status.CANDIDATE:
+        products = products.filter(stage=Stage.CANDIDATE)
+    elif status == Status.REGISTERED:
+        products = products.exclude(stage=Stage.CANDIDATE).filter(cert_valid_until__isnull=True)
+    elif status == Status.CERTIFIED:
+        products = products.filter(cert_valid_until__gte=today).exclude(stage=Stage.CANDIDATE)
+    elif status == Status.EXPIRED:
+        products = products.filter(cert_valid_until__lt=today).exclude(stage=Stage.CANDIDATE)
+    if data.get("expiring") is not None:
+        products = products.filter(
+            cert_valid_until__gte=today,
+            cert_valid_until__lte=lifecycle.add_months(today, data["expiring"]),
+        )
+    return products.order_by(*SORT_FIELDS.get(data.get("sort") or "commune"))
+
+
+def decorate(product, today):
+    """Attach what the templates show: status, its colour, whether it expires soon."""
+    product.status_value = product.status(today)
+    product.status_label = Status(product.status_value).label
+    product.status_colour = lifecycle.status_colour(product.status_value)
+    product.expiring_soon = product.status_value == Status.CERTIFIED and lifecycle.expires_within(
+        product.cert_valid_until, lifecycle.EXPIRING_SOON_MONTHS, today
+    )
+    return product
+
+
+@require_safe
+@login_required
+def product_list(request):
+    today = timezone.localdate()
+    form = FilterForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    products = filter_products(
+        Product.objects.restrict(request.user).with_certificate(today)
+        .select_related("commune", "group", "producer"),
+        data, today,
+    )
+    products = [decorate(p, today) for p in products]
+    return render(request, "ocop/product_list.html", {
+        "form": form, "products": products, "today": today,
+        "can_propose": lifecycle.can_propose(request.user),
+    })
+
+
+def _stale(request, error):
+    """A save from a stale form: nothing written; reload the page with the newer data."""
+    messages.error(request, str(error))
+    return redirect(request.path)
+
+
+def _product(request, slug):
+    """The product if in the user's scope (view), else 404."""
+    return get_object_or_404(
+        Product.objects.restrict(request.user).select_related("commune", "group", "producer"),
+        slug=slug,
+    )
+
+
+@require_safe
+@login_required
+def product_detail(request, slug):
+    today = timezone.localdate()
+    product = get_object_or_404(
+        Product.objects.restrict(request.user).with_certificate(today)
+        .select_related("commune", "group", "producer", "proposed_by")
+        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.order_by("-decision_date", "-pk"))),
+        slug=slug,
+    )
+    decorate(product, today)
+    ratings = list(product.ratings.all())
+    for rating in ratings:
+        rating.valid_now = rating.decision_date <= today <= rating.valid_until
+    return render(request, "ocop/product_detail.html", {
+        "product": product, "ratings": ratings, "today": today,
+        "can_edit": lifecycle.can_edit(request.user, product),
+        "can_register": lifecycle.can_register(request.user, product),
+        "can_rate": lifecycle.can_rate(request.user, product),
+        "history": product.history.select_related("history_user")[:20],
+    })
+
+
+@login_required
+def product_create(request):
+    lifecycle.check_propose(request.user)
+    # Staff may come from a commune's page: preselect that commune.
+    initial = {"commune": Commune.objects.filter(slug=request.GET.get("commune", "")).first()}
+    form = ProductForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        product = lifecycle.save_product(form, None)
+        messages.success(request, _("“%(product)s” is proposed as a candidate.") % {"product": product.name})
+        return redirect(product)
+    return render(request, "ocop/product_form.html", {"form": form, "product": None})
+
+
+@login_required
+def product_edit(request, slug):
+    product = _product(request, slug)
+    lifecycle.check_edit(request.user, product)
+    form = ProductForm(request.POST or None, request.FILES or None, instance=product, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.save_product(form, form.cleaned_data["version"])
+        except StaleEdit as error:
+            return _stale(request, error)
+        messages.success(request, _("Changes saved."))
+        return redirect(product)
+    return render(request, "ocop/product_form.html", {"form": form, "product": product})
+
+
+@login_required
+def product_register(request, slug):
+    product = _product(request, slug)
+    lifecycle.check_register(request.user, product)
+    form = RegisterForm(
+        request.POST or None,
+        initial={"registered_on": timezone.localdate(), "version": product.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.register(
+                product, request.user, form.cleaned_data["registered_on"], form.cleaned_data["version"]
+            )
+        except StaleEdit as error:
+            return _stale(request, error)
+        messages.success(request, _("“%(product)s” is registered for evaluation.") % {"product": product.name})
+        return redirect(product)
+    return render(request, "ocop/product_register.html", {"form": form, "product": product})
+
+
+@login_required
+def product_rate(request, slug):
+    product = _product(request, slug)
+    lifecycle.check_rate(request.user, product)
+    form = RatingForm(request.POST or None, initial={"version": product.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            rating = lifecycle.rate(product, request.user, expected_version=data.pop("version"), **data)
+        except StaleEdit as error:
+            return _stale(request, error)
+        messages.success(request, _("Rating saved: %(stars)s, certificate valid until %(date)s.") % {
+            "stars": "★" * rating.stars, "date": format_date(rating.valid_until),
+        })
+        return redirect(product)
+    return render(request, "ocop/product_rate.html", {
+        "form": form, "product": product,
+        "bands": lifecycle.bands_in_force(timezone.localdate()),
+        "is_staff": is_district_staff(request.user),
+    })
