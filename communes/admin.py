@@ -7,6 +7,10 @@ from .models import (
     Commune,
     CommuneGroup,
     District,
+    ModelArea,
+    ModelGarden,
+    Submission,
+    SubmissionEvent,
     NtmRecognition,
     ReportingPeriod,
     SponsoringUnit,
@@ -115,3 +119,52 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
     )
+
+
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    fields = ["at", "action", "from_status", "to_status", "user", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    """Status changes go through the workflow (the submission page), never through here."""
+
+    list_display = ["commune", "period", "status", "submitted_at", "submitted_late", "reviewed_by"]
+    list_filter = ["period", "status", "submitted_late", "commune"]
+    search_fields = ["commune__name"]
+    list_select_related = ["commune", "period", "reviewed_by"]
+    readonly_fields = ["commune", "period", "status", "version", "submitted_at", "submitted_by",
+                       "submitted_late", "reviewed_at", "reviewed_by", "review_comment",
+                       "reopened_at", "reopened_by", "reopen_reason"]
+    fields = readonly_fields + ["difficulties", "proposals"]
+    inlines = [SubmissionEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ModelArea)
+class ModelAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["village", "registered_on", "building_since", "recognised_on",
+                    "decision_number", "lapsed_on"]
+    list_filter = ["village__commune", "recognised_on"]
+    search_fields = ["village__name", "village__commune__name", "decision_number"]
+    list_select_related = ["village__commune"]
+    autocomplete_fields = ["village"]
+
+
+@admin.register(ModelGarden)
+class ModelGardenAdmin(SimpleHistoryAdmin):
+    list_display = ["household", "village", "level", "registered_on", "recognised_on",
+                    "decision_number", "lapsed_on"]
+    list_filter = ["level", "village__commune", "recognised_on"]
+    search_fields = ["household", "village__name", "decision_number"]
+    list_select_related = ["village__commune"]
+    autocomplete_fields = ["village"]

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CriteriaSet, Criterion, CriterionIndicator, Indicator, Target
+from .models import (
+    CriteriaSet,
+    Criterion,
+    CriterionAssessment,
+    CriterionIndicator,
+    Indicator,
+    IndicatorValue,
+    Target,
+)
 
 
 class CriterionInline(admin.TabularInline):
@@ -57,3 +65,21 @@ class TargetAdmin(SimpleHistoryAdmin):
     search_fields = ["indicator__name_vi", "indicator__code", "note"]
     list_select_related = ["indicator", "district", "commune"]
     autocomplete_fields = ["indicator", "commune"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["submission", "indicator", "value", "comment"]
+    list_filter = ["submission__period", "indicator__programme", "indicator"]
+    search_fields = ["submission__commune__name", "indicator__name_vi", "comment"]
+    list_select_related = ["submission__commune", "submission__period", "indicator"]
+    raw_id_fields = ["submission"]
+
+
+@admin.register(CriterionAssessment)
+class CriterionAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["submission", "criterion", "is_met", "score"]
+    list_filter = ["submission__period", "is_met", "criterion__number"]
+    search_fields = ["submission__commune__name", "evidence"]
+    list_select_related = ["submission__commune", "submission__period", "criterion"]
+    raw_id_fields = ["submission"]
