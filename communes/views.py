@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import registry
+from ntm_portal.formats import vn_sort_key
+
 from .choices import ModelAreaStatus, NtmLevel, Role
 from .forms import ModelAreaForm, ModelGardenForm
 from .models import (
@@ -50,6 +52,7 @@ def commune_list(request):
         .with_sponsor()
         .annotate(village_count=Count("villages"))
     )
+    communes = sorted(communes, key=lambda c: vn_sort_key(c.name))
     level_counts = {}
     for commune in communes:
         commune.level_label = NtmLevel(commune.level or 0).label

@@ -19,6 +19,7 @@ from communes import workflow
 from communes.choices import Role, SubmissionStatus
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.scoping import VIEW, is_district_staff
+from ntm_portal.formats import vn_sort_key
 
 from . import entry
 from .aggregates import entered_values
@@ -348,7 +349,7 @@ def review_board(request, year, quarter):
                      "warnings": warnings.get(commune.pk, 0),
                      "url": f"/communes/{commune.slug}/{period.year}/q{period.quarter}/"})
     order = {"submitted": 0, "returned": 1, "draft": 2, "missing": 3, "approved": 4}
-    rows.sort(key=lambda r: (order[r["status_code"]], r["commune"].name))
+    rows.sort(key=lambda r: (order[r["status_code"]], vn_sort_key(r["commune"].name)))
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1

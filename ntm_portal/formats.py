@@ -91,3 +91,27 @@ def parse_number(text):
 def format_date(value):
     """dd/mm/yyyy, as Vietnamese documents write dates."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_MODIFIERS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+_TONES = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vn_sort_key(text):
+    """Sort key in Vietnamese alphabetical order (a ă â … d đ …; tones second).
+
+    Databases sort by bytes or by a locale that may not be Vietnamese, which puts
+    "Kỳ Đồng" last and "Kỳ Tân" after "Kỳ Trung"; lists people read use this key.
+    """
+    import unicodedata
+
+    letters, tones = [], []
+    for char in str(text).lower():
+        parts = unicodedata.normalize("NFD", char)
+        base, marks = parts[0], parts[1:]
+        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _MODIFIERS))
+        tone = next((m for m in marks if m in _TONES), "")
+        letters.append(_ALPHABET.index(letter) if letter in _ALPHABET else 100 + ord(letter))
+        tones.append(_TONES[tone])
+    return letters, tones

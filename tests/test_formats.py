@@ -50,3 +50,11 @@ def test_quarter_label_is_vietnamese_by_default():
     with translation.override("vi"):
         assert quarter_label(2021, 1) == "Quý I/2021"
         assert quarter_label(2021, 4) == "Quý IV/2021"
+
+
+def test_vietnamese_alphabetical_order():
+    from ntm_portal.formats import vn_sort_key
+
+    names = ["Kỳ Đồng", "Kỳ Trung", "Kỳ Tân", "Kỳ Bắc", "Kỳ Thượng", "Kỳ Tây", "Kỳ Thọ", "Kỳ Thư", "Kỳ Xuân", "Kỳ Châu"]
+    assert sorted(names, key=vn_sort_key) == [
+        "Kỳ Bắc", "Kỳ Châu", "Kỳ Đồng", "Kỳ Tân", "Kỳ Tây", "Kỳ Thọ", "Kỳ Thư", "Kỳ Thượng", "Kỳ Trung", "Kỳ Xuân"]
