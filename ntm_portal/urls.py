@@ -15,6 +15,7 @@ urlpatterns = [
     path("review/<int:year>/q<int:quarter>/", criteria_views.review_board, name="review_board"),
     path("communes/", include("communes.urls")),
     path("ocop/", include("ocop.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,339 @@
+"""The quarter's dashboard, assembled once from the aggregates for the page, the export and tests.
+
+Every number shown comes from ``criteria.aggregates`` (and the OCOP adapter): the
+headline table, the progress bars, the narrative and the workbook read the same
+``Dashboard.figures`` dict, so a figure cannot read differently in two places.
+The number of SQL queries does not depend on the number of communes: communes are
+passed to the aggregates as a queryset (a subquery), never looped over with queries.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from communes.choices import NtmLevel, SubmissionStatus
+from communes.models import Commune, District, ReportingPeriod, Submission
+from communes.scoping import is_district_reader
+from communes.workflow import is_late
+from criteria.aggregates import (
+    APPROVED,
+    APPROVED_OR_SUBMITTED,
+    Figure,
+    criteria_matrix,
+    criteria_set_for,
+    figures,
+    figures_by_commune,
+    share_done,
+    targets_for,
+)
+from criteria.choices import Programme
+from criteria.models import Indicator
+from ntm_portal.formats import format_number
+
+from .ocop_figures import catalogue_extra, ocop_figures
+
+# The figures of the seed report, shown as cards and drawn over the quarters.
+KEY_CODES = [
+    "ntm-model-areas-building", "ntm-houses-renovated", "ntm-gardens-renovated",
+    "ntm-clean-house-models", "ntm-model-areas-new", "ntm-model-areas-total",
+]
+TREND_CODES = [
+    "ntm-houses-renovated", "ntm-gardens-renovated", "ntm-clean-house-models",
+    "ntm-model-areas-new", "ntm-model-gardens-new",
+]
+
+
+def share_text(share):
+    """A share of a target in percent, one decimal at most: "10,8", "100"."""
+    if share is None:
+        return ""
+    return format_number(Decimal(str(round(share, 1))))
+
+
+@dataclass
+class HeadlineRow:
+    indicator: Indicator
+    figure: Figure
+    target: object = None
+    share: float | None = None
+
+    @property
+    def share_text(self):
+        return share_text(self.share)
+
+    @property
+    def bar_width(self):
+        return min(100, round(self.share)) if self.share is not None else 0
+
+    @property
+    def decimals(self):
+        return self.indicator.decimals or None
+
+
+@dataclass
+class CommuneRow:
+    """One commune in the heatmap: its level, sponsor, criteria met and unmet."""
+
+    commune: Commune
+    level: NtmLevel
+    sponsor: str
+    cells: list  # [(criterion, is_met or None)]
+    assessed: bool
+
+    @property
+    def met(self):
+        return sum(1 for _criterion, is_met in self.cells if is_met)
+
+    @property
+    def total(self):
+        return len(self.cells)
+
+    @property
+    def unmet(self):
+        return [criterion for criterion, is_met in self.cells if is_met is False]
+
+    @property
+    def met_text(self):
+        return f"{self.met}/{self.total}" if self.assessed else "–"
+
+
+@dataclass
+class CompletenessRow:
+    commune: Commune
+    submission: Submission | None
+    category: str  # on_time, late, missing
+    overdue: bool = False
+
+    @property
+    def status_label(self):
+        if self.submission is None:
+            return _("Not started")
+        return self.submission.get_status_display()
+
+
+@dataclass
+class Dashboard:
+    period: ReportingPeriod
+    district: District
+    communes: object  # queryset of the communes in scope (used as a subquery)
+    restricted: bool
+    include_submitted: bool
+    indicators: list
+    figures: dict
+    targets: dict
+    headline: list
+    rows: list  # CommuneRow, lagging first
+    criteria: list
+    levels: list  # [(NtmLevel, count)]
+    trend_periods: list
+    trends: dict  # code -> [value per trend period]
+    ocop: object
+    completeness: list
+    narrative: list = field(default_factory=list)
+
+    @property
+    def statuses(self):
+        return APPROVED_OR_SUBMITTED if self.include_submitted else APPROVED
+
+    @property
+    def commune_count(self):
+        return len(self.rows)
+
+    @property
+    def key_rows(self):
+        by_code = {row.indicator.code: row for row in self.headline}
+        return [by_code[code] for code in KEY_CODES if code in by_code]
+
+    @property
+    def target_rows(self):
+        return [row for row in self.headline if row.target is not None]
+
+    @property
+    def lagging(self):
+        return [row for row in self.rows if row.level == NtmLevel.NOT_YET]
+
+    @property
+    def completeness_counts(self):
+        counts = {"on_time": 0, "late": 0, "missing": 0}
+        for row in self.completeness:
+            counts[row.category] += 1
+        counts["approved"] = sum(1 for row in self.completeness if row.submission is not None
+                                 and row.submission.status == SubmissionStatus.APPROVED)
+        counts["total"] = len(self.completeness)
+        return counts
+
+    @property
+    def programmes(self):
+        """Headline rows grouped by programme, in the catalogue's order."""
+        groups = {}
+        for row in self.headline:
+            groups.setdefault(row.indicator.programme, []).append(row)
+        return [(Programme(code).label, rows) for code, rows in groups.items()]
+
+    @property
+    def ocop_target(self):
+        return self.targets.get("ocop-certified")
+
+    def chart_data(self):
+        """What the page's charts draw (Chart.js reads it from a json_script block)."""
+        names = {indicator.code: indicator.name for indicator in self.indicators}
+
+        def series(code):
+            return {"label": names.get(code, code),
+                    "data": [float(v) if v is not None else None for v in self.trends[code]]}
+
+        data = {"labels": [p.label for p in self.trend_periods],
+                "works": [series(code) for code in TREND_CODES[:3]],
+                "registries": [series(code) for code in TREND_CODES[3:]]}
+        if self.ocop.available:
+            stars = sorted(set(self.ocop.products_by_star) | set(self.ocop.candidates_by_star))
+            data["ocop"] = {
+                "labels": [_("%(stars)s stars") % {"stars": stars_} for stars_ in stars],
+                "products": [self.ocop.products_by_star.get(s, 0) for s in stars],
+                "candidates": [self.ocop.candidates_by_star.get(s, 0) for s in stars],
+                "products_label": _("Products with a valid certificate"),
+                "candidates_label": _("Candidates of the year, by the stars aimed for"),
+            }
+        return data
+
+    def by_commune(self):
+        """Figures per commune (for the export): {commune_id: {code: Figure}}."""
+        return figures_by_commune(self.period, self.communes, self.statuses)
+
+
+def get_period(year, quarter):
+    period = ReportingPeriod.objects.filter(year=year, quarter=quarter).first()
+    if period is None:
+        raise Http404(_("There is no reporting period %(quarter)s/%(year)s.")
+                      % {"quarter": quarter, "year": year})
+    return period
+
+
+def latest_period():
+    """The latest period with submissions in it (the one a meeting speaks of), else the latest."""
+    periods = ReportingPeriod.objects.order_by("-year", "-quarter")
+    return periods.filter(submissions__isnull=False).first() or periods.first()
+
+
+def communes_in_scope(user, period, district_slug=None):
+    """(district, communes queryset, restricted) for ``user``; 403 when nothing is in scope.
+
+    Staff, committee and administrators read the whole district. Sponsors and commune
+    officers read the dashboard restricted to their communes: every figure is then
+    computed over those communes only, so nothing of the others shows.
+    """
+    scoped = Commune.objects.restrict(user).active(period.end_date)
+    districts = District.objects.all()
+    if district_slug:
+        district = districts.filter(slug=district_slug).first()
+        if district is None:
+            raise Http404(_("No such district."))
+    elif is_district_reader(user):
+        district = districts.order_by("pk").first()
+    else:
+        first = scoped.select_related("district").order_by("pk").first()
+        district = first.district if first else None
+    if district is None:
+        raise PermissionDenied(_("Your account has no commune to report on."))
+    restricted = not is_district_reader(user)
+    communes = scoped.filter(district=district)
+    if restricted and not communes.exists():
+        raise PermissionDenied(_("Your account has no commune in this district."))
+    return district, communes, restricted
+
+
+def build_dashboard(period, district, communes, restricted=False, include_submitted=False):
+    statuses = APPROVED_OR_SUBMITTED if include_submitted else APPROVED
+    end = period.end_date
+    ocop = ocop_figures(period.year, end, communes)
+    current = figures(period, communes, statuses, extra=catalogue_extra(ocop))
+    indicators = list(Indicator.objects.filter(is_active=True))
+    targets = _targets(period, district, communes, restricted)
+    headline = []
+    for indicator in indicators:
+        figure = current.get(indicator.code, Figure())
+        target = targets.get(indicator.code)
+        headline.append(HeadlineRow(indicator, figure, target,
+                                    share_done(figure, target, indicator.kind)))
+
+    commune_list = list(communes.with_level(end).with_sponsor(end).order_by("name"))
+    criteria_set = criteria_set_for(period)
+    criteria = list(criteria_set.all_criteria()) if criteria_set else []
+    matrix = criteria_matrix(period, communes, statuses)
+    rows = []
+    for commune in commune_list:
+        assessed = matrix.get(commune.pk, {})
+        rows.append(CommuneRow(
+            commune, NtmLevel(commune.level or 0), commune.sponsor_name or "",
+            [(criterion, assessed.get(criterion.number)) for criterion in criteria],
+            bool(assessed)))
+    # Lagging first: fewest criteria met, then the lower level; unassessed communes last.
+    rows.sort(key=lambda r: (not r.assessed, r.met if r.assessed else 0, r.level, r.commune.name))
+    levels = [(level, sum(1 for r in rows if r.level == level)) for level in NtmLevel]
+
+    trend_periods = _trend_periods(period)
+    trends = {code: [] for code in TREND_CODES}
+    for trend_period in trend_periods:
+        values = current if trend_period.pk == period.pk else figures(trend_period, communes, statuses)
+        for code in TREND_CODES:
+            trends[code].append(values.get(code, Figure()).quarter)
+
+    dashboard = Dashboard(
+        period=period, district=district, communes=communes, restricted=restricted,
+        include_submitted=include_submitted, indicators=indicators, figures=current,
+        targets=targets, headline=headline, rows=rows, criteria=criteria, levels=levels,
+        trend_periods=trend_periods, trends=trends, ocop=ocop,
+        completeness=_completeness(period, communes, commune_list),
+    )
+    from .narrative import narrative
+
+    dashboard.narrative = narrative(dashboard)
+    return dashboard
+
+
+def _targets(period, district, communes, restricted):
+    """District targets for the district; a commune's own targets when only it is in scope."""
+    if not restricted:
+        return targets_for(period.year, district)
+    from criteria.models import Target
+
+    scoped = list(communes.values_list("pk", flat=True)[:2])
+    if len(scoped) != 1:
+        return {}
+    rows = Target.objects.filter(year=period.year, commune_id=scoped[0]).select_related("indicator")
+    return {target.indicator.code: target for target in rows}
+
+
+def _trend_periods(period):
+    """The quarters of the period's year up to it, after those of the previous year."""
+    return list(
+        ReportingPeriod.objects.filter(year__in=(period.year - 1, period.year))
+        .exclude(year=period.year, quarter__gt=period.quarter)
+        .order_by("year", "quarter")
+    )
+
+
+def _completeness(period, communes, commune_list):
+    submissions = {
+        s.commune_id: s for s in Submission.objects.filter(period=period, commune__in=communes)
+        .only("id", "commune_id", "period_id", "status", "submitted_at", "submitted_late",
+              "reviewed_at", "difficulties", "proposals", "review_comment")
+    }
+    rows = []
+    for commune in sorted(commune_list, key=lambda c: c.name):
+        submission = submissions.get(commune.pk)
+        if submission is not None:
+            submission.period = period  # already loaded: no query per commune
+        handed_in = submission is not None and submission.status in (
+            SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
+        if handed_in:
+            category = "late" if submission.submitted_late else "on_time"
+            overdue = False
+        else:
+            category = "missing"
+            overdue = period.is_locked_on() if submission is None else is_late(submission)
+        rows.append(CompletenessRow(commune, submission, category, overdue))
+    return rows

@@ -1,0 +1,113 @@
+"""The quarter's narrative, drafted from the dashboard's figures in the register of the
+district's meeting reports ("Quý I, đã có thêm 4 thôn được công nhận khu dân cư kiểu
+mẫu, lũy kế đến nay có 73 khu dân cư đạt chuẩn…").
+
+It reads ``Dashboard.figures`` and the other parts of the dashboard, never the
+database: every number in the text is one of the dashboard's tables, formatted by
+``format_number``. Sentences whose figures are missing are left out rather than
+written with a blank.
+"""
+
+from django.utils.translation import gettext as _
+
+from ntm_portal.formats import format_number
+
+from .dashboard import share_text
+
+
+def _value(dashboard, code, attribute="quarter"):
+    figure = dashboard.figures.get(code)
+    return getattr(figure, attribute) if figure is not None else None
+
+
+def _n(value):
+    return format_number(value)
+
+
+def narrative(dashboard):
+    """A list of paragraphs (plain text) for the quarter."""
+    d = dashboard
+    period = d.period.label
+    paragraphs = []
+
+    houses = _value(d, "ntm-houses-renovated")
+    gardens = _value(d, "ntm-gardens-renovated")
+    models = _value(d, "ntm-clean-house-models")
+    building = _value(d, "ntm-model-areas-building")
+    if None not in (houses, gardens, models, building):
+        paragraphs.append(_(
+            "%(period)s, the communes were building %(building)s model residential areas, "
+            "renovated %(houses)s houses and %(gardens)s household gardens; %(models)s "
+            "“clean house, beautiful garden” models were given plaques."
+        ) % {"period": period, "building": _n(building), "houses": _n(houses),
+             "gardens": _n(gardens), "models": _n(models)})
+
+    sentences = []
+    new_areas = _value(d, "ntm-model-areas-new")
+    total_areas = _value(d, "ntm-model-areas-total")
+    if new_areas is not None and total_areas is not None:
+        sentences.append(_(
+            "In the quarter, %(new)s more villages were recognised as model residential "
+            "areas; to date %(total)s model residential areas meet the standard."
+        ) % {"new": _n(new_areas), "total": _n(total_areas)})
+    new_gardens = _value(d, "ntm-model-gardens-new")
+    if new_gardens is not None:
+        sentences.append(_(
+            "%(gardens)s model gardens were recognised in the quarter, %(ytd)s since the "
+            "start of the year."
+        ) % {"gardens": _n(new_gardens), "ytd": _n(_value(d, "ntm-model-gardens-new", "ytd"))})
+    standard = _value(d, "ntm-communes-standard")
+    advanced = _value(d, "ntm-communes-advanced")
+    if standard is not None and advanced is not None:
+        sentences.append(_(
+            "%(standard)s of %(total)s communes are at the NTM standard, %(advanced)s of "
+            "them at the advanced standard."
+        ) % {"standard": _n(standard), "total": _n(d.commune_count), "advanced": _n(advanced)})
+    if sentences:
+        paragraphs.append(" ".join(sentences))
+
+    for row in d.lagging:
+        if not row.assessed:
+            continue
+        values = {"commune": row.commune.name, "count": _n(len(row.unmet)),
+                  "criteria": "; ".join(c.name for c in row.unmet), "sponsor": row.sponsor}
+        if row.unmet and row.sponsor:
+            paragraphs.append(_(
+                "%(commune)s has %(count)s criteria not yet met: %(criteria)s; it is "
+                "sponsored by %(sponsor)s."
+            ) % values)
+        elif row.unmet:
+            paragraphs.append(_("%(commune)s has %(count)s criteria not yet met: %(criteria)s.")
+                              % values)
+
+    ocop = d.ocop
+    if ocop.available and ocop.candidates:
+        breakdown = ", ".join(
+            _("%(count)s aiming for %(stars)s stars") % {"count": _n(count), "stars": stars}
+            for stars, count in ocop.candidates_by_star.items() if count
+        )
+        text = _(
+            "In %(year)s, %(total)s products were selected as eligible to become OCOP "
+            "products, of which %(breakdown)s."
+        ) % {"year": d.period.year, "total": _n(ocop.candidates), "breakdown": breakdown}
+        paragraphs.append(text)
+
+    targets = []
+    for row in d.target_rows:
+        item = {"name": row.indicator.name, "target": row.target.value_text,
+                "unit": row.indicator.unit, "share": row.share_text}
+        if row.share is not None:
+            targets.append(_("%(name)s: %(target)s %(unit)s (%(share)s%% done)") % item)
+        else:
+            targets.append(_("%(name)s: %(target)s %(unit)s") % item)
+    if targets:
+        paragraphs.append(_("Targets for %(year)s: %(targets)s.")
+                          % {"year": d.period.year, "targets": "; ".join(targets)})
+
+    counts = d.completeness_counts
+    if counts["total"]:
+        paragraphs.append(_(
+            "Reports of the quarter: %(approved)s of %(total)s communes approved, "
+            "%(on_time)s handed in on time, %(late)s late, %(missing)s not handed in."
+        ) % {key: _n(value) for key, value in counts.items()})
+    return paragraphs

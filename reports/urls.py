@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.latest, name="latest"),
+    path("<int:year>/q<int:quarter>/", views.dashboard, name="dashboard"),
+    path("<int:year>/q<int:quarter>/export.xlsx", views.export, name="export"),
+]

@@ -1,0 +1,40 @@
+"""Thin views: scope, build the dashboard (reports.dashboard), render or export."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .dashboard import build_dashboard, communes_in_scope, get_period, latest_period
+from .export import XLSX, export_filename, workbook_bytes
+
+
+def _dashboard(request, year, quarter):
+    period = get_period(year, quarter)
+    district, communes, restricted = communes_in_scope(
+        request.user, period, request.GET.get("district"))
+    include_submitted = request.GET.get("include") == "submitted"
+    return build_dashboard(period, district, communes, restricted, include_submitted)
+
+
+@login_required
+def dashboard(request, year, quarter):
+    return render(request, "reports/dashboard.html", {"d": _dashboard(request, year, quarter)})
+
+
+@login_required
+def export(request, year, quarter):
+    d = _dashboard(request, year, quarter)
+    response = HttpResponse(workbook_bytes(d), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(d)}"'
+    return response
+
+
+@login_required
+def latest(request):
+    """/reports/: the dashboard of the latest quarter with submissions."""
+    period = latest_period()
+    if period is None:
+        raise Http404(_("There is no reporting period yet."))
+    return redirect("reports:dashboard", period.year, period.quarter)
