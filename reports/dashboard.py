@@ -35,6 +35,8 @@ from ntm_portal.formats import format_number
 
 from .ocop_figures import catalogue_extra, ocop_figures
 
+# The order of the meeting report: the NTM programme first, as the seed report speaks.
+PROGRAMME_ORDER = [Programme.NTM, Programme.OCOP, Programme.GNBV, Programme.DTVM]
 # The figures of the seed report, shown as cards and drawn over the quarters.
 KEY_CODES = [
     "ntm-model-areas-building", "ntm-houses-renovated", "ntm-gardens-renovated",
@@ -168,10 +170,10 @@ class Dashboard:
     @property
     def programmes(self):
         """Headline rows grouped by programme, in the catalogue's order."""
-        groups = {}
+        groups = {code: [] for code in PROGRAMME_ORDER}
         for row in self.headline:
             groups.setdefault(row.indicator.programme, []).append(row)
-        return [(Programme(code).label, rows) for code, rows in groups.items()]
+        return [(Programme(code).label, rows) for code, rows in groups.items() if rows]
 
     @property
     def ocop_target(self):

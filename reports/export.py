@@ -192,28 +192,33 @@ def _summary(workbook, d):
     s.ws.cell(s.row, 2, _("Targets for %(year)s") % {"year": d.period.year}).font = BOLD
     s.row += 1
     first = s.row
-    for column, label in enumerate((_("Indicator"), _("Done"), _("Target for the year")), start=2):
-        cell = s.cell(column, label, bold=True, fill=HEADER_FILL, align=CENTER)
+    labels = (_("Indicator"), _("Done"), _("Target for the year"), _("Share of the target done"))
+    for column, label in enumerate(labels, start=2):
+        s.cell(column, label, bold=True, fill=HEADER_FILL, align=CENTER)
     s.row += 1
     for row in d.target_rows:
         done = row.figure.ytd if row.indicator.is_flow else row.figure.quarter
         s.text(2, row.indicator.name, align=WRAP)
         s.number(3, done)
-        s.number(4, row.target.low)
+        s.text(4, row.target.value_text, align=Alignment(horizontal="right"))
+        s.cell(5, row.share / 100 if row.share is not None else None).number_format = PERCENT
         s.row += 1
     last = s.row - 1
     if last > first:
         chart = BarChart()
         chart.type = "bar"
         chart.style = 10
-        chart.title = _("Done against the year's targets")
-        chart.add_data(Reference(s.ws, min_col=3, max_col=4, min_row=first, max_row=last),
+        chart.title = _("Share of the year's targets done")
+        chart.add_data(Reference(s.ws, min_col=5, min_row=first, max_row=last),
                        titles_from_data=True)
         chart.set_categories(Reference(s.ws, min_col=2, min_row=first + 1, max_row=last))
-        chart.height = 9
-        chart.width = 22
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.legend = None
+        chart.height = 8
+        chart.width = 24
         s.ws.add_chart(chart, f"B{s.row + 1}")
-        s.row += 20
+        s.row += 18
 
     s.ws.cell(s.row, 2, _("The quarter in words")).font = BOLD
     s.row += 1
@@ -247,10 +252,17 @@ def _criteria(workbook, d):
         column = 4 + len(row.cells)
         s.text(column, row.met_text, bold=True, align=CENTER)
         s.text(column + 1, row.sponsor, align=WRAP)
-        s.text(column + 2, "; ".join(f"{c.number}. {c.name}" for c in row.unmet), align=WRAP)
+        unmet = "; ".join(f"{c.number}. {c.name}" for c in row.unmet)
+        s.text(column + 2, unmet, align=WRAP)
+        if len(unmet) > 55 or len(row.sponsor) > 32:
+            # Wrapped cells do not grow by themselves in every reader: about 55 characters a line.
+            s.ws.row_dimensions[s.row].height = 15 * (max(len(unmet) // 55, len(row.sponsor) // 32) + 1)
         s.row += 1
     s.row += 1
-    s.note(_("Criteria: ") + "; ".join(f"{c.number}. {c.name}" for c in d.criteria))
+    s.note(_("Criteria:"))
+    for criterion in d.criteria:
+        s.ws.cell(s.row, 2, f"{criterion.number}. {criterion.name}")
+        s.row += 1
 
 
 def _per_commune(workbook, d, by_commune):
