@@ -214,3 +214,21 @@ def share_done(figure, target, kind):
 
 def is_computed(indicator):
     return indicator.source == IndicatorSource.COMPUTED
+
+
+def criteria_met_over_time(communes=None, statuses=APPROVED):
+    """Criteria met per commune and quarter, in one query.
+
+    {commune_id: {(year, quarter): (met, assessed)}}, for the commune pages' history.
+    """
+    qs = CriterionAssessment.objects.filter(submission__status__in=statuses)
+    if communes is not None:
+        qs = qs.filter(submission__commune__in=communes)
+    rows = qs.values("submission__commune_id", "submission__period__year",
+                     "submission__period__quarter").annotate(
+        met=Count("pk", filter=Q(is_met=True)), assessed=Count("pk")).order_by()
+    result = defaultdict(dict)
+    for row in rows:
+        key = (row["submission__period__year"], row["submission__period__quarter"])
+        result[row["submission__commune_id"]][key] = (row["met"], row["assessed"])
+    return result

@@ -1,0 +1,58 @@
+"""Blocks the reports app adds to the home page and to a commune's page (communes.seeding)."""
+
+from communes.choices import SubmissionStatus
+from communes.models import Commune, Submission
+from communes.scoping import is_district_reader
+from communes.seeding import Panel
+from criteria.aggregates import Figure, criteria_met_over_time, figures, share_done
+from criteria.models import Indicator, Target
+from ntm_portal.formats import quarter_label
+
+from .dashboard import KEY_CODES, HeadlineRow, latest_period
+from .ocop_figures import catalogue_extra, ocop_figures
+
+
+def home_panels(request):
+    """District readers get a card leading to the latest quarter's dashboard and report."""
+    if not is_district_reader(request.user):
+        return []
+    period = latest_period()
+    if period is None:
+        return []
+    return [Panel("reports/panels/home.html", {"period": period}, order=10)]
+
+
+def commune_panels(request, commune):
+    """One commune: criteria met per quarter, its figures against its targets, its products,
+    for the latest quarter in which the commune's report was approved.
+
+    ``commune`` is already in the user's scope (the commune page answers 404 otherwise).
+    """
+    approved = (Submission.objects.filter(commune=commune, status=SubmissionStatus.APPROVED)
+                .select_related("period").order_by("-period__year", "-period__quarter").first())
+    period = approved.period if approved else latest_period()
+    if period is None:
+        return []
+    communes = Commune.objects.filter(pk=commune.pk)
+    ocop = ocop_figures(period.year, period.end_date, communes)
+    current = figures(period, communes, extra=catalogue_extra(ocop))
+    targets = {t.indicator.code: t for t in Target.objects.filter(
+        year=period.year, commune=commune).select_related("indicator")}
+    codes = list(dict.fromkeys(KEY_CODES + list(targets)))
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes, is_active=True)}
+    rows = []
+    for code in codes:
+        indicator = indicators.get(code)
+        if indicator is None:
+            continue
+        figure = current.get(code, Figure())
+        target = targets.get(code)
+        rows.append(HeadlineRow(indicator, figure, target, share_done(figure, target, indicator.kind)))
+    history = criteria_met_over_time(communes).get(commune.pk, {})
+    criteria = [{"label": quarter_label(year, quarter), "met": met, "assessed": assessed}
+                for (year, quarter), (met, assessed) in sorted(history.items())]
+    return [Panel("reports/panels/commune.html", {
+        "commune": commune, "period": period, "rows": rows, "criteria": criteria, "ocop": ocop,
+        "chart": {"labels": [c["label"] for c in criteria], "met": [c["met"] for c in criteria],
+                  "assessed": [c["assessed"] for c in criteria]},
+    }, order=40)]
