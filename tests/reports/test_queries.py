@@ -1,0 +1,55 @@
+"""The dashboard and the export run as many queries for 210 communes as for 21."""
+
+from io import StringIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports.scale import ScaleError, generate
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/reports/2021/q1/", "/reports/2021/q1/export.xlsx",
+                                 "/reports/2021/q2/?include=submitted"])
+def test_query_count_does_not_depend_on_the_number_of_communes(client_for, committee, url):
+    client = client_for(committee)
+    client.get(url)  # session, translations, first-time caches
+    demo_21 = _count(client, url)
+    district = generate(210, 2, name="Huyện đo truy vấn", stream=StringIO())
+    assert district.communes.count() == 210
+    separator = "&" if "?" in url else "?"
+    scaled_210 = _count(client, f"{url}{separator}district={district.slug}")
+    assert scaled_210 == demo_21
+    assert demo_21 <= 60
+
+
+def test_commune_page_query_count_is_bounded(client_for, committee, django_assert_max_num_queries):
+    client = client_for(committee)
+    with django_assert_max_num_queries(45):
+        assert client.get("/communes/ky-tay/").status_code == 200
+
+
+def test_generate_scale_refuses_a_second_run(db, demo):
+    generate(3, 1, name="Huyện hai lần", stream=StringIO())
+    with pytest.raises(ScaleError, match="exists already"):
+        generate(3, 1, name="Huyện hai lần", stream=StringIO())
+
+
+def test_generate_scale_command(db, demo):
+    from django.core.management import call_command
+
+    out, err = StringIO(), StringIO()
+    call_command("generate_scale", "--communes", "5", "--quarters", "2", "--name", "Huyện lệnh",
+                 stdout=out, stderr=err)
+    assert "5 communes" in out.getvalue()
+    from communes.models import District, Submission
+
+    district = District.objects.get(name="Huyện lệnh")
+    assert Submission.objects.filter(commune__district=district).count() == 10
