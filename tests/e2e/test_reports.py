@@ -1,0 +1,31 @@
+import pytest
+
+from .conftest import login, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_committee_sees_the_q1_dashboard_with_its_charts(page):
+    login(page, "committee")
+    page.click("text=Báo cáo")
+    page.wait_for_load_state("networkidle")
+    page.goto(page.base + "/reports/2021/q1/")
+    assert page.locator("h1").inner_text().startswith("Kết quả thực hiện Quý I/2021")
+    assert "4.054" in page.locator("#narrative").inner_text()
+    for canvas in ("#chart-works", "#chart-registries"):
+        page.wait_for_selector(canvas)
+        assert page.evaluate(f"Chart.getChart(document.querySelector('{canvas}')) !== undefined")
+    page.click("#copy-narrative")
+    page.wait_for_function("document.querySelector('#copy-narrative').textContent === 'Đã sao chép'")
+    screenshot(page, "dashboard-2021-q1")
+    assert not page.console_errors
+
+
+def test_commune_page_draws_its_criteria_chart(page):
+    login(page, "sponsor")
+    page.goto(page.base + "/communes/ky-tay/")
+    page.wait_for_selector("#chart-commune-criteria")
+    assert page.evaluate(
+        "Chart.getChart(document.querySelector('#chart-commune-criteria')) !== undefined")
+    screenshot(page, "commune-ky-tay-report")
+    assert not page.console_errors
