@@ -35,6 +35,9 @@ from ntm_portal.formats import format_number
 
 from .ocop_figures import catalogue_extra, ocop_figures
 
+# The page lists at most this many communes in the heatmap and the completeness table
+# (lagging and missing first); the workbook always has them all.
+PAGE_ROWS = 60
 # The order of the meeting report: the NTM programme first, as the seed report speaks.
 PROGRAMME_ORDER = [Programme.NTM, Programme.OCOP, Programme.GNBV, Programme.DTVM]
 # The figures of the seed report, shown as cards and drawn over the quarters.
@@ -152,6 +155,22 @@ class Dashboard:
     @property
     def target_rows(self):
         return [row for row in self.headline if row.target is not None]
+
+    @property
+    def page_rows(self):
+        return self.rows[:PAGE_ROWS]
+
+    @property
+    def page_completeness(self):
+        order = {"missing": 0, "late": 1, "on_time": 2}
+        rows = self.completeness
+        if len(rows) > PAGE_ROWS:
+            rows = sorted(rows, key=lambda r: order[r.category])[:PAGE_ROWS]
+        return rows
+
+    @property
+    def hidden_rows(self):
+        return max(0, len(self.rows) - PAGE_ROWS)
 
     @property
     def lagging(self):
