@@ -23,16 +23,25 @@ def home_panels(request):
 
 
 def commune_panels(request, commune):
+    """A placeholder on the commune page; its content loads with htmx from ``commune_block``.
+
+    The commune page keeps its own small query budget: the figures of the block (one
+    ``figures`` computation, OCOP, criteria over time) are a second request.
+    """
+    return [Panel("reports/panels/commune.html", {"commune": commune}, order=40)]
+
+
+def commune_block(commune):
     """One commune: criteria met per quarter, its figures against its targets, its products,
     for the latest quarter in which the commune's report was approved.
 
-    ``commune`` is already in the user's scope (the commune page answers 404 otherwise).
+    ``commune`` is already in the user's scope (the view answers 404 otherwise).
     """
     approved = (Submission.objects.filter(commune=commune, status=SubmissionStatus.APPROVED)
                 .select_related("period").order_by("-period__year", "-period__quarter").first())
     period = approved.period if approved else latest_period()
     if period is None:
-        return []
+        return None
     communes = Commune.objects.filter(pk=commune.pk)
     ocop = ocop_figures(period.year, period.end_date, communes)
     current = figures(period, communes, extra=catalogue_extra(ocop))
@@ -51,8 +60,8 @@ def commune_panels(request, commune):
     history = criteria_met_over_time(communes).get(commune.pk, {})
     criteria = [{"label": quarter_label(year, quarter), "met": met, "assessed": assessed}
                 for (year, quarter), (met, assessed) in sorted(history.items())]
-    return [Panel("reports/panels/commune.html", {
+    return {
         "commune": commune, "period": period, "rows": rows, "criteria": criteria, "ocop": ocop,
         "chart": {"labels": [c["label"] for c in criteria], "met": [c["met"] for c in criteria],
                   "assessed": [c["assessed"] for c in criteria]},
-    }, order=40)]
+    }

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.latest, name="latest"),
     path("<int:year>/q<int:quarter>/", views.dashboard, name="dashboard"),
     path("<int:year>/q<int:quarter>/export.xlsx", views.export, name="export"),
+    path("communes/<slug:slug>/", views.commune_block, name="commune_block"),
 ]

@@ -3,7 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+
+from communes.models import Commune
 from django.utils.translation import gettext as _
 
 from .dashboard import build_dashboard, communes_in_scope, get_period, latest_period
@@ -38,3 +40,12 @@ def latest(request):
     if period is None:
         raise Http404(_("There is no reporting period yet."))
     return redirect("reports:dashboard", period.year, period.quarter)
+
+
+@login_required
+def commune_block(request, slug):
+    """The reports block of a commune's page (loaded by htmx); out of scope → 404."""
+    from .panels import commune_block as build
+
+    commune = get_object_or_404(Commune.objects.restrict(request.user), slug=slug)
+    return render(request, "reports/panels/commune_block.html", {"panel": build(commune)})

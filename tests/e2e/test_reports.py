@@ -25,7 +25,7 @@ def test_commune_page_draws_its_criteria_chart(page):
     login(page, "sponsor")
     page.goto(page.base + "/communes/ky-tay/")
     page.wait_for_selector("#chart-commune-criteria")
-    assert page.evaluate(
+    page.wait_for_function(
         "Chart.getChart(document.querySelector('#chart-commune-criteria')) !== undefined")
     screenshot(page, "commune-ky-tay-report")
     assert not page.console_errors

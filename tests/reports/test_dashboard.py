@@ -151,11 +151,28 @@ def test_nav_link_and_home_card(client_for, committee):
     assert 'href="/reports/2021/q2/"' in html
 
 
-def test_commune_panel_shows_criteria_over_time(client_for, committee):
+def test_commune_page_loads_the_reports_block(client_for, committee):
     html = client_for(committee).get("/communes/ky-tay/").content.decode()
-    assert 'id="commune-report"' in html
-    assert "Quý I/2021" in html and "17/20" in html
+    assert 'hx-get="/reports/communes/ky-tay/"' in html
+
+
+def test_commune_block_shows_criteria_over_time(client_for, committee):
+    html = client_for(committee).get("/reports/communes/ky-tay/").content.decode()
+    assert "Kết quả của xã Kỳ Tây, Quý I/2021" in html
+    assert "17/20" in html
     assert 'id="chart-commune-criteria"' in html
+
+
+@pytest.mark.parametrize("username, slug, status", [
+    ("ky-tay", "ky-tay", 200), ("ky-lac", "ky-tay", 404), ("sponsor", "ky-tay", 200),
+    ("sponsor", "ky-lac", 404), ("committee", "ky-lac", 200), ("staff", "ky-lac", 200),
+    ("admin", "ky-lac", 200),
+])
+def test_commune_block_scope(client_for, demo, username, slug, status):
+    from communes.models import User
+
+    response = client_for(User.objects.get(username=username)).get(f"/reports/communes/{slug}/")
+    assert response.status_code == status
 
 
 @pytest.mark.parametrize("username", ["ky-tay", "sponsor"])

@@ -30,10 +30,10 @@ def test_query_count_does_not_depend_on_the_number_of_communes(client_for, commi
     assert demo_21 <= 60
 
 
-def test_commune_page_query_count_is_bounded(client_for, committee, django_assert_max_num_queries):
+def test_commune_block_query_count_is_bounded(client_for, committee, django_assert_max_num_queries):
     client = client_for(committee)
-    with django_assert_max_num_queries(45):
-        assert client.get("/communes/ky-tay/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get("/reports/communes/ky-tay/").status_code == 200
 
 
 def test_generate_scale_refuses_a_second_run(db, demo):
