@@ -31,7 +31,7 @@ from criteria.aggregates import (
 )
 from criteria.choices import Programme
 from criteria.models import Indicator
-from ntm_portal.formats import format_number
+from ntm_portal.formats import format_number, vn_sort_key
 
 from .ocop_figures import catalogue_extra, ocop_figures
 
@@ -131,6 +131,7 @@ class Dashboard:
     targets: dict
     headline: list
     rows: list  # CommuneRow, lagging first
+    alphabetical: list  # the same rows in Vietnamese alphabetical order
     criteria: list
     levels: list  # [(NtmLevel, count)]
     trend_periods: list
@@ -281,6 +282,7 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
                                     share_done(figure, target, indicator.kind)))
 
     commune_list = list(communes.with_level(end).with_sponsor(end).order_by("name"))
+    commune_list.sort(key=lambda c: vn_sort_key(c.name))  # once; later sorts are stable
     criteria_set = criteria_set_for(period)
     criteria = list(criteria_set.all_criteria()) if criteria_set else []
     matrix = criteria_matrix(period, communes, statuses)
@@ -292,7 +294,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
             [(criterion, assessed.get(criterion.number)) for criterion in criteria],
             bool(assessed)))
     # Lagging first: fewest criteria met, then the lower level; unassessed communes last.
-    rows.sort(key=lambda r: (not r.assessed, r.met if r.assessed else 0, r.level, r.commune.name))
+    alphabetical = list(rows)
+    rows.sort(key=lambda r: (not r.assessed, r.met if r.assessed else 0, r.level))
     levels = [(level, sum(1 for r in rows if r.level == level)) for level in NtmLevel]
 
     trend_periods = _trend_periods(period)
@@ -305,7 +308,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,
         include_submitted=include_submitted, indicators=indicators, figures=current,
-        targets=targets, headline=headline, rows=rows, criteria=criteria, levels=levels,
+        targets=targets, headline=headline, rows=rows, alphabetical=alphabetical,
+        criteria=criteria, levels=levels,
         trend_periods=trend_periods, trends=trends, ocop=ocop,
         completeness=_completeness(period, communes, commune_list),
     )
@@ -344,7 +348,7 @@ def _completeness(period, communes, commune_list):
               "reviewed_at", "difficulties", "proposals", "review_comment")
     }
     rows = []
-    for commune in sorted(commune_list, key=lambda c: c.name):
+    for commune in commune_list:
         submission = submissions.get(commune.pk)
         if submission is not None:
             submission.period = period  # already loaded: no query per commune

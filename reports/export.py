@@ -291,7 +291,7 @@ def _per_commune(workbook, d, by_commune):
     s.header([_("No."), _("Commune")] + [f"{i.name} ({i.unit})" for i in indicators],
              [6, 18] + [13] * len(indicators), freeze_column=2)
     s.ws.row_dimensions[s.row - 1].height = 90
-    for number, row in enumerate(sorted(d.rows, key=lambda r: r.commune.name), start=1):
+    for number, row in enumerate(d.alphabetical, start=1):
         figures = by_commune.get(row.commune.pk, {})
         s.cell(1, number)
         s.text(2, row.commune.name)
@@ -349,7 +349,7 @@ def _registries(workbook, d, by_commune):
                 get(REGISTRY_CODES[2]).quarter, get(REGISTRY_CODES[3]).quarter,
                 get(REGISTRY_CODES[3]).ytd]
 
-    for number, row in enumerate(sorted(d.rows, key=lambda r: r.commune.name), start=1):
+    for number, row in enumerate(d.alphabetical, start=1):
         s.cell(1, number)
         s.text(2, row.commune.name)
         for column, value in enumerate(values(by_commune.get(row.commune.pk, {})), start=3):
@@ -371,7 +371,8 @@ def _ocop(workbook, d):
         s.text(1, _("OCOP figures are not available yet."))
         return
     s.header([_("Stars"), _("Products with a valid certificate"),
-              _("Candidates of the year, by the stars aimed for")], [12, 26, 30])
+              _("Candidates of the year, by the stars aimed for")], [12, 30, 34])
+    s.ws.row_dimensions[s.row - 1].height = 45
     stars = sorted(set(ocop.products_by_star) | set(ocop.candidates_by_star))
     for star in stars:
         s.text(1, _("%(stars)s stars") % {"stars": star})
@@ -383,6 +384,7 @@ def _ocop(workbook, d):
     s.number(3, ocop.candidates, bold=True)
     s.row += 2
     target = d.ocop_target
+    s.ws.merge_cells(start_row=s.row, start_column=1, end_row=s.row, end_column=2)
     s.ws.cell(s.row, 1, _("Products certified at 3 stars or more in %(year)s") % {
         "year": d.period.year})
     _number(s.ws.cell(s.row, 3), ocop.certified, style=True)
@@ -419,6 +421,7 @@ def _completeness(workbook, d):
     s.row += 1
     for key, label in (("approved", _("Approved")), ("on_time", _("On time")),
                        ("late", _("Late")), ("missing", _("Missing (not started, draft or returned)"))):
+        s.ws.merge_cells(start_row=s.row, start_column=2, end_row=s.row, end_column=4)
         s.ws.cell(s.row, 2, label)
-        _number(s.ws.cell(s.row, 3), counts[key], style=True)
+        _number(s.ws.cell(s.row, 5), counts[key], style=True)
         s.row += 1
