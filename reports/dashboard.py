@@ -22,8 +22,9 @@ from criteria.aggregates import (
     APPROVED,
     APPROVED_OR_SUBMITTED,
     Figure,
-    criteria_matrix,
+    CriteriaSummary,
     criteria_set_for,
+    criteria_summary,
     figures,
     figures_by_commune,
     share_done,
@@ -80,25 +81,43 @@ class HeadlineRow:
 
 @dataclass
 class CommuneRow:
-    """One commune in the heatmap: its level, sponsor, criteria met and unmet."""
+    """One commune in the heatmap: its level, sponsor, criteria met and unmet.
+
+    Built from a ``CriteriaSummary``; the cells are worked out only when a page or the
+    workbook shows them (the page shows 60 communes of 10,000).
+    """
 
     commune: Commune
     level: NtmLevel
     sponsor: str
-    cells: list  # [(criterion, is_met or None)]
-    assessed: bool
+    criteria: list
+    summary: CriteriaSummary | None
+
+    @property
+    def assessed(self):
+        return bool(self.summary and self.summary.assessed)
+
+    @property
+    def cells(self):
+        """[(criterion, True / False / None)] in the criteria's order."""
+        if not self.assessed:
+            return [(criterion, None) for criterion in self.criteria]
+        complete = self.summary.assessed >= len(self.criteria)
+        return [(c, self.summary.is_met(c.number, complete)) for c in self.criteria]
 
     @property
     def met(self):
-        return sum(1 for _criterion, is_met in self.cells if is_met)
+        return self.summary.met if self.summary else 0
 
     @property
     def total(self):
-        return len(self.cells)
+        return len(self.criteria)
 
     @property
     def unmet(self):
-        return [criterion for criterion, is_met in self.cells if is_met is False]
+        if not self.assessed:
+            return []
+        return [c for c in self.criteria if self.summary.not_met.get(c.number, True) is False]
 
     @property
     def met_text(self):
@@ -285,14 +304,10 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     commune_list.sort(key=lambda c: vn_sort_key(c.name))  # once; later sorts are stable
     criteria_set = criteria_set_for(period)
     criteria = list(criteria_set.all_criteria()) if criteria_set else []
-    matrix = criteria_matrix(period, communes, statuses)
-    rows = []
-    for commune in commune_list:
-        assessed = matrix.get(commune.pk, {})
-        rows.append(CommuneRow(
-            commune, NtmLevel(commune.level or 0), commune.sponsor_name or "",
-            [(criterion, assessed.get(criterion.number)) for criterion in criteria],
-            bool(assessed)))
+    summaries = criteria_summary(period, communes, statuses, total=len(criteria))
+    rows = [CommuneRow(commune, NtmLevel(commune.level or 0), commune.sponsor_name or "",
+                       criteria, summaries.get(commune.pk))
+            for commune in commune_list]
     # Lagging first: fewest criteria met, then the lower level; unassessed communes last.
     alphabetical = list(rows)
     rows.sort(key=lambda r: (not r.assessed, r.met if r.assessed else 0, r.level))

@@ -181,3 +181,23 @@ def test_restricted_home_has_no_dashboard_card(client_for, demo, username):
 
     html = client_for(User.objects.get(username=username)).get("/").content.decode()
     assert "Mở bảng điều hành" not in html
+
+
+@pytest.mark.parametrize("quarter", [1, 2])
+def test_heatmap_cells_agree_with_criteria_matrix(demo, quarter):
+    from criteria.aggregates import criteria_matrix
+    from criteria.models import CriterionAssessment
+
+    period = ReportingPeriod.objects.get(year=2021, quarter=quarter)
+    # An incomplete and an undecided assessment must read the same both ways.
+    tay = CriterionAssessment.objects.filter(submission__commune__slug="ky-phu",
+                                             submission__period=period)
+    tay.filter(criterion__number=3).delete()
+    tay.filter(criterion__number=4).update(is_met=None)
+    d = _district_dashboard(demo, quarter=quarter, include_submitted=True)
+    matrix = criteria_matrix(period, Commune.objects.filter(district=demo),
+                             d.statuses)
+    for row in d.rows:
+        expected = matrix.get(row.commune.pk, {})
+        assert [met for _c, met in row.cells] == [expected.get(c.number) for c in d.criteria]
+        assert row.met == sum(1 for v in expected.values() if v)
