@@ -21,8 +21,8 @@ from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
     APPROVED_OR_SUBMITTED,
-    Figure,
     CriteriaSummary,
+    Figure,
     criteria_set_for,
     criteria_summary,
     figures,

@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 
 from ntm_portal.formats import format_number
 
-from .dashboard import share_text
-
 
 def _value(dashboard, code, attribute="quarter"):
     figure = dashboard.figures.get(code)
