@@ -201,3 +201,11 @@ def test_heatmap_cells_agree_with_criteria_matrix(demo, quarter):
         expected = matrix.get(row.commune.pk, {})
         assert [met for _c, met in row.cells] == [expected.get(c.number) for c in d.criteria]
         assert row.met == sum(1 for v in expected.values() if v)
+
+
+def test_name_key_is_vn_sort_key():
+    from ntm_portal.formats import vn_sort_key
+    from reports.dashboard import name_key
+
+    for name in ["Kỳ Đồng", "Kỳ Tân", "Kỳ Trung", "Ẩn Đức", "xã 00012", "Thượng Ẳ"]:
+        assert name_key(name) == vn_sort_key(name)
