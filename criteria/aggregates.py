@@ -13,12 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 
 from communes.choices import NtmLevel, SubmissionStatus
 from communes.models import Commune, ModelArea, ModelGarden
 
-from .choices import IndicatorKind, IndicatorSource
+from .choices import Aggregation, IndicatorKind, IndicatorSource
 from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
 
 APPROVED = (SubmissionStatus.APPROVED,)
@@ -59,21 +59,33 @@ def entered_values(period, communes=None, statuses=None, by_commune=False):
     if communes is not None:
         values = values.filter(submission__commune__in=communes)
     prev_year, prev_quarter = _previous(period)
-    keys = ["indicator_id", "indicator__kind"] + (["submission__commune_id"] if by_commune else [])
+    keys = ["indicator_id", "indicator__kind", "indicator__aggregation"] + (
+        ["submission__commune_id"] if by_commune else [])
+    this_quarter = _period_q("submission__period__", period)
+    last_quarter = Q(submission__period__year=prev_year, submission__period__quarter=prev_quarter)
     rows = values.values(*keys).annotate(
-        quarter=Sum("value", filter=_period_q("submission__period__", period)),
-        previous=Sum("value", filter=Q(submission__period__year=prev_year,
-                                       submission__period__quarter=prev_quarter)),
+        quarter=Sum("value", filter=this_quarter),
+        previous=Sum("value", filter=last_quarter),
         ytd=Sum("value", filter=_until_q("submission__period__", period, same_year=True)),
         cumulative=Sum("value"),
+        # A rate is averaged over the communes that reported it, never summed.
+        quarter_mean=Avg("value", filter=this_quarter),
+        previous_mean=Avg("value", filter=last_quarter),
     )
     result = {}
     for row in rows:
         figure = Figure(row["quarter"], row["previous"], row["ytd"], row["cumulative"])
+        if row["indicator__aggregation"] == Aggregation.MEAN:
+            figure.quarter, figure.previous = (_round(row["quarter_mean"]),
+                                               _round(row["previous_mean"]))
         if row["indicator__kind"] == IndicatorKind.STOCK:
             figure.ytd = figure.cumulative = figure.quarter
         result[(row.get("submission__commune_id"), row["indicator_id"])] = figure
     return result
+
+
+def _round(value):
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
 def _count_by(queryset, commune_path, by_commune):

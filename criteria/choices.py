@@ -33,3 +33,8 @@ class IndicatorSource(models.TextChoices):
     ENTERED = "entered", _("Entered by communes")
     COMPUTED = "computed", _("Computed from registries")
     DISTRICT = "district", _("Entered by district staff")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Sum over communes")
+    MEAN = "mean", _("Average over communes (rates)")

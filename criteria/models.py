@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from communes.models import Commune, District, Submission
 from communes.scoping import ScopedQuerySet
 
-from .choices import CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
+from .choices import Aggregation, CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
 
 
 class BilingualNameMixin(models.Model):
@@ -160,6 +160,10 @@ class Indicator(BilingualNameMixin):
         _("required"), default=True,
         help_text=_("A submission is complete only when every required figure is entered."),
     )
+    aggregation = models.CharField(
+        _("district figure"), max_length=5, choices=Aggregation.choices, default=Aggregation.SUM,
+        help_text=_("How communes' values make the district's: counts add up, rates average."),
+    )
     is_cumulative = models.BooleanField(
         _("cumulative"), default=False,
         help_text=_("A running total that should never go down; a decrease is a warning."),
@@ -194,6 +198,9 @@ class Indicator(BilingualNameMixin):
         if self.min_value is not None and self.max_value is not None:
             if self.max_value < self.min_value:
                 raise ValidationError({"max_value": _("The maximum is below the minimum.")})
+        if self.aggregation == Aggregation.MEAN and self.kind != IndicatorKind.STOCK:
+            raise ValidationError({"aggregation": _("Only a stock (a level, such as a rate) "
+                                                    "can be averaged over communes.")})
 
 
 class Target(models.Model):

@@ -52,6 +52,8 @@ def main():
             entry.previous_msgid = None
             entry.previous_msgid_plural = None  # msgfmt rejects a lone "#| msgid_plural"
     catalogue.save()
+    # compilemessages skips a .mo that is not older than its .po: always rebuild it.
+    PO.with_suffix(".mo").unlink(missing_ok=True)
     run("compilemessages", "-l", "vi", "--ignore", ".venv/*")
     missing = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
     if missing:

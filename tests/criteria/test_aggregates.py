@@ -56,3 +56,15 @@ def test_figures_take_a_fixed_number_of_queries(demo, q1_2021, django_assert_max
     with django_assert_max_num_queries(20):
         figures_by_commune(q1_2021)
     assert Decimal(0) == Decimal("0")
+
+
+def test_rates_are_averaged_over_communes_not_summed(demo, q1_2021):
+    from django.db.models import Avg
+
+    from criteria.models import IndicatorValue
+
+    rate = figures(q1_2021)["gnbv-poor-rate"].quarter
+    expected = IndicatorValue.objects.filter(
+        submission__period=q1_2021, indicator__code="gnbv-poor-rate").aggregate(a=Avg("value"))["a"]
+    assert 0 < rate < 100
+    assert abs(rate - Decimal(expected)) < Decimal("0.01")
