@@ -188,6 +188,12 @@ class Dashboard:
         return len(self.rows)
 
     @property
+    def included_count(self):
+        """Communes whose data the figures include (approved, or also submitted)."""
+        return sum(1 for row in self.completeness
+                   if row.submission is not None and row.submission.status in self.statuses)
+
+    @property
     def key_rows(self):
         by_code = {row.indicator.code: row for row in self.headline}
         return [by_code[code] for code in KEY_CODES if code in by_code]

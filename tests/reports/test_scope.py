@@ -75,3 +75,10 @@ def test_an_account_without_communes_is_refused(client_for, demo, url):
 
 def test_unknown_district_is_404(client_for, committee):
     assert client_for(committee).get(PAGES[0] + "?district=khong-co").status_code == 404
+
+
+def test_dashboard_says_how_many_communes_the_figures_cover(client_for, committee):
+    client = client_for(committee)
+    assert "Số liệu của 4/21 xã" in client.get("/reports/2021/q2/").text
+    assert "Số liệu của 16/21 xã" in client.get("/reports/2021/q2/?include=submitted").text
+    assert "Số liệu của 21/21 xã" in client.get("/reports/2021/q1/").text
