@@ -68,16 +68,19 @@ class District(ValidityMixin):
 
 
 class CommuneQuerySet(ScopedQuerySet):
-    def with_level(self, on_date=None):
-        """Annotate ``level`` and ``level_year`` from the latest recognition on ``on_date``."""
+    def with_level(self, on_date=None, name="level"):
+        """Annotate ``level`` and ``level_year`` from the latest recognition on ``on_date``.
+
+        ``name`` renames the annotations, to read the levels on two dates in one query.
+        """
         latest = NtmRecognition.objects.filter(commune=OuterRef("pk"))
         if on_date:
             latest = latest.filter(NtmRecognition.in_force_q(on_date))
         latest = latest.order_by("-year", "-decision_date", "-pk")
-        return self.annotate(
-            level=Subquery(latest.values("level")[:1]),
-            level_year=Subquery(latest.values("year")[:1]),
-        )
+        return self.annotate(**{
+            name: Subquery(latest.values("level")[:1]),
+            f"{name}_year": Subquery(latest.values("year")[:1]),
+        })
 
     def with_sponsor(self, on_date=None):
         """Annotate ``sponsor_name`` with the name of a sponsoring unit active on ``on_date``."""
@@ -517,25 +520,39 @@ class SubmissionEvent(models.Model):
         return f"{self.submission}: {self.get_action_display()}"
 
 
+def recognised_q(on_date):
+    """Registry records that count as recognised on ``on_date``."""
+    return Q(recognised_on__lte=on_date) & (Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date))
+
+
+def recognised_between_q(start, end):
+    return Q(recognised_on__gte=start, recognised_on__lte=end)
+
+
+def building_q(on_date):
+    """Model areas being built on ``on_date``: started, not yet recognised, not dropped."""
+    return (Q(building_since__lte=on_date)
+            & (Q(recognised_on__isnull=True) | Q(recognised_on__gt=on_date))
+            & (Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date)))
+
+
 class RegistryQuerySet(ScopedQuerySet):
-    """Counts from dated registry records (model areas and gardens alike)."""
+    """Counts from dated registry records (model areas and gardens alike).
+
+    The conditions are plain Q builders above, so that aggregates can count several
+    dates in one query with ``Count(filter=…)``.
+    """
 
     def recognised_on(self, on_date):
-        """Records that count as recognised on ``on_date``."""
-        return self.filter(recognised_on__lte=on_date).filter(
-            Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date)
-        )
+        return self.filter(recognised_q(on_date))
 
     def recognised_between(self, start, end):
-        return self.filter(recognised_on__gte=start, recognised_on__lte=end)
+        return self.filter(recognised_between_q(start, end))
 
 
 class ModelAreaQuerySet(RegistryQuerySet):
     def building_on(self, on_date):
-        """Being built on ``on_date``: construction started, not yet recognised, not dropped."""
-        return self.filter(building_since__lte=on_date).filter(
-            Q(recognised_on__isnull=True) | Q(recognised_on__gt=on_date)
-        ).filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date))
+        return self.filter(building_q(on_date))
 
 
 class RegistryRecordMixin(models.Model):

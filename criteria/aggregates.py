@@ -16,7 +16,14 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, Sum
 
 from communes.choices import NtmLevel, SubmissionStatus
-from communes.models import Commune, ModelArea, ModelGarden
+from communes.models import (
+    Commune,
+    ModelArea,
+    ModelGarden,
+    building_q,
+    recognised_between_q,
+    recognised_q,
+)
 
 from .choices import Aggregation, IndicatorKind, IndicatorSource
 from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
@@ -88,65 +95,70 @@ def _round(value):
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-def _count_by(queryset, commune_path, by_commune):
+def _counts(queryset, commune_path, by_commune, conditions):
+    """{name: {commune_id or None: count}} for every condition, in one query."""
+    annotations = {name: Count("pk", filter=q) for name, q in conditions.items()}
     if by_commune:
-        return {row[commune_path]: row["n"] for row in
-                queryset.values(commune_path).annotate(n=Count("pk")).order_by()}
-    return {None: queryset.count()}
+        rows = queryset.values(commune_path).annotate(**annotations).order_by()
+        return {name: {row[commune_path]: row[name] for row in rows} for name in conditions}
+    totals = queryset.aggregate(**annotations)
+    return {name: {None: totals[name]} for name in conditions}
 
 
-def _flow(queryset_for, period, commune_path, by_commune):
-    """A flow counted from dated registry records: quarter, previous, year to date, ever."""
-    prev_year, prev_quarter = _previous(period)
-    prev_start = datetime.date(prev_year, 3 * prev_quarter - 2, 1)
-    spans = {
-        "quarter": (period.start_date, period.end_date),
-        "previous": (prev_start, period.start_date - datetime.timedelta(days=1)),
-        "ytd": (datetime.date(period.year, 1, 1), period.end_date),
-        "cumulative": (EPOCH, period.end_date),
-    }
-    counts = {name: _count_by(queryset_for(*span), commune_path, by_commune)
-              for name, span in spans.items()}
-    return _merge(counts)
-
-
-def _stock(queryset_on, period, commune_path, by_commune):
-    prev_end = period.start_date - datetime.timedelta(days=1)
-    now = _count_by(queryset_on(period.end_date), commune_path, by_commune)
-    before = _count_by(queryset_on(prev_end), commune_path, by_commune)
-    return _merge({"quarter": now, "previous": before, "ytd": now, "cumulative": now})
-
-
-def _merge(counts):
-    keys = set().union(*(c.keys() for c in counts.values()))
-    return {key: Figure(**{name: Decimal(c.get(key, 0)) for name, c in counts.items()})
+def _figures(counts, quarter, previous, ytd=None, cumulative=None):
+    """Figures from named counts; a stock repeats its level for year to date and cumulative."""
+    names = {"quarter": quarter, "previous": previous, "ytd": ytd or quarter,
+             "cumulative": cumulative or quarter}
+    keys = set().union(*(counts[n].keys() for n in names.values()))
+    return {key: Figure(**{field: Decimal(counts[n].get(key) or 0) for field, n in names.items()})
             for key in keys}
 
 
-def _communes_at_level(level, communes):
-    def on(on_date):
-        qs = Commune.objects.all() if communes is None else Commune.objects.filter(pk__in=communes)
-        return qs.with_level(on_date).filter(level__gte=level)
-    return on
+def _spans(period):
+    prev_end = period.start_date - datetime.timedelta(days=1)
+    prev_year, prev_quarter = _previous(period)
+    return {
+        "quarter": (period.start_date, period.end_date),
+        "previous": (datetime.date(prev_year, 3 * prev_quarter - 2, 1), prev_end),
+        "ytd": (datetime.date(period.year, 1, 1), period.end_date),
+        "cumulative": (EPOCH, period.end_date),
+    }, prev_end
 
 
 def registry_figures(period, communes=None, by_commune=False):
-    """Figures computed from registries: {code: {commune_id or None: Figure}}."""
-    areas = ModelArea.objects.all()
-    gardens = ModelGarden.objects.all()
+    """Figures computed from registries: {code: {commune_id or None: Figure}}.
+
+    Four queries whatever the period or the number of communes: model areas, model
+    gardens, and the communes' NTM levels at the quarter's end and the one before.
+    """
+    spans, prev_end = _spans(period)
+    end = period.end_date
+    areas, gardens = ModelArea.objects.all(), ModelGarden.objects.all()
+    levels = Commune.objects.all()
     if communes is not None:
         areas = areas.filter(village__commune__in=communes)
         gardens = gardens.filter(village__commune__in=communes)
-    area_path = "village__commune_id"
+        levels = levels.filter(pk__in=communes)
+    path = "village__commune_id"
+    new = {f"new_{name}": recognised_between_q(*span) for name, span in spans.items()}
+    area = _counts(areas, path, by_commune, {
+        "building": building_q(end), "building_before": building_q(prev_end),
+        "total": recognised_q(end), "total_before": recognised_q(prev_end), **new})
+    garden = _counts(gardens, path, by_commune, new)
+    levels = levels.with_level(end, "now").with_level(prev_end, "before")
+    level = _counts(levels, "pk", by_commune, {
+        "standard": Q(now__gte=NtmLevel.STANDARD),
+        "standard_before": Q(before__gte=NtmLevel.STANDARD),
+        "advanced": Q(now__gte=NtmLevel.ADVANCED),
+        "advanced_before": Q(before__gte=NtmLevel.ADVANCED)})
+    flow = ("new_quarter", "new_previous", "new_ytd", "new_cumulative")
     return {
-        "ntm-model-areas-building": _stock(areas.building_on, period, area_path, by_commune),
-        "ntm-model-areas-new": _flow(areas.recognised_between, period, area_path, by_commune),
-        "ntm-model-areas-total": _stock(areas.recognised_on, period, area_path, by_commune),
-        "ntm-model-gardens-new": _flow(gardens.recognised_between, period, area_path, by_commune),
-        "ntm-communes-standard": _stock(_communes_at_level(NtmLevel.STANDARD, communes), period,
-                                        "pk", by_commune),
-        "ntm-communes-advanced": _stock(_communes_at_level(NtmLevel.ADVANCED, communes), period,
-                                        "pk", by_commune),
+        "ntm-model-areas-building": _figures(area, "building", "building_before"),
+        "ntm-model-areas-new": _figures(area, *flow),
+        "ntm-model-areas-total": _figures(area, "total", "total_before"),
+        "ntm-model-gardens-new": _figures(garden, *flow),
+        "ntm-communes-standard": _figures(level, "standard", "standard_before"),
+        "ntm-communes-advanced": _figures(level, "advanced", "advanced_before"),
     }
 
 
