@@ -109,6 +109,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """Querysets restricted to what the user may see (out of scope → 404)."""
 
     scope_action = VIEW
+    lookup_value_regex = r"[0-9]{1,18}"  # larger ids overflow the database: 404, not 500
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, self.scope_action)

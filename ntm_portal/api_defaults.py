@@ -1,7 +1,11 @@
 """Pagination and throttling of the API, named in settings (kept apart from ``ntm_portal.api``
 because DRF imports them while its views module is loading)."""
 
+import django_filters
+from django import forms
 from django.conf import settings
+from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -34,3 +38,32 @@ class AnonThrottle(_RuntimeRate, AnonRateThrottle):
 
 class UserThrottle(_RuntimeRate, UserRateThrottle):
     setting = "API_RATE_USER"
+
+
+class IntFilter(django_filters.NumberFilter):
+    """A whole number within what every database compares without overflowing."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**31))
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """Integer and foreign-key fields filter by bounded whole numbers (ids), never by
+    model choice over an unrestricted queryset (that would tell out-of-scope ids apart)."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        **{field: {"filter_class": IntFilter} for field in (
+            models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField,
+            models.SmallIntegerField, models.PositiveIntegerField,
+            models.PositiveSmallIntegerField, models.PositiveBigIntegerField,
+            models.ForeignKey, models.OneToOneField)},
+    }
+
+
+class FilterBackend(DjangoFilterBackend):
+    filterset_base = PortalFilterSet

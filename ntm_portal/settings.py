@@ -147,7 +147,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["ntm_portal.api_defaults.AnonThrottle", "ntm_portal.api_defaults.UserThrottle"],
     "DEFAULT_PAGINATION_CLASS": "ntm_portal.api_defaults.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "ntm_portal.api_defaults.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "ntm_portal.api.PortalAutoSchema",

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from communes.models import Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village
+from ntm_portal.api_defaults import IntFilter, PortalFilterSet
 from ntm_portal.api import ScopedReadOnlyViewSet
 
 from . import serializers
@@ -20,11 +21,11 @@ class DistrictViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["name", "province"]
 
 
-class CommuneFilter(django_filters.FilterSet):
-    district = django_filters.NumberFilter(field_name="district")
+class CommuneFilter(PortalFilterSet):
+    district = IntFilter(field_name="district")
     name = django_filters.CharFilter(lookup_expr="icontains")
-    level = django_filters.NumberFilter(field_name="level")
-    level_min = django_filters.NumberFilter(field_name="level", lookup_expr="gte")
+    level = IntFilter(field_name="level")
+    level_min = IntFilter(field_name="level", lookup_expr="gte")
 
     class Meta:
         model = Commune
@@ -41,8 +42,8 @@ class CommuneViewSet(ScopedReadOnlyViewSet):
         return super().get_queryset().with_level()
 
 
-class VillageFilter(django_filters.FilterSet):
-    commune = django_filters.NumberFilter(field_name="commune")
+class VillageFilter(PortalFilterSet):
+    commune = IntFilter(field_name="commune")
     commune_slug = django_filters.CharFilter(field_name="commune__slug")
     name = django_filters.CharFilter(lookup_expr="icontains")
 
@@ -65,9 +66,9 @@ class PeriodViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["year", "quarter", "entry_deadline"]
 
 
-class RegistryFilter(django_filters.FilterSet):
-    village = django_filters.NumberFilter(field_name="village")
-    commune = django_filters.NumberFilter(field_name="village__commune")
+class RegistryFilter(PortalFilterSet):
+    village = IntFilter(field_name="village")
+    commune = IntFilter(field_name="village__commune")
     commune_slug = django_filters.CharFilter(field_name="village__commune__slug")
     registered_on = django_filters.DateFromToRangeFilter()
     recognised_on = django_filters.DateFromToRangeFilter()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -14,6 +14,7 @@ router.register("assessments", views.AssessmentViewSet)
 router.register("submissions", views.SubmissionViewSet)
 
 urlpatterns = [
-    path("periods/<int:pk>/figures/", views.PeriodFiguresView.as_view(), name="period-figures"),
+    re_path(r"^periods/(?P<pk>[0-9]{1,18})/figures/$", views.PeriodFiguresView.as_view(),
+            name="period-figures"),
     *router.urls,
 ]

@@ -6,6 +6,8 @@ rules, the messages and the history are the same. Errors: ``WorkflowError`` → 
 with its message, ``StaleEdit`` → 409, invalid figures → 400 with the form's messages.
 """
 
+import re
+
 import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -34,6 +36,7 @@ from criteria.models import (
     IndicatorValue,
     Target,
 )
+from ntm_portal.api_defaults import IntFilter, PortalFilterSet
 from ntm_portal.api import ErrorSerializer, ScopedReadOnlyViewSet, ScopedViewSet, invalid
 
 from . import serializers as s
@@ -47,8 +50,8 @@ class CriteriaSetViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["valid_from", "code"]
 
 
-class CriterionFilter(django_filters.FilterSet):
-    criteria_set = django_filters.NumberFilter(field_name="criteria_set")
+class CriterionFilter(PortalFilterSet):
+    criteria_set = IntFilter(field_name="criteria_set")
     criteria_set_code = django_filters.CharFilter(field_name="criteria_set__code")
 
     class Meta:
@@ -63,9 +66,9 @@ class CriterionViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["number", "criteria_set"]
 
 
-class CriterionIndicatorFilter(django_filters.FilterSet):
-    criterion = django_filters.NumberFilter(field_name="criterion")
-    criteria_set = django_filters.NumberFilter(field_name="criterion__criteria_set")
+class CriterionIndicatorFilter(PortalFilterSet):
+    criterion = IntFilter(field_name="criterion")
+    criteria_set = IntFilter(field_name="criterion__criteria_set")
 
     class Meta:
         model = CriterionIndicator
@@ -87,11 +90,11 @@ class IndicatorViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["programme", "position", "code"]
 
 
-class TargetFilter(django_filters.FilterSet):
-    indicator = django_filters.NumberFilter(field_name="indicator")
+class TargetFilter(PortalFilterSet):
+    indicator = IntFilter(field_name="indicator")
     indicator_code = django_filters.CharFilter(field_name="indicator__code")
-    district = django_filters.NumberFilter(field_name="district")
-    commune = django_filters.NumberFilter(field_name="commune")
+    district = IntFilter(field_name="district")
+    commune = IntFilter(field_name="commune")
     whole_district = django_filters.BooleanFilter(field_name="commune", lookup_expr="isnull")
 
     class Meta:
@@ -106,21 +109,21 @@ class TargetViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["year", "indicator__code"]
 
 
-class SubmissionScopedFilter(django_filters.FilterSet):
+class SubmissionScopedFilter(PortalFilterSet):
     """Filters shared by what hangs off a submission."""
 
-    submission = django_filters.NumberFilter(field_name="submission")
-    commune = django_filters.NumberFilter(field_name="submission__commune")
+    submission = IntFilter(field_name="submission")
+    commune = IntFilter(field_name="submission__commune")
     commune_slug = django_filters.CharFilter(field_name="submission__commune__slug")
-    period = django_filters.NumberFilter(field_name="submission__period")
-    year = django_filters.NumberFilter(field_name="submission__period__year")
-    quarter = django_filters.NumberFilter(field_name="submission__period__quarter")
+    period = IntFilter(field_name="submission__period")
+    year = IntFilter(field_name="submission__period__year")
+    quarter = IntFilter(field_name="submission__period__quarter")
     status = django_filters.ChoiceFilter(field_name="submission__status",
                                          choices=Submission._meta.get_field("status").choices)
 
 
 class IndicatorValueFilter(SubmissionScopedFilter):
-    indicator = django_filters.NumberFilter(field_name="indicator")
+    indicator = IntFilter(field_name="indicator")
     indicator_code = django_filters.CharFilter(field_name="indicator__code")
     programme = django_filters.CharFilter(field_name="indicator__programme")
 
@@ -140,8 +143,8 @@ class IndicatorValueViewSet(ScopedReadOnlyViewSet):
 
 
 class AssessmentFilter(SubmissionScopedFilter):
-    criterion = django_filters.NumberFilter(field_name="criterion")
-    number = django_filters.NumberFilter(field_name="criterion__number")
+    criterion = IntFilter(field_name="criterion")
+    number = IntFilter(field_name="criterion__number")
 
     class Meta:
         model = CriterionAssessment
@@ -160,12 +163,12 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["criterion__number", "submission__period__year"]
 
 
-class SubmissionFilter(django_filters.FilterSet):
-    commune = django_filters.NumberFilter(field_name="commune")
+class SubmissionFilter(PortalFilterSet):
+    commune = IntFilter(field_name="commune")
     commune_slug = django_filters.CharFilter(field_name="commune__slug")
-    period = django_filters.NumberFilter(field_name="period")
-    year = django_filters.NumberFilter(field_name="period__year")
-    quarter = django_filters.NumberFilter(field_name="period__quarter")
+    period = IntFilter(field_name="period")
+    year = IntFilter(field_name="period__year")
+    quarter = IntFilter(field_name="period__quarter")
 
     class Meta:
         model = Submission
@@ -395,7 +398,7 @@ class PeriodFiguresView(APIView):
         communes = Commune.objects.restrict(request.user, VIEW)
         commune = request.query_params.get("commune")
         if commune is not None:
-            if not commune.isdigit():
+            if not re.fullmatch(r"[0-9]{1,18}", commune):
                 raise invalid({"commune": [_("Type a commune id.")]})
             communes = communes.filter(pk=int(commune))
             if not communes.exists():
