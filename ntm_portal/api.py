@@ -7,6 +7,7 @@ forms. Errors have one shape: ``{"detail": "...", "errors": {field: [messages]}}
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,6 +67,9 @@ def exception_handler(exc, context):
     """DRF's handler, plus: WorkflowError → 403 with its message, StaleEdit → 409, one shape."""
     if isinstance(exc, StaleEdit):
         exc = Conflict(str(exc))
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied) and not isinstance(exc, Http404):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
@@ -126,7 +130,8 @@ def api_root(request, format=None):
     """The endpoints, the schema and the docs."""
     names = ["districts", "communes", "villages", "periods", "model-areas", "model-gardens",
              "criteria-sets", "criteria", "criterion-indicators", "indicators", "targets",
-             "values", "assessments", "submissions"]
+             "values", "assessments", "submissions", "ocop/product-groups", "ocop/producers",
+             "ocop/products", "ocop/ratings"]
     links = {name: request.build_absolute_uri(f"/api/{name}/") for name in names}
     links["schema"] = request.build_absolute_uri("/api/schema/")
     links["docs"] = request.build_absolute_uri("/api/docs/")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", api_root, name="api-root"),
     path("api/", include("communes.api.urls")),
     path("api/", include("criteria.api.urls")),
+    path("api/", include("ocop.api.urls")),
     path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.urls")),
     path("review/<int:year>/q<int:quarter>/", criteria_views.review_board, name="review_board"),
     path("communes/", include("communes.urls")),
