@@ -1,13 +1,13 @@
 """Excel templates and imports of quarterly figures: one commune, or a whole district.
 
-Commune workbook (``commune_template``): sheet "data" with a row per entered indicator
+Commune workbook (``commune_template``): a first sheet ("Số liệu") with a row per entered indicator
 (column A the code, hidden; B name; C unit; D previous quarter; E this quarter, the
 input; F comment, input; only E and F unlocked) and a hidden sheet "meta" holding the
 submission's id and version. An upload (``import_commune``) is checked cell by cell
 with the form's rules (``criteria.validation``) and saved through
 ``criteria.entry.save_figures``: all or nothing, version checked, in the history.
 
-District workbook (``district_template``): sheet "data" with a row per commune (column
+District workbook (``district_template``): a first sheet ("Số liệu") with a row per commune (column
 A its slug, hidden; B its name; C its status) and a column per indicator from D on
 (row 4 the codes, hidden; row 5 names and units); the hidden "meta" sheet holds the
 period and each commune's submission version. Staff import writes into submissions
@@ -47,7 +47,7 @@ MAX_ENTRIES = 200
 MAX_UNCOMPRESSED = 20 * 1024 * 1024
 MAX_ROWS = 1000
 MAX_COLUMNS = 300
-DATA, META = "data", "meta"
+META = "meta"
 FIRST_ROW = 5  # commune template: first indicator row
 HEADER_ROW = 4
 DISTRICT_FIRST_ROW = 6
@@ -116,6 +116,17 @@ def open_workbook(upload):
         raise FileRefused(_("The workbook could not be read; save it again as .xlsx.")) from None
 
 
+def data_title():
+    """The data sheet's title, in the user's language (the import takes the first sheet)."""
+    return str(_("Figures"))[:31]
+
+
+def _data_sheet(workbook):
+    """The first sheet that is not the hidden metadata, or None."""
+    names = [name for name in workbook.sheetnames if name != META]
+    return workbook[names[0]] if names else None
+
+
 def _is_formula(cell):
     return getattr(cell, "data_type", None) == "f"
 
@@ -154,19 +165,19 @@ def _int(value):
         return None
 
 
-def _check_value(result, indicator, cell, where):
+def _check_value(result, sheet, indicator, cell, where):
     """Parse one input cell with the form's rules; errors go to ``result``."""
     if _is_formula(cell):
-        result.error(DATA, where, _("Formulas are not accepted: type the number."))
+        result.error(sheet, where, _("Formulas are not accepted: type the number."))
         return None
     raw = _as_raw(cell.value)
     large = too_large(raw)
     if large:
-        result.error(DATA, where, large)
+        result.error(sheet, where, large)
         return None
     _value, errors = check_number(indicator, raw)
     for message in errors:
-        result.error(DATA, where, message)
+        result.error(sheet, where, message)
     return raw
 
 
@@ -186,7 +197,7 @@ def commune_template(submission):
     totals = entered_values(submission.period, communes=[submission.commune_id], statuses=None)
     wb = Workbook()
     ws = wb.active
-    ws.title = DATA
+    ws.title = data_title()
     ws["A1"] = _("%(commune)s: results of %(period)s") % {
         "commune": submission.commune.name, "period": submission.period.label}
     ws["A1"].font = Font(bold=True, size=13)
@@ -239,7 +250,8 @@ def import_commune(submission, user, upload):
         return result
     try:
         meta = _read_meta(wb)
-        if DATA not in wb.sheetnames or _int(meta.get("submission")) != submission.pk:
+        ws = _data_sheet(wb)
+        if ws is None or _int(meta.get("submission")) != submission.pk:
             result.error(META, "", _("This file is not the template of this submission: "
                                      "download the template of %(commune)s, %(period)s.")
                          % {"commune": submission.commune.name, "period": submission.period.label})
@@ -252,41 +264,42 @@ def import_commune(submission, user, upload):
         indicators = entry.entered_indicators()
         by_code = {i.code: i for i in indicators}
         inputs, seen = {}, set()
-        for n, row in enumerate(wb[DATA].iter_rows(min_row=FIRST_ROW, max_col=6)):
+        sheet = ws.title
+        for n, row in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=6)):
             row_no = FIRST_ROW + n
             if n >= MAX_ROWS:
-                result.error(DATA, f"A{row_no}", _("Too many rows."))
+                result.error(sheet, f"A{row_no}", _("Too many rows."))
                 break
             cells = list(row) + [None] * (6 - len(row))
             code_cell, value_cell, comment_cell = cells[0], cells[4], cells[5]
             code = _as_raw(getattr(code_cell, "value", None))
             if not code:
                 if any(getattr(c, "value", None) not in (None, "") for c in cells):
-                    result.error(DATA, f"A{row_no}", _("A row without an indicator code."))
+                    result.error(sheet, f"A{row_no}", _("A row without an indicator code."))
                 continue
             indicator = by_code.get(code)
             if indicator is None:
-                result.error(DATA, f"A{row_no}", _("Unknown indicator “%(code)s”.")
+                result.error(sheet, f"A{row_no}", _("Unknown indicator “%(code)s”.")
                              % {"code": code[:60]})
                 continue
             if code in seen:
-                result.error(DATA, f"A{row_no}", _("This indicator is listed twice."))
+                result.error(sheet, f"A{row_no}", _("This indicator is listed twice."))
                 continue
             seen.add(code)
-            raw = (_check_value(result, indicator, value_cell, f"E{row_no}")
+            raw = (_check_value(result, sheet, indicator, value_cell, f"E{row_no}")
                    if value_cell is not None else "")
             comment = ""
             if comment_cell is not None:
                 if _is_formula(comment_cell):
-                    result.error(DATA, f"F{row_no}", _("Formulas are not accepted: type the "
+                    result.error(sheet, f"F{row_no}", _("Formulas are not accepted: type the "
                                                        "number."))
                 comment = _as_raw(comment_cell.value)
                 if len(comment) > 500:
-                    result.error(DATA, f"F{row_no}", _("A comment has at most 500 characters."))
+                    result.error(sheet, f"F{row_no}", _("A comment has at most 500 characters."))
             inputs[indicator.pk] = (raw or "", comment)
         for indicator in indicators:
             if indicator.code not in seen:
-                result.error(DATA, "", _("The row of “%(name)s” (%(code)s) is missing.")
+                result.error(sheet, "", _("The row of “%(name)s” (%(code)s) is missing.")
                              % {"name": indicator.name, "code": indicator.code})
     finally:
         wb.close()
@@ -296,7 +309,7 @@ def import_commune(submission, user, upload):
     rows = {i.pk: FIRST_ROW + n for n, i in enumerate(indicators)}
     for indicator in indicators:
         for message in checked[indicator.pk].errors:  # same rules: only if data changed meanwhile
-            result.error(DATA, f"E{rows[indicator.pk]}", message)
+            result.error(sheet, f"E{rows[indicator.pk]}", message)
         result.warnings += [str(w) for w in checked[indicator.pk].warnings]
     if not result.errors:
         result.saved = len(indicators)
@@ -328,7 +341,7 @@ def district_template(period, communes):
               .select_related("submission")}
     wb = Workbook()
     ws = wb.active
-    ws.title = DATA
+    ws.title = data_title()
     ws["A1"] = _("Quarterly figures of the communes, %(period)s") % {"period": period.label}
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = _("One row per commune, one column per indicator (yellow cells), typed as on the "
@@ -389,11 +402,12 @@ def import_district(period, user, communes, upload):
     rows = {}  # commune slug → (row number, {indicator_id: raw})
     try:
         meta = _read_meta(wb)
-        if DATA not in wb.sheetnames or meta.get("period") != f"{period.year}-Q{period.quarter}":
+        ws = _data_sheet(wb)
+        if ws is None or meta.get("period") != f"{period.year}-Q{period.quarter}":
             result.error(META, "", _("This file is not the district template of %(period)s: "
                                      "download it again.") % {"period": period.label})
             return result
-        ws = wb[DATA]
+        sheet = ws.title
         header = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, max_col=MAX_COLUMNS,
                                    values_only=True), ())
         columns = {}
@@ -403,22 +417,22 @@ def import_district(period, user, communes, upload):
             letter = get_column_letter(4 + n)
             indicator = by_code.get(str(code))
             if indicator is None:
-                result.error(DATA, f"{letter}{HEADER_ROW}", _("Unknown indicator “%(code)s”.")
+                result.error(sheet, f"{letter}{HEADER_ROW}", _("Unknown indicator “%(code)s”.")
                              % {"code": str(code)[:60]})
             elif indicator.pk in columns.values():
-                result.error(DATA, f"{letter}{HEADER_ROW}", _("This indicator is listed twice."))
+                result.error(sheet, f"{letter}{HEADER_ROW}", _("This indicator is listed twice."))
             else:
                 columns[4 + n] = indicator.pk
         for indicator in indicators:
             if indicator.pk not in columns.values():
-                result.error(DATA, "", _("The column of “%(name)s” (%(code)s) is missing.")
+                result.error(sheet, "", _("The column of “%(name)s” (%(code)s) is missing.")
                              % {"name": indicator.name, "code": indicator.code})
         by_id = {i.pk: i for i in indicators}
         width = max(columns, default=3)
         for n, row in enumerate(ws.iter_rows(min_row=DISTRICT_FIRST_ROW, max_col=width)):
             row_no = DISTRICT_FIRST_ROW + n
             if n >= MAX_ROWS:
-                result.error(DATA, f"A{row_no}", _("Too many rows."))
+                result.error(sheet, f"A{row_no}", _("Too many rows."))
                 break
             cells = {getattr(c, "column", None): c for c in row}
             slug = _as_raw(getattr(cells.get(1), "value", None))
@@ -427,19 +441,19 @@ def import_district(period, user, communes, upload):
                 cell = cells.get(col)
                 if cell is None:
                     continue
-                raw = _check_value(result, by_id[indicator_id], cell,
+                raw = _check_value(result, sheet, by_id[indicator_id], cell,
                                    f"{get_column_letter(col)}{row_no}")
                 if raw:
                     inputs[indicator_id] = raw
             if not slug:
                 if inputs:
-                    result.error(DATA, f"A{row_no}", _("A row without a commune code."))
+                    result.error(sheet, f"A{row_no}", _("A row without a commune code."))
                 continue
             if slug not in by_slug:
-                result.error(DATA, f"A{row_no}", _("Unknown commune “%(slug)s”.")
+                result.error(sheet, f"A{row_no}", _("Unknown commune “%(slug)s”.")
                              % {"slug": slug[:60]})
             elif slug in rows:
-                result.error(DATA, f"A{row_no}", _("This commune is listed twice."))
+                result.error(sheet, f"A{row_no}", _("This commune is listed twice."))
             elif inputs:
                 rows[slug] = (row_no, inputs)
     finally:
@@ -448,11 +462,11 @@ def import_district(period, user, communes, upload):
         return result
     versions = {key.split(":", 1)[1]: _int(value) for key, value in meta.items()
                 if key.startswith("version:")}
-    _save_district(period, user, by_slug, rows, versions, indicators, result)
+    _save_district(period, user, by_slug, rows, versions, indicators, result, sheet)
     return result
 
 
-def _save_district(period, user, by_slug, rows, versions, indicators, result):
+def _save_district(period, user, by_slug, rows, versions, indicators, result, sheet):
     """Write every commune's figures in one transaction; refuse them all on any problem."""
     with transaction.atomic():
         existing = {s.commune_id: s for s in Submission.objects.select_for_update()
@@ -472,10 +486,10 @@ def _save_district(period, user, by_slug, rows, versions, indicators, result):
             try:
                 check_staff_can_import(submission, user)
             except workflow.WorkflowError as refused:
-                result.error(DATA, f"A{row_no}", str(refused))
+                result.error(sheet, f"A{row_no}", str(refused))
                 continue
             if expected != submission.version:
-                result.error(DATA, f"A{row_no}", _(
+                result.error(sheet, f"A{row_no}", _(
                     "%(commune)s changed after the template was downloaded; download it again.")
                     % {"commune": commune.name})
                 continue
@@ -485,13 +499,13 @@ def _save_district(period, user, by_slug, rows, versions, indicators, result):
                 checked = entry.save_figures(submission, user, indicators, inputs, expected,
                                              check_edit=check_staff_can_import)
             except workflow.StaleEdit:
-                result.error(DATA, f"A{row_no}", _(
+                result.error(sheet, f"A{row_no}", _(
                     "%(commune)s changed after the template was downloaded; download it again.")
                     % {"commune": commune.name})
                 continue
             for indicator in indicators:
                 for message in checked[indicator.pk].errors:
-                    result.error(DATA, f"A{row_no}", f"{indicator.code}: {message}")
+                    result.error(sheet, f"A{row_no}", f"{indicator.code}: {message}")
             result.saved += 1
         if result.errors:
             result.saved = 0

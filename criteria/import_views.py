@@ -1,4 +1,8 @@
-"""Excel template download and import pages: one commune (its officer), a district (staff)."""
+"""Excel template download and import pages: one commune (its officer), a district (staff).
+
+As the submission page's forms: a file with errors answers 200 with the error list, a
+stale template 409; nothing is saved in either case.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,7 +48,7 @@ def commune_import(request, slug, year, quarter):
     upload = request.FILES.get("file")
     if upload is None:
         context["errors"] = [excel_import.CellError("", "", _("Choose the file to upload."))]
-        return render(request, "criteria/import.html", context, status=400)
+        return render(request, "criteria/import.html", context)
     try:
         result = excel_import.import_commune(submission, request.user, upload)
     except workflow.StaleEdit as error:
@@ -52,7 +56,7 @@ def commune_import(request, slug, year, quarter):
         return render(request, "criteria/import.html", context, status=409)
     if result.errors:
         context.update(errors=result.errors, summary=result.summary())
-        return render(request, "criteria/import.html", context, status=400)
+        return render(request, "criteria/import.html", context)
     if result.warnings:
         messages.warning(request, _("Figures imported, with %(n)s warning(s) for the reviewer "
                                     "to see.") % {"n": len(result.warnings)})
@@ -85,11 +89,11 @@ def district_import(request, year, quarter):
     upload = request.FILES.get("file")
     if upload is None:
         context["errors"] = [excel_import.CellError("", "", _("Choose the file to upload."))]
-        return render(request, "criteria/district_import.html", context, status=400)
+        return render(request, "criteria/district_import.html", context)
     result = excel_import.import_district(period, request.user, communes, upload)
     if result.errors:
         context.update(errors=result.errors, summary=result.summary())
-        return render(request, "criteria/district_import.html", context, status=400)
+        return render(request, "criteria/district_import.html", context)
     messages.success(request, _("Figures of %(n)s commune(s) imported.") % {"n": result.saved})
     return redirect("review_board", year=period.year, quarter=period.quarter)
 
