@@ -63,3 +63,29 @@ class ModelGardenSerializer(serializers.ModelSerializer):
 
     def get_status(self, garden) -> str:
         return garden.status_on()
+
+
+class RegistryInputSerializer(serializers.Serializer):
+    """What a registry form takes; the form (``communes.forms``) then checks it as on the web."""
+
+    village = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    registered_on = serializers.CharField(max_length=20, help_text="dd/mm/yyyy or yyyy-mm-dd")
+    recognised_on = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                          allow_null=True)
+    decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    lapsed_on = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                      allow_null=True)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    version = serializers.IntegerField(min_value=0, required=False,
+                                       help_text="Required to change a record: its version "
+                                                 "as read.")
+
+
+class ModelAreaInputSerializer(RegistryInputSerializer):
+    building_since = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                           allow_null=True)
+
+
+class ModelGardenInputSerializer(RegistryInputSerializer):
+    household = serializers.CharField(max_length=150)
+    level = serializers.CharField(max_length=10, required=False, default="district")

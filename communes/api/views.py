@@ -1,15 +1,26 @@
-"""Read-only endpoints of units, periods and registries; every queryset restricted per user.
+"""Units, periods and registries; every queryset restricted per user.
 
-Registries and units change in the back office (district staff), not through the API.
+Units and periods change in the back office. Registry records (model residential areas,
+model gardens) are written as on the web: the same forms (``communes.forms``, with the
+dated rules of ``communes.registry``) and ``registry.save_record`` with its version check.
 """
 
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.response import Response
+
+from communes import registry
+from communes.forms import ModelAreaForm, ModelGardenForm
+from communes.scoping import CHANGE, VIEW
+from communes.workflow import WorkflowError
 
 from communes.models import Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village
 from ntm_portal.api_defaults import IntFilter, PortalFilterSet
-from ntm_portal.api import ScopedReadOnlyViewSet
+from ntm_portal.api import ErrorSerializer, ScopedReadOnlyViewSet, invalid
 
 from . import serializers
 
@@ -87,8 +98,65 @@ class ModelAreaFilter(RegistryFilter):
         fields = ["village", "commune", "commune_slug", "decision_number"]
 
 
-class ModelAreaViewSet(ScopedReadOnlyViewSet):
-    queryset = ModelArea.objects.select_related("village")
+def _errors(*codes):
+    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
+
+
+class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Create (POST) and replace (PUT, with ``version``) a registry record through its form."""
+
+    form_class = None
+    input_serializer = None
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update"):
+            return self.input_serializer
+        return super().get_serializer_class()
+
+    def _check_change(self, commune):
+        if not Commune.objects.restrict(self.request.user, CHANGE).filter(pk=commune.pk).exists():
+            raise WorkflowError(_("Your account may read this commune's registries but not "
+                                  "change them."))
+
+    def _save(self, record, commune, code):
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        data = {k: "" if v is None else str(v) for k, v in serializer.validated_data.items()}
+        form = self.form_class(data=data, instance=record, commune=commune,
+                               user=self.request.user)
+        if not form.is_valid():
+            raise invalid({field: list(messages) for field, messages in form.errors.items()})
+        version = serializer.validated_data.get("version")
+        saved = registry.save_record(form.instance, self.request.user,
+                                     0 if version is None else version)
+        output = super().get_serializer_class()(saved, context=self.get_serializer_context())
+        return Response(output.data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        village_id = request.data.get("village") if hasattr(request.data, "get") else None
+        village = (Village.objects.restrict(request.user, VIEW).select_related("commune")
+                   .filter(pk=village_id).first() if isinstance(village_id, int) else None)
+        if village is None:
+            raise invalid({"village": [_("Unknown village.")]})
+        self._check_change(village.commune)
+        return self._save(None, village.commune, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        record = self.get_object()
+        commune = record.village.commune
+        self._check_change(commune)
+        return self._save(record, commune, status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: serializers.ModelAreaSerializer, **_errors(400, 403)}),
+    update=extend_schema(responses={200: serializers.ModelAreaSerializer,
+                                    **_errors(400, 403, 404, 409)}))
+class ModelAreaViewSet(RegistryWriteMixin, ScopedReadOnlyViewSet):
+    form_class = ModelAreaForm
+    input_serializer = serializers.ModelAreaInputSerializer
+    queryset = ModelArea.objects.select_related("village__commune")
     serializer_class = serializers.ModelAreaSerializer
     filterset_class = ModelAreaFilter
     ordering_fields = ["registered_on", "recognised_on", "village__name"]
@@ -102,8 +170,14 @@ class ModelGardenFilter(RegistryFilter):
         fields = ["village", "commune", "commune_slug", "level", "household", "decision_number"]
 
 
-class ModelGardenViewSet(ScopedReadOnlyViewSet):
-    queryset = ModelGarden.objects.select_related("village")
+@extend_schema_view(
+    create=extend_schema(responses={201: serializers.ModelGardenSerializer, **_errors(400, 403)}),
+    update=extend_schema(responses={200: serializers.ModelGardenSerializer,
+                                    **_errors(400, 403, 404, 409)}))
+class ModelGardenViewSet(RegistryWriteMixin, ScopedReadOnlyViewSet):
+    form_class = ModelGardenForm
+    input_serializer = serializers.ModelGardenInputSerializer
+    queryset = ModelGarden.objects.select_related("village__commune")
     serializer_class = serializers.ModelGardenSerializer
     filterset_class = ModelGardenFilter
     ordering_fields = ["registered_on", "recognised_on", "household"]

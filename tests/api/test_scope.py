@@ -179,3 +179,50 @@ def test_anonymous_gets_401_except_the_schema(client, demo):
     assert client.get("/api/submissions/").status_code == 401
     assert client.get("/api/communes/").status_code == 401
     assert client.get("/api/schema/").status_code == 200
+
+
+def registry_body(kind, commune, period):
+    """A record for a village of ``commune`` that can take one, dated in the open period."""
+    from django.utils import timezone
+
+    day = min(timezone.localdate(), period.end_date).isoformat()
+    if kind == "model-areas":
+        busy = ModelArea.objects.filter(lapsed_on__isnull=True).values("village")
+        village = Village.objects.filter(commune=commune).exclude(pk__in=busy).first()
+        return {"village": village.pk, "registered_on": day}
+    village = Village.objects.filter(commune=commune).first()
+    return {"village": village.pk, "household": "Hộ ông Nguyễn Văn A", "level": "district",
+            "registered_on": day}
+
+
+@pytest.mark.parametrize("target", ["tay", "lac"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", ["model-areas", "model-gardens"])
+def test_registry_create(request, api, open_period, ky_tay, ky_lac, role, target, kind):
+    commune = {"tay": ky_tay, "lac": ky_lac}[target]
+    response = api(request.getfixturevalue(role)).post(
+        f"/api/{kind}/", registry_body(kind, commune, open_period))
+    if target not in SEES[role]:
+        assert response.status_code == 400  # unknown village: its existence does not leak
+    else:
+        allowed = OFFICER_OF.get(role) == target or role in REVIEWERS
+        assert response.status_code == (201 if allowed else 403), response.content
+
+
+@pytest.mark.parametrize("target", ["tay", "lac"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", ["model-areas", "model-gardens"])
+def test_registry_update(request, api, world, role, target, kind):
+    model = ModelArea if kind == "model-areas" else ModelGarden
+    record = model.objects.filter(village__commune=world[target]["commune"]).first()
+    body = {"village": record.village_id, "registered_on": record.registered_on.isoformat(),
+            "recognised_on": record.recognised_on.isoformat() if record.recognised_on else "",
+            "decision_number": record.decision_number, "note": "ghi chú mới",
+            "version": record.version}
+    if kind == "model-areas":
+        body["building_since"] = record.building_since.isoformat() if record.building_since else ""
+    else:
+        body.update(household=record.household, level=record.level)
+    response = api(request.getfixturevalue(role)).put(f"/api/{kind}/{record.pk}/", body)
+    allowed = OFFICER_OF.get(role) == target or role in REVIEWERS
+    assert response.status_code == expected_write(role, target, allowed), response.content

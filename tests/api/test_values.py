@@ -106,3 +106,24 @@ def test_list_queries_do_not_grow_with_the_rows(api, staff, demo):
             counts[(url, size)] = len(queries)
     for url in {u for u, _s in counts}:
         assert counts[(url, 5)] == counts[(url, 200)], (url, counts)
+
+
+def test_registry_writes_use_the_forms_rules_and_the_version(api, officer, staff, ky_tay):
+    from communes.models import ModelGarden
+
+    garden = ModelGarden.objects.filter(village__commune=ky_tay).first()
+    body = {"village": garden.village_id, "household": garden.household, "level": garden.level,
+            "registered_on": "2099-01-01", "version": garden.version}
+    response = api(staff).put(f"/api/model-gardens/{garden.pk}/", body)
+    assert response.status_code == 400
+    assert "tương lai" in response.json()["errors"]["registered_on"][0]
+    body["registered_on"] = garden.registered_on.strftime("%d/%m/%Y")
+    body["recognised_on"] = garden.recognised_on.isoformat() if garden.recognised_on else ""
+    body["decision_number"] = garden.decision_number
+    ok = api(staff).put(f"/api/model-gardens/{garden.pk}/", body)
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["version"] == garden.version + 1
+    stale = api(staff).put(f"/api/model-gardens/{garden.pk}/", body)
+    assert stale.status_code == 409
+    garden.refresh_from_db()
+    assert garden.history.first().history_user == staff
