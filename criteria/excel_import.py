@@ -60,6 +60,21 @@ def max_bytes():
     return getattr(settings, "API_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 
 
+def request_too_large(request):
+    """A refusal message if the request body is announced larger than an upload may be.
+
+    Checked before ``request.FILES`` is touched, so that a huge body is not spooled to disk.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > max_bytes() + 64 * 1024:  # room for the form's other fields and boundaries
+        return _("The file is larger than %(mb)s MB.") % {
+            "mb": format_number(Decimal(max_bytes()) / (1024 * 1024))}
+    return None
+
+
 @dataclass
 class CellError:
     sheet: str

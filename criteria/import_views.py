@@ -45,6 +45,10 @@ def commune_import(request, slug, year, quarter):
     context = {"commune": commune, "period": period, "submission": submission, "errors": []}
     if request.method != "POST":
         return render(request, "criteria/import.html", context)
+    refused = excel_import.request_too_large(request)
+    if refused:
+        context["errors"] = [excel_import.CellError("", "", refused)]
+        return render(request, "criteria/import.html", context)
     upload = request.FILES.get("file")
     if upload is None:
         context["errors"] = [excel_import.CellError("", "", _("Choose the file to upload."))]
@@ -85,6 +89,10 @@ def district_import(request, year, quarter):
     period, communes = _district(request, year, quarter)
     context = {"period": period, "errors": []}
     if request.method != "POST":
+        return render(request, "criteria/district_import.html", context)
+    refused = excel_import.request_too_large(request)
+    if refused:
+        context["errors"] = [excel_import.CellError("", "", refused)]
         return render(request, "criteria/district_import.html", context)
     upload = request.FILES.get("file")
     if upload is None:

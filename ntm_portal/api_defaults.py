@@ -67,3 +67,15 @@ class PortalFilterSet(django_filters.FilterSet):
 
 class FilterBackend(DjangoFilterBackend):
     filterset_base = PortalFilterSet
+
+
+class FailedTokenThrottle(_RuntimeRate, AnonRateThrottle):
+    """Wrong tokens per client address, at the anonymous rate: guessing keys is throttled too
+    (anonymous requests are refused before the ordinary throttles run)."""
+
+    setting = "API_RATE_ANON"
+    scope = "token_failure"
+
+    def get_cache_key(self, request, view):
+        # Not AnonRateThrottle's: it reads request.user, which is being authenticated here.
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

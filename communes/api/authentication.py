@@ -5,6 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from communes.tokens import user_for_key
+from ntm_portal.api_defaults import FailedTokenThrottle
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -15,15 +16,21 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+            self._refuse(request, _("Invalid token header."))
         try:
             key = header[1].decode()
         except UnicodeError:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+            self._refuse(request, _("Invalid token."))
         user = user_for_key(key)
         if user is None:
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+            self._refuse(request, _("Invalid or revoked token."))
         return user, None
+
+    def _refuse(self, request, message):
+        throttle = FailedTokenThrottle()
+        if not throttle.allow_request(request, None):
+            raise exceptions.Throttled(throttle.wait())
+        raise exceptions.AuthenticationFailed(message)
 
     def authenticate_header(self, request):
         return self.keyword

@@ -376,6 +376,9 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def import_(self, request, pk=None):
         submission = self.get_object()
         workflow.check_can_edit(submission, request.user)
+        refused = excel_import.request_too_large(request)
+        if refused:
+            raise invalid({"file": [refused]})
         upload = self._input()["file"]
         result = excel_import.import_commune(submission, request.user, upload)
         if result.errors:

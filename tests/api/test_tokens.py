@@ -63,3 +63,28 @@ def test_rate_limits_answer_429(settings, client_for, client, officer):
     codes = [client.get("/api/schema/").status_code for _ in range(2)]
     assert codes == [200, 429]
     cache.clear()
+
+
+def test_guessing_tokens_is_throttled(settings, client, demo):
+    settings.API_RATE_ANON = "3/minute"
+    from django.core.cache import cache
+
+    cache.clear()
+    codes = [client.get("/api/periods/", HTTP_AUTHORIZATION=f"Token ntm_guess{n}").status_code
+             for n in range(4)]
+    assert codes == [401, 401, 401, 429]
+    cache.clear()
+
+
+def test_an_oversize_request_is_refused_before_it_is_read(client_for, officer, settings):
+    from communes import workflow
+    from communes.models import ReportingPeriod
+
+    settings.API_RATE_USER = None
+    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
+    sub = workflow.get_or_create_submission(officer.commune, period)
+    period.entry_deadline = __import__("django.utils.timezone", fromlist=["x"]).localdate()
+    period.save()
+    response = client_for(officer).post(f"/api/submissions/{sub.pk}/import/", {"file": ""},
+                                        CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert response.status_code == 400 and "MB" in response.json()["errors"]["file"][0]
