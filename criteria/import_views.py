@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from communes import workflow
-from communes.models import Commune, ReportingPeriod, Submission
-from communes.scoping import CHANGE, VIEW, is_district_staff
+from communes.models import Commune, ReportingPeriod
+from communes.scoping import CHANGE, is_district_staff
 
 from . import excel_import
 from .views import _load
@@ -105,6 +105,3 @@ def district_import(request, year, quarter):
     messages.success(request, _("Figures of %(n)s commune(s) imported.") % {"n": result.saved})
     return redirect("review_board", year=period.year, quarter=period.quarter)
 
-
-__all__ = ["commune_template", "commune_import", "district_template", "district_import",
-           "Submission", "VIEW"]

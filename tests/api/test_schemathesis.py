@@ -1,18 +1,18 @@
-"""Property-based tests of the whole API from its OpenAPI schema (schemathesis), as staff.
+"""Property-based tests of the whole API from its OpenAPI schema (schemathesis).
 
 Every operation of ``/api/schema/`` gets generated requests (valid and invalid input)
-sent to the Django WSGI application; no answer may be a server error. Schemathesis'
-Python API drives Hypothesis per operation, as staff and as a commune officer (its lazy pytest fixture loader does not
-run under pytest 9).
+sent to the Django WSGI application, as staff and as a commune officer, each operation
+also against an existing object; no answer may be a server error. Schemathesis' Python
+API drives Hypothesis per operation (its lazy pytest fixture loader fails under pytest 9).
+About 2 × 1,250 cases, 40 s.
 """
 
 import time
 from collections import Counter
 
 import pytest
-
-from hypothesis import HealthCheck, given, settings
 import schemathesis
+from hypothesis import HealthCheck, given, settings
 
 from communes.tokens import create_token
 
@@ -21,7 +21,7 @@ MAX_EXAMPLES = 15
 
 def real_ids(submissions):
     """An existing id per collection, so that detail operations also reach real objects."""
-    from communes.models import ModelArea, ModelGarden, ReportingPeriod, Village
+    from communes.models import ModelArea, ModelGarden, Village
     from criteria.models import (CriteriaSet, Criterion, CriterionAssessment, CriterionIndicator,
                                  Indicator, IndicatorValue, Target)
     from ocop.models import Producer, Product, ProductGroup, Rating

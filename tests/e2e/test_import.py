@@ -1,7 +1,6 @@
 """Excel import in a real browser: download the template, fill it with one bad cell, upload."""
 
 import datetime
-import io
 
 import pytest
 from django.utils import timezone
