@@ -68,7 +68,7 @@ class ModelGardenSerializer(serializers.ModelSerializer):
 class RegistryInputSerializer(serializers.Serializer):
     """What a registry form takes; the form (``communes.forms``) then checks it as on the web."""
 
-    village = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    village = serializers.IntegerField(source="village_id", min_value=1, max_value=2**31 - 1)
     registered_on = serializers.CharField(max_length=20, help_text="dd/mm/yyyy or yyyy-mm-dd")
     recognised_on = serializers.CharField(max_length=20, required=False, allow_blank=True,
                                           allow_null=True)

@@ -122,7 +122,8 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
     def _save(self, record, commune, code):
         serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        data = {k: "" if v is None else str(v) for k, v in serializer.validated_data.items()}
+        data = {"village" if k == "village_id" else k: "" if v is None else str(v)
+                for k, v in serializer.validated_data.items()}
         form = self.form_class(data=data, instance=record, commune=commune,
                                user=self.request.user)
         if not form.is_valid():
