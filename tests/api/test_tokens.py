@@ -88,3 +88,4 @@ def test_an_oversize_request_is_refused_before_it_is_read(client_for, officer, s
     response = client_for(officer).post(f"/api/submissions/{sub.pk}/import/", {"file": ""},
                                         CONTENT_LENGTH=str(50 * 1024 * 1024))
     assert response.status_code == 400 and "MB" in response.json()["errors"]["file"][0]
+
