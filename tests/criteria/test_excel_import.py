@@ -285,3 +285,21 @@ def test_only_staff_import_a_district(client_for, officer, committee, open_perio
         client = client_for(user)
         assert client.get(f"/review/{open_period.year}/q{open_period.quarter}/import/").status_code == 403
         assert client.get(f"/review/{open_period.year}/q{open_period.quarter}/template.xlsx").status_code == 403
+
+
+def test_staff_import_refuses_a_commune_changed_since_the_download(client_for, staff, officer,
+                                                                  open_period, ky_tay):
+    from communes import workflow
+    from criteria import entry
+
+    tay = workflow.get_or_create_submission(ky_tay, open_period)
+    client = client_for(staff)
+    wb = district_workbook(client, open_period)
+    indicators = entry.entered_indicators()
+    entry.save_figures(tay, officer, indicators[:1], {indicators[0].pk: ("7", "")}, tay.version)
+    row = fill_row(wb.worksheets[0], "ky-tay", 3)
+    response = client.post(f"/review/{open_period.year}/q{open_period.quarter}/import/",
+                           {"file": as_upload(wb)})
+    assert response.status_code == 200
+    assert any(c == f"A{row}" and "tải lại" in m for c, m in errors(response)), errors(response)
+    assert list(IndicatorValue.objects.filter(submission=tay).values_list("value", flat=True)) == [7]
