@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    ApiToken,
     Commune,
     CommuneGroup,
     District,
@@ -168,3 +169,24 @@ class ModelGardenAdmin(SimpleHistoryAdmin):
     search_fields = ["household", "village__name", "decision_number"]
     list_select_related = ["village__commune"]
     autocomplete_fields = ["village"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by their owners (profile page); here they can only be revoked."""
+
+    list_display = ["name", "user", "prefix", "created", "last_used", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["user", "name", "prefix", "created", "last_used", "revoked_at"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

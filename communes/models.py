@@ -649,3 +649,40 @@ class ModelGarden(RegistryRecordMixin):
 
     def __str__(self):
         return f"{self.household} ({self.village.name})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A key for scripts using the API on behalf of a user; only its SHA-256 hash is stored.
+
+    The key is shown once, when it is created (``communes.tokens.create_token``); the
+    prefix stays visible so that its owner can tell tokens apart. Revoked tokens are
+    kept, marked, for the record.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def get_absolute_url(self):
+        return reverse("profile")

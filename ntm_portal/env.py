@@ -52,3 +52,17 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_rate(name, default):
+    """A DRF throttle rate such as ``60/minute``; ``off`` disables the limit."""
+    import re
+
+    value = env_str(name, default=default)
+    if value.strip().lower() in ("off", "none", ""):
+        return None
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value.strip()):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate such as 60/minute (per second, minute, hour, day)."
+        )
+    return value.strip()

@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "communes",
     "criteria",
     "ocop",
@@ -129,6 +133,44 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+
+# REST API (README, "API"): the session for the browser, tokens for scripts.
+API_RATE_ANON = env_rate("API_RATE_ANON", "30/minute")
+API_RATE_USER = env_rate("API_RATE_USER", "600/minute")
+API_UPLOAD_MAX_BYTES = env_int("API_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "communes.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["ntm_portal.api_defaults.AnonThrottle", "ntm_portal.api_defaults.UserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "ntm_portal.api_defaults.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "ntm_portal.api_defaults.FilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "ntm_portal.api.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "ntm_portal.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NTM portal API",
+    "DESCRIPTION": "Quarterly results of the national target programmes of a district.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # vendored by drf-spectacular-sidecar: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No request to another host: not even Swagger UI's online validator badge.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"StarsEnum": "ocop.choices.STAR_CHOICES"},
+}
 
 LOGGING = {
     "version": 1,

@@ -3,14 +3,31 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from communes import account_views
 from communes import views as commune_views
+from criteria import import_views
 from criteria import views as criteria_views
+from ntm_portal.api import api_root
 
 urlpatterns = [
     path("", commune_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", account_views.profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.import_urls")),
+    path("review/<int:year>/q<int:quarter>/template.xlsx", import_views.district_template,
+         name="district_template"),
+    path("review/<int:year>/q<int:quarter>/import/", import_views.district_import,
+         name="district_import"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", api_root, name="api-root"),
+    path("api/", include("communes.api.urls")),
+    path("api/", include("criteria.api.urls")),
+    path("api/", include("ocop.api.urls")),
     path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.urls")),
     path("review/<int:year>/q<int:quarter>/", criteria_views.review_board, name="review_board"),
     path("communes/", include("communes.urls")),

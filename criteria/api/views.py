@@ -1,0 +1,422 @@
+"""Criteria, the indicator catalogue, targets, values, assessments and submissions.
+
+Reads are restricted per user (``restrict``); writes and workflow actions call the
+functions the web forms call (``criteria.entry``, ``communes.workflow``), so the
+rules, the messages and the history are the same. Errors: ``WorkflowError`` → 403
+with its message, ``StaleEdit`` → 409, invalid figures → 400 with the form's messages.
+"""
+
+import re
+
+import django_filters
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from communes import workflow
+from communes.choices import Role
+from communes.models import Commune, ReportingPeriod, Submission
+from communes.scoping import VIEW, is_district_reader
+from criteria import entry, excel_import
+from criteria.aggregates import APPROVED, APPROVED_OR_SUBMITTED, figures
+from criteria.limits import too_large
+from criteria.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionAssessment,
+    CriterionIndicator,
+    CriterionIndicatorValue,
+    Indicator,
+    IndicatorValue,
+    Target,
+)
+from ntm_portal.api_defaults import IntFilter, PortalFilterSet
+from ntm_portal.api import ErrorSerializer, ScopedReadOnlyViewSet, ScopedViewSet, invalid
+
+from . import serializers as s
+
+
+class CriteriaSetViewSet(ScopedReadOnlyViewSet):
+    queryset = CriteriaSet.objects.all()
+    serializer_class = s.CriteriaSetSerializer
+    filterset_fields = {"code": ["exact"], "level": ["exact"], "parent": ["exact", "isnull"],
+                        "valid_from": ["lte", "gte"]}
+    ordering_fields = ["valid_from", "code"]
+
+
+class CriterionFilter(PortalFilterSet):
+    criteria_set = IntFilter(field_name="criteria_set")
+    criteria_set_code = django_filters.CharFilter(field_name="criteria_set__code")
+
+    class Meta:
+        model = Criterion
+        fields = ["criteria_set", "criteria_set_code", "number", "group"]
+
+
+class CriterionViewSet(ScopedReadOnlyViewSet):
+    queryset = Criterion.objects.prefetch_related("indicators")
+    serializer_class = s.CriterionSerializer
+    filterset_class = CriterionFilter
+    ordering_fields = ["number", "criteria_set"]
+
+
+class CriterionIndicatorFilter(PortalFilterSet):
+    criterion = IntFilter(field_name="criterion")
+    criteria_set = IntFilter(field_name="criterion__criteria_set")
+
+    class Meta:
+        model = CriterionIndicator
+        fields = ["criterion", "criteria_set", "code", "is_official"]
+
+
+class CriterionIndicatorViewSet(ScopedReadOnlyViewSet):
+    queryset = CriterionIndicator.objects.all()
+    serializer_class = s.CriterionIndicatorSerializer
+    filterset_class = CriterionIndicatorFilter
+    ordering_fields = ["code"]
+
+
+class IndicatorViewSet(ScopedReadOnlyViewSet):
+    queryset = Indicator.objects.all()
+    serializer_class = s.IndicatorSerializer
+    filterset_fields = ["code", "programme", "kind", "source", "is_required", "is_cumulative",
+                        "is_active"]
+    ordering_fields = ["programme", "position", "code"]
+
+
+class TargetFilter(PortalFilterSet):
+    indicator = IntFilter(field_name="indicator")
+    indicator_code = django_filters.CharFilter(field_name="indicator__code")
+    district = IntFilter(field_name="district")
+    commune = IntFilter(field_name="commune")
+    whole_district = django_filters.BooleanFilter(field_name="commune", lookup_expr="isnull")
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "indicator_code", "year", "district", "commune", "whole_district"]
+
+
+class TargetViewSet(ScopedReadOnlyViewSet):
+    queryset = Target.objects.select_related("indicator")
+    serializer_class = s.TargetSerializer
+    filterset_class = TargetFilter
+    ordering_fields = ["year", "indicator__code"]
+
+
+class SubmissionScopedFilter(PortalFilterSet):
+    """Filters shared by what hangs off a submission."""
+
+    submission = IntFilter(field_name="submission")
+    commune = IntFilter(field_name="submission__commune")
+    commune_slug = django_filters.CharFilter(field_name="submission__commune__slug")
+    period = IntFilter(field_name="submission__period")
+    year = IntFilter(field_name="submission__period__year")
+    quarter = IntFilter(field_name="submission__period__quarter")
+    status = django_filters.ChoiceFilter(field_name="submission__status",
+                                         choices=Submission._meta.get_field("status").choices)
+
+
+class IndicatorValueFilter(SubmissionScopedFilter):
+    indicator = IntFilter(field_name="indicator")
+    indicator_code = django_filters.CharFilter(field_name="indicator__code")
+    programme = django_filters.CharFilter(field_name="indicator__programme")
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["submission", "commune", "commune_slug", "period", "year", "quarter", "status",
+                  "indicator", "indicator_code", "programme"]
+
+
+class IndicatorValueViewSet(ScopedReadOnlyViewSet):
+    """Figures as saved; write them per submission (``PUT /api/submissions/{id}/values/``)."""
+
+    queryset = IndicatorValue.objects.select_related("indicator", "submission")
+    serializer_class = s.IndicatorValueSerializer
+    filterset_class = IndicatorValueFilter
+    ordering_fields = ["indicator__code", "submission__period__year", "submission__commune__name"]
+
+
+class AssessmentFilter(SubmissionScopedFilter):
+    criterion = IntFilter(field_name="criterion")
+    number = IntFilter(field_name="criterion__number")
+
+    class Meta:
+        model = CriterionAssessment
+        fields = ["submission", "commune", "commune_slug", "period", "year", "quarter", "status",
+                  "criterion", "number", "is_met"]
+
+
+class AssessmentViewSet(ScopedReadOnlyViewSet):
+    """Criteria assessments as saved; write them with ``PUT /api/submissions/{id}/assessments/``."""
+
+    queryset = CriterionAssessment.objects.select_related("criterion").prefetch_related(
+        Prefetch("indicator_values",
+                 queryset=CriterionIndicatorValue.objects.select_related("indicator")))
+    serializer_class = s.CriterionAssessmentSerializer
+    filterset_class = AssessmentFilter
+    ordering_fields = ["criterion__number", "submission__period__year"]
+
+
+class SubmissionFilter(PortalFilterSet):
+    commune = IntFilter(field_name="commune")
+    commune_slug = django_filters.CharFilter(field_name="commune__slug")
+    period = IntFilter(field_name="period")
+    year = IntFilter(field_name="period__year")
+    quarter = IntFilter(field_name="period__quarter")
+
+    class Meta:
+        model = Submission
+        fields = ["commune", "commune_slug", "period", "year", "quarter", "status",
+                  "submitted_late"]
+
+
+def errors(*codes):
+    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
+
+
+class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Quarterly submissions, their data and their review workflow."""
+
+    queryset = Submission.objects.select_related("commune", "period")
+    serializer_class = s.SubmissionSerializer
+    filterset_class = SubmissionFilter
+    ordering_fields = ["updated_at", "period__year", "period__quarter", "commune__name", "status"]
+
+    def get_serializer_class(self):
+        return {
+            "create": s.SubmissionCreateSerializer, "values": s.ValuesInputSerializer,
+            "assessments": s.AssessmentsInputSerializer, "texts": s.TextsInputSerializer,
+            "submit": s.VersionSerializer, "approve": s.CommentSerializer,
+            "return_": s.CommentSerializer, "reopen": s.CommentSerializer,
+            "import_": s.ImportUploadSerializer,
+        }.get(self.action, s.SubmissionSerializer)
+
+    def _input(self):
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _done(self, submission, code=status.HTTP_200_OK):
+        submission.refresh_from_db()
+        return Response(s.SubmissionSerializer(submission, context={"request": self.request}).data,
+                        status=code)
+
+    @extend_schema(request=s.SubmissionCreateSerializer,
+                   responses={200: s.SubmissionSerializer, 201: s.SubmissionSerializer,
+                              **errors(400, 403)},
+                   description="Open (or find) the commune's submission for a period: the "
+                               "commune's officer only.")
+    def create(self, request):
+        data = self._input()
+        commune = Commune.objects.restrict(request.user, VIEW).filter(pk=data["commune"]).first()
+        period = ReportingPeriod.objects.restrict(request.user, VIEW).filter(
+            pk=data["period"]).first()
+        problems = {}
+        if commune is None:
+            problems["commune"] = [_("Unknown commune.")]
+        if period is None:
+            problems["period"] = [_("Unknown reporting period.")]
+        if problems:
+            raise invalid(problems)
+        if request.user.role != Role.OFFICER or request.user.commune_id != commune.pk:
+            raise workflow.WorkflowError(
+                _("Only the officer of %(commune)s enters its figures; your account may read "
+                  "them.") % {"commune": commune.name})
+        existed = Submission.objects.filter(commune=commune, period=period).exists()
+        submission = workflow.get_or_create_submission(commune, period)
+        return self._done(submission, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ValuesInputSerializer,
+                   responses={200: s.ValuesResultSerializer, **errors(400, 403, 404, 409)},
+                   description="Save figures, all or nothing. Only the indicators listed change; "
+                               "a null or empty value clears one. `version` is the submission's "
+                               "version as read: a stale one is refused (409).")
+    @action(detail=True, methods=["put"])
+    def values(self, request, pk=None):
+        submission = self.get_object()
+        workflow.check_can_edit(submission, request.user)
+        data = self._input()
+        by_code = {i.code: i for i in entry.entered_indicators()}
+        problems, indicators, inputs = {}, [], {}
+        for n, item in enumerate(data["values"]):
+            indicator = by_code.get(item["indicator"])
+            if indicator is None:
+                problems[f"values.{n}.indicator"] = [
+                    _("Unknown indicator “%(code)s”, or one that communes do not enter.")
+                    % {"code": item["indicator"]}]
+                continue
+            if indicator.pk in inputs:
+                problems[item["indicator"]] = [_("This indicator is listed twice.")]
+                continue
+            raw = item.get("value")
+            large = too_large(raw)
+            if large:
+                problems[indicator.code] = [large]
+            indicators.append(indicator)
+            inputs[indicator.pk] = ("" if raw is None else raw, item.get("comment", ""))
+        if problems:
+            raise invalid(problems)
+        checked = entry.save_figures(submission, request.user, indicators, inputs, data["version"])
+        failed = {i.code: [str(e) for e in checked[i.pk].errors] for i in indicators
+                  if checked[i.pk].errors}
+        if failed:
+            raise invalid(failed, _("Nothing was saved: %(n)s figure(s) need correcting.")
+                          % {"n": sum(len(v) for v in failed.values())})
+        return Response({"version": submission.version, "values": [
+            {"indicator": i.code, "value": checked[i.pk].value, "comment": checked[i.pk].comment,
+             "warnings": [str(w) for w in checked[i.pk].warnings]} for i in indicators]})
+
+    @extend_schema(request=s.AssessmentsInputSerializer,
+                   responses={200: s.SubmissionSerializer, **errors(400, 403, 404, 409)},
+                   description="Save criteria assessments, all or nothing; criteria by number.")
+    @action(detail=True, methods=["put"])
+    def assessments(self, request, pk=None):
+        submission = self.get_object()
+        workflow.check_can_edit(submission, request.user)
+        data = self._input()
+        _set, criteria = entry.criteria_for(submission)
+        by_number = {c.number: c for c in criteria}
+        problems, chosen, inputs = {}, [], {}
+        for n, item in enumerate(data["assessments"]):
+            criterion = by_number.get(item["criterion"])
+            if criterion is None or criterion.pk in inputs:
+                problems[f"assessments.{n}.criterion"] = [
+                    _("Unknown or repeated criterion number %(n)s.") % {"n": item["criterion"]}]
+                continue
+            codes = {ind.code: ind.pk for ind in criterion.indicators.all()}
+            raw_values = {}
+            for code, raw in item["indicators"].items():
+                if code not in codes:
+                    problems[f"assessments.{n}.indicators.{code}"] = [_("Unknown indicator.")]
+                elif too_large(raw):
+                    problems[f"assessments.{n}.indicators.{code}"] = [too_large(raw)]
+                else:
+                    raw_values[codes[code]] = "" if raw is None else raw
+            met = {True: "1", False: "0", None: ""}[item["is_met"]]
+            score = item.get("score")
+            chosen.append(criterion)
+            inputs[criterion.pk] = entry.CriterionInput(
+                criterion=criterion, met=met, score_raw="" if score is None else score,
+                evidence=item["evidence"].strip(), indicator_raw=raw_values)
+        if problems:
+            raise invalid(problems)
+        checked = entry.save_assessments(submission, request.user, chosen, inputs, data["version"])
+        failed = {f"criterion.{c.number}": [str(e) for e in checked[c.pk].errors] for c in chosen
+                  if checked[c.pk].errors}
+        if failed:
+            raise invalid(failed, _("Nothing was saved: correct the criteria marked."))
+        return self._done(submission)
+
+    @extend_schema(responses={200: s.SubmissionSerializer, **errors(400, 403, 404, 409)},
+                   description="Save the difficulties and proposals.")
+    @action(detail=True, methods=["put"])
+    def texts(self, request, pk=None):
+        submission = self.get_object()
+        workflow.check_can_edit(submission, request.user)
+        data = self._input()
+        entry.save_texts(submission, request.user, data["difficulties"], data["proposals"],
+                         data["version"])
+        return self._done(submission)
+
+    @extend_schema(responses={200: s.SubmissionSerializer, **errors(400, 403, 404, 409)},
+                   description="Hand the submission in (its officer); refused while required "
+                               "sections are incomplete.")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        submission = self.get_object()
+        workflow.check_can_edit(submission, request.user)
+        data = self._input()
+        if data["version"] != submission.version:
+            raise workflow.StaleEdit(_("Someone else saved this submission after you opened the "
+                                       "page; check the data below, then submit again."))
+        indicators = entry.entered_indicators()
+        _set, criteria = entry.criteria_for(submission)
+        workflow.submit(submission, request.user,
+                        entry.missing_sections(submission, indicators, criteria))
+        return self._done(submission)
+
+    @extend_schema(responses={200: s.SubmissionSerializer, **errors(400, 403, 404)},
+                   description="Approve and lock (district staff).")
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        submission = self.get_object()
+        workflow.approve(submission, request.user, self._input()["comment"])
+        return self._done(submission)
+
+    @extend_schema(responses={200: s.SubmissionSerializer, **errors(400, 403, 404)},
+                   description="Return for correction with a comment (district staff).")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        submission = self.get_object()
+        workflow.return_for_correction(submission, request.user, self._input()["comment"])
+        return self._done(submission)
+
+    @extend_schema(responses={200: s.SubmissionSerializer, **errors(400, 403, 404)},
+                   description="Reopen for the commune, with the reason as comment (district "
+                               "staff).")
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        submission = self.get_object()
+        workflow.reopen(submission, request.user, self._input()["comment"])
+        return self._done(submission)
+
+    @extend_schema(request={"multipart/form-data": s.ImportUploadSerializer},
+                   responses={200: s.SubmissionSerializer, 400: s.ImportResultSerializer,
+                              **errors(403, 404, 409)},
+                   description="Import the figures from the commune's Excel template "
+                               "(all or nothing; the errors name sheet and cell).")
+    @action(detail=True, methods=["post"], url_path="import", url_name="import",
+            parser_classes=[MultiPartParser, FormParser])
+    def import_(self, request, pk=None):
+        submission = self.get_object()
+        workflow.check_can_edit(submission, request.user)
+        refused = excel_import.request_too_large(request)
+        if refused:
+            raise invalid({"file": [refused]})
+        upload = self._input()["file"]
+        result = excel_import.import_commune(submission, request.user, upload)
+        if result.errors:
+            return Response({"detail": result.summary(), "errors": [
+                {"sheet": e.sheet, "cell": e.cell, "message": str(e.message)}
+                for e in result.errors]}, status=status.HTTP_400_BAD_REQUEST)
+        return self._done(submission)
+
+
+class PeriodFiguresView(APIView):
+    """The period's figures for every catalogue indicator, within the user's scope."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("include_submitted", bool, description=(
+            "Count submissions waiting for review too (default: approved only).")),
+            OpenApiParameter("commune", int, description="One commune in your scope.")],
+        responses={200: s.FigureSerializer(many=True), **errors(400, 404)})
+    def get(self, request, pk):
+        period = get_object_or_404(ReportingPeriod.objects.restrict(request.user, VIEW), pk=pk)
+        communes = Commune.objects.restrict(request.user, VIEW)
+        commune = request.query_params.get("commune")
+        if commune is not None:
+            if not re.fullmatch(r"[0-9]{1,18}", commune):
+                raise invalid({"commune": [_("Type a commune id.")]})
+            communes = communes.filter(pk=int(commune))
+            if not communes.exists():
+                raise invalid({"commune": [_("Unknown commune.")]})
+            scope = [int(commune)]
+        elif is_district_reader(request.user):
+            scope = None
+        else:
+            scope = list(communes.values_list("pk", flat=True))
+        include = request.query_params.get("include_submitted", "").lower() in ("1", "true", "yes")
+        result = figures(period, communes=scope,
+                         statuses=APPROVED_OR_SUBMITTED if include else APPROVED)
+        indicators = Indicator.objects.filter(is_active=True, code__in=result.keys())
+        rows = [{"code": i.code, "name": i.name, "unit": i.unit, "programme": i.programme,
+                 "kind": i.kind, "quarter": result[i.code].quarter,
+                 "previous": result[i.code].previous, "ytd": result[i.code].ytd,
+                 "cumulative": result[i.code].cumulative} for i in indicators]
+        return Response(s.FigureSerializer(rows, many=True).data)

@@ -1,0 +1,81 @@
+"""Pagination and throttling of the API, named in settings (kept apart from ``ntm_portal.api``
+because DRF imports them while its views module is loading)."""
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class _RuntimeRate:
+    """Rates read from settings at each request, so that they can be changed without a restart."""
+
+    setting = ""
+
+    def get_rate(self):
+        return getattr(settings, self.setting, None)
+
+    def allow_request(self, request, view):
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class AnonThrottle(_RuntimeRate, AnonRateThrottle):
+    setting = "API_RATE_ANON"
+
+
+class UserThrottle(_RuntimeRate, UserRateThrottle):
+    setting = "API_RATE_USER"
+
+
+class IntFilter(django_filters.NumberFilter):
+    """A whole number within what every database compares without overflowing."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**31))
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """Integer and foreign-key fields filter by bounded whole numbers (ids), never by
+    model choice over an unrestricted queryset (that would tell out-of-scope ids apart)."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        **{field: {"filter_class": IntFilter} for field in (
+            models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField,
+            models.SmallIntegerField, models.PositiveIntegerField,
+            models.PositiveSmallIntegerField, models.PositiveBigIntegerField,
+            models.ForeignKey, models.OneToOneField)},
+    }
+
+
+class FilterBackend(DjangoFilterBackend):
+    filterset_base = PortalFilterSet
+
+
+class FailedTokenThrottle(_RuntimeRate, AnonRateThrottle):
+    """Wrong tokens per client address, at the anonymous rate: guessing keys is throttled too
+    (anonymous requests are refused before the ordinary throttles run)."""
+
+    setting = "API_RATE_ANON"
+    scope = "token_failure"
+
+    def get_cache_key(self, request, view):
+        # Not AnonRateThrottle's: it reads request.user, which is being authenticated here.
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

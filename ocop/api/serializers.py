@@ -1,0 +1,59 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ocop.models import Producer, Product, ProductGroup, Rating
+
+
+class ProductGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProductGroup
+        fields = ["id", "name", "code", "order", "description"]
+
+
+class ProducerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Producer
+        fields = ["id", "name", "kind", "commune", "contact"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    stars = serializers.IntegerField(source="cert_stars", read_only=True, allow_null=True,
+                                     help_text="Stars of the latest rating (None if never rated).")
+    certificate_valid_until = serializers.DateField(source="cert_valid_until", read_only=True,
+                                                    allow_null=True)
+    status = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "name", "slug", "producer", "commune", "group", "description", "year",
+                  "target_stars", "stage", "registered_on", "version", "stars",
+                  "certificate_valid_until", "status", "url"]
+
+    @extend_schema_field(serializers.ChoiceField(
+        choices=["candidate", "registered", "certified", "expired"]))
+    def get_status(self, product):
+        return str(product.status())
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    commune = serializers.IntegerField(source="product.commune_id", read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = ["id", "product", "commune", "score", "stars", "level", "decision_number",
+                  "decision_date", "valid_until", "note"]
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    registered_on = serializers.CharField(max_length=20, help_text="dd/mm/yyyy or yyyy-mm-dd")
+
+
+class RateInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    score = serializers.CharField(max_length=20, help_text='0–100, e.g. "72,5"')
+    level = serializers.CharField(max_length=20)
+    decision_number = serializers.CharField(max_length=50)
+    decision_date = serializers.CharField(max_length=20, help_text="dd/mm/yyyy or yyyy-mm-dd")
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
