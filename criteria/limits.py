@@ -1,18 +1,15 @@
-"""What the database can hold: figures are stored with 14 digits, 2 of them decimals.
+"""What the database can hold, for values checked outside ``check_number``.
 
-``criteria.validation.check_number`` bounds a figure only by its indicator's own
-minimum and maximum; many indicators have no maximum, and a value of 10¹² or more
-cannot be stored (an error from the database, a 500). The API and the Excel imports
-check this first, so that such a value is an ordinary input error.
+``criteria.validation.check_number`` refuses figures too large to store; the API and the
+Excel imports also read criterion indicator values, which have no catalogue indicator,
+and use this with the same limit.
 """
-
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from ntm_portal.formats import NumberParseError, parse_number
 
-LIMIT = Decimal(10) ** 12
+from .validation import STORABLE_LIMIT as LIMIT
 
 
 def too_large(raw):

@@ -17,6 +17,9 @@ from ntm_portal.formats import NumberParseError, format_number, parse_number
 from .models import IndicatorValue
 
 OUTLIER_FACTOR = Decimal(3)
+# Figures are stored with 14 digits, 2 of them decimals: 10¹² and more cannot be kept.
+STORABLE_LIMIT = Decimal(10) ** 12
+COMMENT_MAX = IndicatorValue._meta.get_field("comment").max_length
 RECENT_QUARTERS = 4
 
 
@@ -40,6 +43,8 @@ def check_number(indicator, raw):
                       % {"text": raw}]
     if value is None:
         return None, []
+    if not value.is_finite() or abs(value) >= STORABLE_LIMIT:
+        return None, [_("The value is too large.")]
     errors = []
     if indicator.min_value is not None and value < indicator.min_value:
         if indicator.min_value == 0:
@@ -110,9 +115,19 @@ def check_figures(submission, indicators, inputs):
     result = {}
     for indicator in indicators:
         raw, comment = inputs.get(indicator.pk, ("", ""))
-        raw = "" if raw is None else str(raw).strip()
-        value, errors = check_number(indicator, raw)
-        checked = Checked(raw=raw, value=value, comment=(comment or "").strip(), errors=errors)
+        # A number (from the database or a JSON body) is taken as it is: only text is
+        # read the Vietnamese way, where "4.054" means four thousand and fifty-four.
+        if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+            value, errors = check_number(indicator, Decimal(str(raw)))
+            raw = format_number(raw)
+        else:
+            raw = "" if raw is None else str(raw).strip()
+            value, errors = check_number(indicator, raw)
+        comment = (comment or "").strip()
+        if len(comment) > COMMENT_MAX:
+            errors = errors + [_("The comment is too long: at most %(n)s characters.")
+                               % {"n": COMMENT_MAX}]
+        checked = Checked(raw=raw, value=value, comment=comment, errors=errors)
         if not errors:
             checked.warnings = warnings_for(indicator, value, recent.get(indicator.pk, []))
         result[indicator.pk] = checked

@@ -139,6 +139,13 @@ def product_create(request):
     return render(request, "ocop/product_form.html", {"form": form, "product": None})
 
 
+def _loaded_version(form):
+    """The version the form was loaded at; a form without one counts as stale (-1),
+    never as "skip the check", which only code without a form may ask for."""
+    version = form.cleaned_data.get("version")
+    return -1 if version is None else version
+
+
 @login_required
 def product_edit(request, slug):
     product = _product(request, slug)
@@ -146,7 +153,7 @@ def product_edit(request, slug):
     form = ProductForm(request.POST or None, request.FILES or None, instance=product, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            lifecycle.save_product(form, form.cleaned_data["version"])
+            lifecycle.save_product(form, _loaded_version(form))
         except StaleEdit as error:
             return _stale(request, error)
         messages.success(request, _("Changes saved."))
@@ -165,7 +172,7 @@ def product_register(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle.register(
-                product, request.user, form.cleaned_data["registered_on"], form.cleaned_data["version"]
+                product, request.user, form.cleaned_data["registered_on"], _loaded_version(form)
             )
         except StaleEdit as error:
             return _stale(request, error)
@@ -181,8 +188,9 @@ def product_rate(request, slug):
     form = RatingForm(request.POST or None, initial={"version": product.version})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("version")
         try:
-            rating = lifecycle.rate(product, request.user, expected_version=data.pop("version"), **data)
+            rating = lifecycle.rate(product, request.user, expected_version=_loaded_version(form), **data)
         except StaleEdit as error:
             return _stale(request, error)
         messages.success(request, _("Rating saved: %(stars)s, certificate valid until %(date)s.") % {

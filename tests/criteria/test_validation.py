@@ -59,3 +59,31 @@ def test_a_cumulative_figure_that_goes_down_is_a_warning(demo):
     with translation.override("vi"):
         warnings = warnings_for(groups, Decimal("4"), [Decimal("5")])
     assert warnings == ["Số liệu lũy kế bị giảm (quý trước: 5)."]
+
+
+def test_a_number_too_large_to_store_is_an_error(houses):
+    value, errors = check_number(houses, "1.000.000.000.000")
+    assert value is None and errors
+
+
+def test_numbers_from_the_database_are_not_reread_as_vietnamese_text(demo, officer):
+    from communes.models import ReportingPeriod, Submission
+    from criteria.validation import check_figures
+
+    houses = Indicator.objects.get(code="ntm-houses-renovated")
+    rate = Indicator.objects.get(code="gnbv-poor-rate")
+    submission = Submission.objects.filter(commune__slug="ky-tay").first()
+    checked = check_figures(submission, [houses, rate], {houses.pk: (Decimal("4054"), ""),
+                                                         rate.pk: (Decimal("4.05"), "")})
+    assert checked[houses.pk].value == 4054 and checked[rate.pk].value == Decimal("4.05")
+    assert checked[rate.pk].raw == "4,05"
+
+
+def test_a_comment_longer_than_the_column_is_an_error(demo):
+    from communes.models import Submission
+    from criteria.validation import check_figures
+
+    houses = Indicator.objects.get(code="ntm-houses-renovated")
+    submission = Submission.objects.filter(commune__slug="ky-tay").first()
+    checked = check_figures(submission, [houses], {houses.pk: ("12", "x" * 501)})
+    assert checked[houses.pk].errors

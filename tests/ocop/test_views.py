@@ -37,8 +37,12 @@ def proposal(**extra):
 
 
 def rating(**extra):
+    """The rating form as the page posts it, with the version it was loaded at."""
+    from ocop.models import Product
+
+    version = Product.objects.filter(slug=OWN).values_list("version", flat=True).first()
     data = {"score": "72", "level": "province", "decision_number": "99/QĐ-UBND",
-            "decision_date": "2021-10-01", "note": ""}
+            "decision_date": "2021-10-01", "note": "", "version": version}
     data.update(extra)
     return data
 
@@ -302,3 +306,12 @@ def test_saving_a_rating_twice_records_it_once(client_for, staff):
 def test_staff_propose_from_a_commune_page_with_it_preselected(client_for, staff, ky_lac):
     form = client_for(staff).get("/ocop/new/?commune=ky-lac").context["form"]
     assert form.initial["commune"] == ky_lac
+
+
+def test_a_form_posted_without_its_version_is_refused_as_stale(client_for, staff):
+    registered(OWN, staff)
+    data = rating()
+    data.pop("version")
+    response = client_for(staff).post(f"/ocop/{OWN}/rate/", data, follow=True)
+    assert not product(OWN).ratings.exists()
+    assert "Người khác" in response.text
