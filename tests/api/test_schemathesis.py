@@ -19,6 +19,21 @@ from communes.tokens import create_token
 MAX_EXAMPLES = 15
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI application fires request_finished, whose close_old_connections
+    closes a PostgreSQL connection older than CONN_MAX_AGE, inside the test's
+    transaction. Django's test client disconnects it for the same reason; so do we."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def real_ids(submissions):
     """An existing id per collection, so that detail operations also reach real objects."""
     from communes.models import ModelArea, ModelGarden, Village
