@@ -263,40 +263,32 @@ def _review(request, slug, year, quarter, action):
         raise PermissionDenied(_("Only district staff review submissions."))
     if submission.pk is None:
         raise Http404
-    comment = request.POST.get("comment", "")
     try:
-        action(submission, request.user, comment)
+        action(submission, request.user, request.POST.get("comment", ""))
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return _render(request, commune, period, submission, status=400)
     return redirect(submission.get_absolute_url())
 
 
-@login_required
-@require_POST
-def approve(request, slug, year, quarter):
-    response = _review(request, slug, year, quarter, workflow.approve)
-    if response.status_code == 302:
-        messages.success(request, _("Approved: the data is now locked."))
-    return response
+def _review_view(action, done):
+    """A staff review action (approve, return, reopen) as a POST view."""
+
+    @login_required
+    @require_POST
+    def view(request, slug, year, quarter):
+        response = _review(request, slug, year, quarter, action)
+        if response.status_code == 302:
+            messages.success(request, done())
+        return response
+
+    return view
 
 
-@login_required
-@require_POST
-def return_submission(request, slug, year, quarter):
-    response = _review(request, slug, year, quarter, workflow.return_for_correction)
-    if response.status_code == 302:
-        messages.success(request, _("Returned to the commune with your comment."))
-    return response
-
-
-@login_required
-@require_POST
-def reopen(request, slug, year, quarter):
-    response = _review(request, slug, year, quarter, workflow.reopen)
-    if response.status_code == 302:
-        messages.success(request, _("Reopened: the commune can edit again."))
-    return response
+approve = _review_view(workflow.approve, lambda: _("Approved: the data is now locked."))
+return_submission = _review_view(workflow.return_for_correction,
+                                 lambda: _("Returned to the commune with your comment."))
+reopen = _review_view(workflow.reopen, lambda: _("Reopened: the commune can edit again."))
 
 
 @login_required
