@@ -30,6 +30,7 @@ run: install
 # Uses DATABASE_URL when it is set (CI sets PostgreSQL), SQLite otherwise.
 test: install-dev
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check --quiet .
 	DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 # Refresh the Vietnamese catalogue (then translate new entries) and compile it.

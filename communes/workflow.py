@@ -9,10 +9,13 @@ who can reopen it, in words a commune officer understands.
 """
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from simple_history.utils import bulk_create_with_history
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +52,25 @@ def get_or_create_submission(commune, period):
             submission=submission, action=WorkflowAction.CREATE, to_status=S.DRAFT
         )
     return submission
+
+
+def create_drafts(communes, period, user=None):
+    """Draft submissions for the communes that have none in ``period``, in a few queries.
+
+    Returns {commune_id: Submission} for the new drafts (with their history and events).
+    """
+    have = set(Submission.objects.filter(period=period, commune__in=communes)
+               .values_list("commune_id", flat=True))
+    new = [Submission(commune=c, period=period) for c in communes if c.pk not in have]
+    if not new:
+        return {}
+    bulk_create_with_history(new, Submission, default_user=user)
+    created = {s.commune_id: s for s in Submission.objects.filter(
+        period=period, commune__in=[s.commune for s in new]).select_related("commune", "period")}
+    SubmissionEvent.objects.bulk_create([
+        SubmissionEvent(submission=s, action=WorkflowAction.CREATE, to_status=S.DRAFT, user=user)
+        for s in created.values()])
+    return created
 
 
 def lock_state(submission, today=None):
@@ -99,19 +121,27 @@ def can_edit(submission, user, today=None):
 
 
 def bump_version(submission, expected_version):
-    """Claim the next version or raise ``StaleEdit``; call inside the saving transaction.
+    """Claim the next version or raise ``StaleEdit``; call inside the saving transaction."""
+    bump_versions([(submission, expected_version)])
 
-    The conditional UPDATE is atomic in the database: of two saves made from forms
-    loaded at the same version, exactly one wins, and the other writes nothing.
+
+def bump_versions(claims):
+    """Claim the next version of every (submission, expected version), or raise ``StaleEdit``.
+
+    One conditional UPDATE, atomic in the database: of two saves made from forms loaded
+    at the same version, exactly one wins. Call inside the saving transaction, which the
+    error rolls back, so that a batch is claimed whole or not at all.
     """
-    updated = Submission.objects.filter(pk=submission.pk, version=expected_version).update(
+    condition = reduce(or_, (Q(pk=s.pk, version=v) for s, v in claims))
+    updated = Submission.objects.filter(condition).update(
         version=F("version") + 1, updated_at=timezone.now()
     )
-    if not updated:
+    if updated != len(claims):
         raise StaleEdit(_("Someone else saved this submission after you opened the form. "
                           "Nothing of yours was saved: the page now shows their data; "
                           "enter your changes again."))
-    submission.version = expected_version + 1
+    for submission, expected in claims:
+        submission.version = expected + 1
 
 
 def _transition(submission, user, action, allowed_from, to_status, comment="", **fields):

@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from communes.workflow import bump_version, check_can_edit
+from communes.workflow import bump_version, bump_versions, check_can_edit
 from ntm_portal.formats import NumberParseError, parse_number
 
 from .aggregates import criteria_set_for
 from .choices import IndicatorSource
 from .models import CriterionAssessment, CriterionIndicator, CriterionIndicatorValue, Indicator, IndicatorValue
-from .validation import check_figures
+from .validation import check_figures, recent_values_by_commune
 
 
 def entered_indicators():
@@ -29,35 +29,59 @@ def entered_indicators():
 
 
 def save_figures(submission, user, indicators, inputs, expected_version, check_edit=check_can_edit):
-    """Check and save the figures; return {indicator_id: Checked}; nothing saved on error.
+    """Check and save one submission's figures; return {indicator_id: Checked}.
 
     ``check_edit(submission, user)`` raises ``WorkflowError`` when the user may not write:
     the officer's rule by default; the district import passes its own (staff, drafts).
     """
-    check_edit(submission, user)
-    checked = check_figures(submission, indicators, inputs)
-    if any(c.errors for c in checked.values()):
-        return checked
+    batch = [(submission, inputs, expected_version)]
+    return save_figures_many(batch, user, indicators, check_edit)[submission.pk]
+
+
+def save_figures_many(batch, user, indicators, check_edit=check_can_edit):
+    """Check and save the figures of several submissions of one period, all or nothing.
+
+    ``batch`` holds (submission, inputs, expected version). Returns {submission id:
+    {indicator_id: Checked}}; nothing is saved if any figure has an error, and a stale
+    version raises ``StaleEdit`` with nothing saved. A fixed number of queries, whatever
+    the number of submissions or indicators.
+    """
+    for submission, _inputs, _version in batch:
+        check_edit(submission, user)
+    periods = {submission.period_id for submission, _i, _v in batch}
+    assert len(periods) == 1, "one period per batch"
+    period = batch[0][0].period
+    recent = recent_values_by_commune(period, [s.commune_id for s, _i, _v in batch],
+                                      [i.pk for i in indicators])
+    results = {}
+    for submission, inputs, _version in batch:
+        mine = {i.pk: recent.get((submission.commune_id, i.pk), []) for i in indicators}
+        results[submission.pk] = check_figures(submission, indicators, inputs, recent=mine)
+    if any(c.errors for checked in results.values() for c in checked.values()):
+        return results
     with transaction.atomic():
-        bump_version(submission, expected_version)
-        existing = {v.indicator_id: v for v in IndicatorValue.objects.filter(submission=submission)}
+        bump_versions([(submission, version) for submission, _i, version in batch])
+        existing = {(v.submission_id, v.indicator_id): v for v in IndicatorValue.objects.filter(
+            submission__in=[s for s, _i, _v in batch])}
         created, changed = [], []
-        for indicator in indicators:
-            c = checked[indicator.pk]
-            current = existing.get(indicator.pk)
-            if current is None:
-                if c.value is not None or c.comment:
-                    created.append(IndicatorValue(submission=submission, indicator=indicator,
-                                                  value=c.value, comment=c.comment))
-            elif current.value != c.value or current.comment != c.comment:
-                current.value, current.comment = c.value, c.comment
-                changed.append(current)
+        for submission, _inputs, _version in batch:
+            checked = results[submission.pk]
+            for indicator in indicators:
+                c = checked[indicator.pk]
+                current = existing.get((submission.pk, indicator.pk))
+                if current is None:
+                    if c.value is not None or c.comment:
+                        created.append(IndicatorValue(submission=submission, indicator=indicator,
+                                                      value=c.value, comment=c.comment))
+                elif current.value != c.value or current.comment != c.comment:
+                    current.value, current.comment = c.value, c.comment
+                    changed.append(current)
         if created:
             bulk_create_with_history(created, IndicatorValue, default_user=user)
         if changed:
             bulk_update_with_history(changed, IndicatorValue, ["value", "comment"],
                                      default_user=user)
-    return checked
+    return results
 
 
 @dataclass

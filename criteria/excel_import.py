@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from communes import workflow
 from communes.choices import SubmissionStatus
 from communes.models import Submission
-from communes.scoping import CHANGE, is_district_staff
+from communes.scoping import is_district_staff
 from ntm_portal.formats import format_number
 
 from . import entry
@@ -334,9 +334,12 @@ def import_commune(submission, user, upload):
 # ---------------------------------------------------------------- a whole district
 
 def check_staff_can_import(submission, user):
-    """District staff write drafts and returned submissions; others are refused, with why."""
-    if not is_district_staff(user) or not Submission.objects.restrict(user, CHANGE).filter(
-            pk=submission.pk).exists():
+    """District staff write drafts and returned submissions; others are refused, with why.
+
+    The communes come from ``Commune.objects.restrict(user, CHANGE)`` (see the view), so
+    scope needs no query per submission here.
+    """
+    if not is_district_staff(user):
         raise workflow.WorkflowError(_("Only district staff import a whole district."))
     if submission.status not in EDITABLE:
         raise workflow.WorkflowError(
@@ -482,19 +485,26 @@ def import_district(period, user, communes, upload):
 
 
 def _save_district(period, user, by_slug, rows, versions, indicators, result, sheet):
-    """Write every commune's figures in one transaction; refuse them all on any problem."""
+    """Write every commune's figures in one transaction; refuse them all on any problem.
+
+    A fixed number of queries whatever the number of communes: the submissions are
+    locked and missing drafts created in bulk, and ``entry.save_figures_many`` saves
+    the whole batch.
+    """
     with transaction.atomic():
+        communes = [by_slug[slug] for slug in rows]
         existing = {s.commune_id: s for s in Submission.objects.select_for_update()
-                    .filter(period=period, commune__in=[by_slug[slug] for slug in rows])
+                    .filter(period=period, commune__in=communes)
                     .select_related("commune", "period")}
         comments = {(v.submission_id, v.indicator_id): v.comment for v in
                     IndicatorValue.objects.filter(submission__in=list(existing.values()))}
+        created = workflow.create_drafts([c for c in communes if c.pk not in existing], period, user)
+        batch, row_of = [], {}
         for slug, (row_no, typed) in rows.items():
             commune = by_slug[slug]
-            submission = existing.get(commune.pk)
+            submission = existing.get(commune.pk) or created[commune.pk]
             expected = versions.get(slug)
-            if submission is None:
-                submission = workflow.get_or_create_submission(commune, period)
+            if commune.pk in created:
                 expected = submission.version if expected == 0 else expected
             elif expected == 0 and submission.version == 1:
                 expected = 1  # opened by its officer since, still untouched
@@ -510,18 +520,24 @@ def _save_district(period, user, by_slug, rows, versions, indicators, result, sh
                 continue
             inputs = {i.pk: (typed.get(i.pk, ""), comments.get((submission.pk, i.pk), ""))
                       for i in indicators}
-            try:
-                checked = entry.save_figures(submission, user, indicators, inputs, expected,
-                                             check_edit=check_staff_can_import)
-            except workflow.StaleEdit:
-                result.error(sheet, f"A{row_no}", _(
-                    "%(commune)s changed after the template was downloaded; download it again.")
-                    % {"commune": commune.name})
-                continue
-            for indicator in indicators:
-                for message in checked[indicator.pk].errors:
-                    result.error(sheet, f"A{row_no}", f"{indicator.code}: {message}")
-            result.saved += 1
-        if result.errors:
-            result.saved = 0
+            batch.append((submission, inputs, expected))
+            row_of[submission.pk] = row_no
+        if result.errors or not batch:
             transaction.set_rollback(True)
+            return
+        try:
+            checked = entry.save_figures_many(batch, user, indicators,
+                                              check_edit=check_staff_can_import)
+        except workflow.StaleEdit:
+            result.error(sheet, "", _("A commune changed while the file was being saved; "
+                                      "download the template again."))
+            transaction.set_rollback(True)
+            return
+        for submission_id, figures in checked.items():
+            for indicator in indicators:
+                for message in figures[indicator.pk].errors:
+                    result.error(sheet, f"A{row_of[submission_id]}", f"{indicator.code}: {message}")
+        if result.errors:
+            transaction.set_rollback(True)
+        else:
+            result.saved = len(batch)

@@ -64,29 +64,36 @@ def check_number(indicator, raw):
     return value, errors
 
 
-def recent_values(submission, indicator_ids):
-    """The commune's values of the last quarters before this one: {indicator_id: [values]}.
+def recent_values_by_commune(period, commune_ids, indicator_ids=None):
+    """Values of the quarters before ``period``: {(commune_id, indicator_id): [values]}.
 
-    One query, newest first; only data that was handed in (not drafts) counts.
+    One query for any number of communes, newest first, at most ``RECENT_QUARTERS`` each,
+    from the two years before; only data that was handed in (not drafts) counts.
     """
-    period = submission.period
+    rows = IndicatorValue.objects.filter(submission__commune_id__in=commune_ids,
+                                         value__isnull=False)
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=indicator_ids)
     rows = (
-        IndicatorValue.objects.filter(
-            submission__commune_id=submission.commune_id, indicator_id__in=indicator_ids,
-            value__isnull=False,
-        )
-        .exclude(submission__status="draft")
+        rows.exclude(submission__status="draft")
         .filter(submission__period__year__gte=period.year - 2)
         .exclude(submission__period__year__gt=period.year)
         .exclude(submission__period__year=period.year, submission__period__quarter__gte=period.quarter)
         .order_by("-submission__period__year", "-submission__period__quarter")
-        .values_list("indicator_id", "value")
+        .values_list("submission__commune_id", "indicator_id", "value")
     )
     recent = defaultdict(list)
-    for indicator_id, value in rows:
-        if len(recent[indicator_id]) < RECENT_QUARTERS:
-            recent[indicator_id].append(value)
+    for commune_id, indicator_id, value in rows:
+        bucket = recent[(commune_id, indicator_id)]
+        if len(bucket) < RECENT_QUARTERS:
+            bucket.append(value)
     return recent
+
+
+def recent_values(submission, indicator_ids):
+    """One commune's recent values before the submission's quarter: {indicator_id: [values]}."""
+    per = recent_values_by_commune(submission.period, [submission.commune_id], indicator_ids)
+    return {indicator_id: values for (_commune, indicator_id), values in per.items()}
 
 
 def warnings_for(indicator, value, recent):
@@ -105,13 +112,15 @@ def warnings_for(indicator, value, recent):
     return warnings
 
 
-def check_figures(submission, indicators, inputs):
+def check_figures(submission, indicators, inputs, recent=None):
     """Check every typed figure: {indicator_id: Checked}; nothing is saved here.
 
     ``inputs`` maps indicator ids to (raw text, comment). The whole set is saved only
-    if no figure has an error (see ``criteria.entry.save_figures``).
+    if no figure has an error (see ``criteria.entry.save_figures``). ``recent`` (the
+    commune's recent values by indicator) saves the query when checking many communes.
     """
-    recent = recent_values(submission, [i.pk for i in indicators])
+    if recent is None:
+        recent = recent_values(submission, [i.pk for i in indicators])
     result = {}
     for indicator in indicators:
         raw, comment = inputs.get(indicator.pk, ("", ""))

@@ -24,7 +24,7 @@ from ntm_portal.formats import vn_sort_key
 from . import entry
 from .aggregates import entered_values
 from .models import CriterionAssessment, CriterionIndicatorValue, IndicatorValue
-from .validation import check_figures
+from .validation import check_figures, recent_values_by_commune, warnings_for
 
 
 def _load(request, slug, year, quarter):
@@ -351,33 +351,17 @@ def review_board(request, year, quarter):
 
 
 def _warnings_by_commune(period, submissions):
-    """Warning counts per commune for the submissions handed in, in a fixed number of queries."""
-    from .validation import RECENT_QUARTERS, warnings_for  # noqa: F401
-
+    """Warning counts per commune for the submissions handed in, in two queries."""
     handed_in = [s for s in submissions if s.status != SubmissionStatus.DRAFT]
     if not handed_in:
         return {}
-    ids = [s.pk for s in handed_in]
-    current = list(IndicatorValue.objects.filter(submission_id__in=ids, value__isnull=False)
-                   .select_related("indicator", "submission"))
-    history_rows = (IndicatorValue.objects
-                    .filter(submission__commune_id__in=[s.commune_id for s in handed_in],
-                            value__isnull=False)
-                    .exclude(submission__status=SubmissionStatus.DRAFT)
-                    .filter(Q(submission__period__year__lt=period.year) |
-                            Q(submission__period__year=period.year,
-                              submission__period__quarter__lt=period.quarter))
-                    .filter(submission__period__year__gte=period.year - 2)
-                    .order_by("-submission__period__year", "-submission__period__quarter")
-                    .values_list("submission__commune_id", "indicator_id", "value"))
-    recent = {}
-    for commune_id, indicator_id, value in history_rows:
-        bucket = recent.setdefault((commune_id, indicator_id), [])
-        if len(bucket) < RECENT_QUARTERS:
-            bucket.append(value)
+    current = IndicatorValue.objects.filter(
+        submission__in=handed_in, value__isnull=False).select_related("indicator", "submission")
+    recent = recent_values_by_commune(period, [s.commune_id for s in handed_in])
     counts = {}
     for v in current:
-        n = len(warnings_for(v.indicator, v.value, recent.get((v.submission.commune_id, v.indicator_id), [])))
+        commune_id = v.submission.commune_id
+        n = len(warnings_for(v.indicator, v.value, recent.get((commune_id, v.indicator_id), [])))
         if n:
-            counts[v.submission.commune_id] = counts.get(v.submission.commune_id, 0) + n
+            counts[commune_id] = counts.get(commune_id, 0) + n
     return counts

@@ -10,7 +10,7 @@ from communes.scoping import is_district_staff
 from ntm_portal.formats import NumberParseError, format_number, parse_number
 
 from . import lifecycle
-from .choices import STAR_CHOICES, CertifyingLevel, ProducerKind, Stage, Status
+from .choices import STAR_CHOICES, ProducerKind, Stage, Status
 from .models import Producer, Product, ProductGroup, Rating
 
 

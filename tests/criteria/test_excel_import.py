@@ -303,3 +303,30 @@ def test_staff_import_refuses_a_commune_changed_since_the_download(client_for, s
     assert response.status_code == 200
     assert any(c == f"A{row}" and "tải lại" in m for c, m in errors(response)), errors(response)
     assert list(IndicatorValue.objects.filter(submission=tay).values_list("value", flat=True)) == [7]
+
+
+def test_district_import_queries_do_not_grow_with_the_communes(client_for, staff, open_period):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communes.models import Commune
+
+    client = client_for(staff)
+    slugs = sorted(Commune.objects.values_list("slug", flat=True))
+
+    def import_rows(chosen):
+        Submission.objects.filter(period=open_period).delete()
+        wb = district_workbook(client, open_period)
+        for slug in chosen:
+            fill_row(wb.worksheets[0], slug, 4)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(f"/review/{open_period.year}/q{open_period.quarter}/import/",
+                                   {"file": as_upload(wb)})
+        assert response.status_code == 302
+        return len(ctx.captured_queries)
+
+    few, many = import_rows(slugs[:2]), import_rows(slugs)
+    # Not a query per commune: only the bulk inserts split into batches of a fixed size.
+    assert many - few <= 5
+    assert IndicatorValue.objects.filter(submission__period=open_period).count() == \
+        len(slugs) * len(excel_import.entry.entered_indicators())

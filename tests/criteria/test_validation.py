@@ -67,7 +67,7 @@ def test_a_number_too_large_to_store_is_an_error(houses):
 
 
 def test_numbers_from_the_database_are_not_reread_as_vietnamese_text(demo, officer):
-    from communes.models import ReportingPeriod, Submission
+    from communes.models import Submission
     from criteria.validation import check_figures
 
     houses = Indicator.objects.get(code="ntm-houses-renovated")
