@@ -3,11 +3,12 @@
 from django.db.models import Count
 from django.utils import timezone
 
-from communes.choices import Role
+from communes.choices import Role, SubmissionStatus
 from communes.models import ReportingPeriod, Submission
 from communes.scoping import is_district_staff
 from communes.seeding import Panel
 from communes.workflow import lock_state
+from ntm_portal.formats import quarter_label
 
 
 def current_period(today=None):
@@ -31,7 +32,14 @@ def home_panels(request):
     if is_district_staff(user):
         counts = dict(Submission.objects.filter(period=period).values_list("status")
                       .annotate(n=Count("pk")).order_by())
+        # Submissions waiting in any quarter: the work to do now, oldest quarter first.
+        waiting = (Submission.objects.filter(status=SubmissionStatus.SUBMITTED)
+                   .values("period__year", "period__quarter").annotate(n=Count("pk"))
+                   .order_by("period__year", "period__quarter"))
         return [Panel("criteria/panels/staff_home.html", {
             "period": period, "to_review": counts.get("submitted", 0),
-            "approved": counts.get("approved", 0)}, order=10)]
+            "approved": counts.get("approved", 0),
+            "waiting": [(quarter_label(w["period__year"], w["period__quarter"]),
+                         w["period__year"], w["period__quarter"], w["n"]) for w in waiting],
+        }, order=10)]
     return []

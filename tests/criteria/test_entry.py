@@ -195,3 +195,9 @@ def test_review_board_queries_do_not_grow_with_communes(client_for, staff, demo,
     client = client_for(staff)
     with django_assert_max_num_queries(10):
         client.get("/review/2021/q2/")
+
+
+def test_staff_home_lists_the_quarters_with_submissions_waiting(client_for, staff, demo):
+    response = client_for(staff).get("/")
+    assert "Đang chờ bạn duyệt" in response.text
+    assert "Quý II/2021</a>: 12 báo cáo" in response.text
