@@ -8,7 +8,7 @@ passed to the aggregates as a queryset (a subquery), never looped over with quer
 """
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -182,6 +182,11 @@ class Dashboard:
     @property
     def statuses(self):
         return APPROVED_OR_SUBMITTED if self.include_submitted else APPROVED
+
+    @cached_property
+    def criterion_titles(self):
+        """"5. Trường học" for each criterion, worked out once for every heatmap row."""
+        return [f"{c.number}. {c.name}" for c in self.criteria]
 
     @property
     def commune_count(self):
