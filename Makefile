@@ -18,17 +18,22 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
+# A developer's local settings (not committed): DEBUG on, so that `python manage.py …`
+# works in this checkout. Deployments set their variables in the real environment.
+.env:
+	printf '# Local development settings (see README, Configuration). Not committed.\nDEBUG=1\n' > $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # SQLite in the project folder unless DATABASE_URL says otherwise; DEBUG on for local use.
-run: install
+run: install .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # Uses DATABASE_URL when it is set (CI sets PostgreSQL), SQLite otherwise.
-test: install-dev
+test: install-dev .env
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check --quiet .
 	DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)

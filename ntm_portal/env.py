@@ -66,3 +66,25 @@ def env_rate(name, default):
             f"{name}={value!r} is not a rate such as 60/minute (per second, minute, hour, day)."
         )
     return value.strip()
+
+
+def load_env_file(path):
+    """Read KEY=VALUE lines of a local ``.env`` file into the environment.
+
+    Variables already set win, so a deployment's environment is never overridden. The
+    file is for a developer's checkout (``make run`` writes one with ``DEBUG=1``); it is
+    not committed. Blank lines and ``#`` comments are skipped; a malformed line stops
+    start-up with its number.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE.")
+        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))

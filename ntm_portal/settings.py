@@ -6,9 +6,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_rate, env_str
+from .env import env_bool, env_int, env_list, env_rate, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_env_file(BASE_DIR / ".env")  # a developer's local settings; the real environment wins
 
 DEBUG = env_bool("DEBUG", default=False)
 

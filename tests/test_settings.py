@@ -59,3 +59,26 @@ def test_check_deploy_is_clean_with_the_production_variables():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_env_file_fills_only_what_the_environment_lacks(tmp_path, monkeypatch):
+    from ntm_portal.env import load_env_file
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("# local\nNTM_TEST_A=from-file\nNTM_TEST_B='quoted'\n\nNTM_TEST_C=file\n")
+    monkeypatch.setenv("NTM_TEST_C", "from-environment")
+    monkeypatch.delenv("NTM_TEST_A", raising=False)
+    monkeypatch.delenv("NTM_TEST_B", raising=False)
+    load_env_file(env_file)
+    assert os.environ["NTM_TEST_A"] == "from-file"
+    assert os.environ["NTM_TEST_B"] == "quoted"
+    assert os.environ["NTM_TEST_C"] == "from-environment"
+
+
+def test_a_malformed_env_file_line_stops_start_up(tmp_path):
+    from ntm_portal.env import load_env_file
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nnot a setting\n")
+    with pytest.raises(ImproperlyConfigured, match="line 2"):
+        load_env_file(env_file)
