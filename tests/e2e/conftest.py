@@ -49,6 +49,9 @@ def page(browser, live_demo):
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    # Name the missing resource: the console only says "404".
+    page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
+            and page.console_errors.append(f"{r.status} {r.url}"))
     page.base = live_demo.url
     yield page
     context.close()
