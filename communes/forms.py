@@ -1,15 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ntm_portal.forms import BootstrapMixin, VnDateField
+
 from .models import ModelArea, ModelGarden, Village
 from .registry import date_errors
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
-                                                       "class": "form-control"})
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATES = ["registered_on", "building_since", "recognised_on", "lapsed_on"]
 
 
-class RegistryForm(forms.ModelForm):
+class RegistryForm(BootstrapMixin, forms.ModelForm):
     """Shared by both registries: the commune's villages, Vietnamese dates, dated rules."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -18,15 +18,9 @@ class RegistryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.commune, self.user = commune, user
         self.fields["village"].queryset = Village.objects.filter(commune=commune).order_by("name")
-        for name, field in self.fields.items():
-            if isinstance(field, forms.DateField):
-                field.widget = DATE_WIDGET
-                field.input_formats = DATE_FORMATS
-            elif not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs.setdefault("class", "form-select" if isinstance(
-                    field.widget, forms.Select) else "form-control")
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+        self.style_fields()
 
     def _post_clean(self):
         super()._post_clean()
@@ -42,6 +36,7 @@ class ModelAreaForm(RegistryForm):
         model = ModelArea
         fields = ["village", "registered_on", "building_since", "recognised_on",
                   "decision_number", "lapsed_on", "note"]
+        field_classes = {name: VnDateField for name in DATES}
 
     def clean_village(self):
         village = self.cleaned_data["village"]
@@ -61,3 +56,4 @@ class ModelGardenForm(RegistryForm):
         model = ModelGarden
         fields = ["village", "household", "level", "registered_on", "recognised_on",
                   "decision_number", "lapsed_on", "note"]
+        field_classes = {name: VnDateField for name in DATES if name != "building_since"}

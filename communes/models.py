@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ntm_portal import quarters
 from ntm_portal.formats import format_date, quarter_label, vn_slugify
 
 from .choices import CommuneKind, GardenLevel, ModelAreaStatus, NtmLevel, Role, SubmissionStatus, WorkflowAction
@@ -330,13 +331,11 @@ class ReportingPeriod(models.Model):
 
     @property
     def start_date(self):
-        return datetime.date(self.year, 3 * self.quarter - 2, 1)
+        return quarters.start(self.year, self.quarter)
 
     @property
     def end_date(self):
-        if self.quarter == 4:
-            return datetime.date(self.year, 12, 31)
-        return datetime.date(self.year, 3 * self.quarter + 1, 1) - datetime.timedelta(days=1)
+        return quarters.end(self.year, self.quarter)
 
     @property
     def lock_date(self):
@@ -350,18 +349,19 @@ class ReportingPeriod(models.Model):
         return (self.entry_deadline - (on_date or timezone.localdate())).days
 
     def previous(self):
-        year, quarter = (self.year, self.quarter - 1) if self.quarter > 1 else (self.year - 1, 4)
+        year, quarter = quarters.previous(self.year, self.quarter)
         return ReportingPeriod.objects.filter(year=year, quarter=quarter).first()
+
+    @classmethod
+    def containing(cls, day):
+        """The period whose quarter holds ``day``, if it exists."""
+        year, quarter = quarters.quarter_of(day)
+        return cls.objects.filter(year=year, quarter=quarter).first()
 
     @classmethod
     def default_deadline(cls, year, quarter):
         """Results are due ten days after the quarter ends (local practice, editable)."""
-        end = (
-            datetime.date(year, 12, 31)
-            if quarter == 4
-            else datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
-        )
-        return end + datetime.timedelta(days=10)
+        return quarters.end(year, quarter) + datetime.timedelta(days=10)
 
     def deadline_text(self):
         return format_date(self.entry_deadline)
@@ -395,14 +395,6 @@ class User(AbstractUser):
             raise ValidationError(
                 {"sponsoring_unit": _("A sponsoring unit member must have a sponsoring unit.")}
             )
-
-    @property
-    def is_officer(self):
-        return self.role == Role.OFFICER
-
-    @property
-    def is_district_staff(self):
-        return self.is_superuser or self.role in (Role.STAFF, Role.ADMIN)
 
 
 def check_registry_dates(record):

@@ -8,18 +8,14 @@ lie in the future (the model's own ``clean``). Saves carry a version check.
 """
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .choices import Role
 from .models import ReportingPeriod, Submission
-from .workflow import StaleEdit, lock_state
+from .versioning import claim_versions
+from .workflow import lock_state
 
 DATE_FIELDS = ("registered_on", "building_since", "recognised_on", "lapsed_on")
-
-
-def period_of(day):
-    return ReportingPeriod.objects.filter(year=day.year, quarter=(day.month - 1) // 3 + 1).first()
 
 
 def date_errors(record, commune, user, changed):
@@ -31,7 +27,7 @@ def date_errors(record, commune, user, changed):
         day = getattr(record, name, None)
         if day is None or name not in changed:
             continue
-        period = period_of(day)
+        period = ReportingPeriod.containing(day)
         if period is None:
             errors[name] = _("This date is outside the reporting periods; ask the district "
                              "office to record it.")
@@ -52,12 +48,8 @@ def save_record(record, user, expected_version):
             record.version = 1
             record.save()
             return record
-        updated = type(record).objects.filter(pk=record.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-        if not updated:
-            raise StaleEdit(_("Someone else saved this record after you opened the form. "
-                              "Nothing of yours was saved; the form now shows their data."))
-        record.version = expected_version + 1
+        claim_versions(type(record), [(record, expected_version)], _(
+            "Someone else saved this record after you opened the form. Nothing of yours was "
+            "saved; the form now shows their data."))
         record.save()
     return record

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from ntm_portal import quarters
 from ntm_portal.formats import vn_slugify
 
 from .choices import CommuneKind, NtmLevel, Role
@@ -130,14 +131,13 @@ def seed_demo(out):
             defaults={"purpose": "Hỗ trợ các tiêu chí chưa đạt (hội nghị BCĐ 18/3/2021)"},
         )
 
-    today = timezone.localdate()
     year, quarter = 2021, 1
-    while (year, quarter) <= (today.year, (today.month - 1) // 3 + 1):
+    while (year, quarter) <= quarters.quarter_of(timezone.localdate()):
         ReportingPeriod.objects.get_or_create(
             year=year, quarter=quarter,
             defaults={"entry_deadline": ReportingPeriod.default_deadline(year, quarter)},
         )
-        year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+        year, quarter = quarters.following(year, quarter)
 
     # One hash for every demo user: hashing is slow by design, and the password is shared.
     password_hash = make_password(DEMO_PASSWORD)

@@ -31,12 +31,9 @@ from .workflow import StaleEdit
 def home(request):
     """What needs doing now, by role."""
     user = request.user
-    communes = Commune.objects.restrict(user).with_level()
     context = {
         "role_label": Role(user.role).label if user.role in Role.values else "",
-        "communes": communes,
-        "commune_count": communes.count(),
-        "period": ReportingPeriod.objects.order_by("-year", "-quarter").first(),
+        "commune_count": Commune.objects.restrict(user).count(),
         "own_commune": user.commune if user.role == Role.OFFICER else None,
         "panels": collect_panels("home_panels", request),
     }

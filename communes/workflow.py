@@ -9,12 +9,9 @@ who can reopen it, in words a commune officer understands.
 """
 
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
 from simple_history.utils import bulk_create_with_history
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,16 +21,13 @@ from ntm_portal.formats import format_date
 from .choices import Role, SubmissionStatus, WorkflowAction
 from .models import Submission, SubmissionEvent
 from .scoping import CHANGE, VIEW, is_district_staff
+from .versioning import StaleEdit, claim_versions  # noqa: F401  (StaleEdit: re-exported)
 
 S = SubmissionStatus
 
 
 class WorkflowError(PermissionDenied):
     """A refused action; ``str(error)`` is the message for the user."""
-
-
-class StaleEdit(Exception):
-    """The form was loaded before someone else saved: nothing was written."""
 
 
 @dataclass
@@ -132,16 +126,10 @@ def bump_versions(claims):
     at the same version, exactly one wins. Call inside the saving transaction, which the
     error rolls back, so that a batch is claimed whole or not at all.
     """
-    condition = reduce(or_, (Q(pk=s.pk, version=v) for s, v in claims))
-    updated = Submission.objects.filter(condition).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if updated != len(claims):
-        raise StaleEdit(_("Someone else saved this submission after you opened the form. "
-                          "Nothing of yours was saved: the page now shows their data; "
-                          "enter your changes again."))
-    for submission, expected in claims:
-        submission.version = expected + 1
+    claim_versions(Submission, claims, _(
+        "Someone else saved this submission after you opened the form. Nothing of yours was "
+        "saved: the page now shows their data; enter your changes again."),
+        updated_at=timezone.now())
 
 
 def _transition(submission, user, action, allowed_from, to_status, comment="", **fields):

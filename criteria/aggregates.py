@@ -24,6 +24,7 @@ from communes.models import (
     recognised_between_q,
     recognised_q,
 )
+from ntm_portal import quarters
 
 from .choices import Aggregation, IndicatorKind, IndicatorSource
 from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
@@ -55,7 +56,7 @@ def _until_q(prefix, period, same_year=False):
 
 
 def _previous(period):
-    return (period.year, period.quarter - 1) if period.quarter > 1 else (period.year - 1, 4)
+    return quarters.previous(period.year, period.quarter)
 
 
 def entered_values(period, communes=None, statuses=None, by_commune=False):
@@ -119,7 +120,7 @@ def _spans(period):
     prev_year, prev_quarter = _previous(period)
     return {
         "quarter": (period.start_date, period.end_date),
-        "previous": (datetime.date(prev_year, 3 * prev_quarter - 2, 1), prev_end),
+        "previous": (quarters.start(prev_year, prev_quarter), prev_end),
         "ytd": (datetime.date(period.year, 1, 1), period.end_date),
         "cumulative": (EPOCH, period.end_date),
     }, prev_end

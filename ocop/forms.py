@@ -8,27 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune
 from communes.scoping import is_district_staff
 from ntm_portal.formats import NumberParseError, format_number, parse_number
+from ntm_portal.forms import BootstrapMixin, DateInput, VnDateField
 
 from . import lifecycle
 from .choices import STAR_CHOICES, ProducerKind, Stage, Status
 from .models import Producer, Product, ProductGroup, Rating
-
-
-class BootstrapMixin:
-    """Bootstrap classes on widgets, and ``is-invalid`` on fields with errors."""
-
-    def style_fields(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            base = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            classes = [c for c in widget.attrs.get("class", "").split() if c] + [base]
-            if self.is_bound and name in self.errors:
-                classes.append("is-invalid")
-            widget.attrs["class"] = " ".join(dict.fromkeys(classes))
-
-    def full_clean(self):
-        super().full_clean()
-        self.style_fields()
 
 
 class VnDecimalField(forms.CharField):
@@ -49,21 +33,6 @@ class VnDecimalField(forms.CharField):
             raise ValidationError(
                 _("Enter a number, for example 72 or 72,5."), code="invalid"
             ) from None
-
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    """A text box for dd/mm/yyyy, as Vietnamese documents write dates (ISO also accepted)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "date"}, **kwargs)
-
-
-class VnDateField(forms.DateField):
-    input_formats = DATE_INPUT_FORMATS
-    widget = DateInput
 
 
 class VersionMixin(forms.Form):

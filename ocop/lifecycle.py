@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from communes.choices import Role
 from communes.scoping import is_district_staff
-from communes.workflow import StaleEdit
+from communes.versioning import claim_versions
 from ntm_portal.formats import format_date
 
 from .choices import Stage, Status
@@ -188,12 +188,10 @@ def claim_version(product, expected_version):
         product.version = Product.objects.filter(pk=product.pk).values_list("version", flat=True).get() + 1
         Product.objects.filter(pk=product.pk).update(version=F("version") + 1)
         return
-    if not Product.objects.filter(pk=product.pk, version=expected_version).update(version=F("version") + 1):
-        raise StaleEdit(_(
-            "Someone else changed this product after you opened the form. Nothing of yours was "
-            "saved: the page now shows the newer data; enter your changes again."
-        ))
-    product.version = expected_version + 1
+    claim_versions(Product, [(product, expected_version)], _(
+        "Someone else changed this product after you opened the form. Nothing of yours was "
+        "saved: the page now shows the newer data; enter your changes again."
+    ))
 
 
 @transaction.atomic

@@ -56,6 +56,26 @@ def demo(db):
     return District.objects.get(slug="ky-anh")
 
 
+def open_latest_period():
+    """The latest period, its entry deadline moved ten days ahead, whatever today is."""
+    import datetime
+
+    from django.utils import timezone
+
+    from communes.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
+    period.entry_deadline = timezone.localdate() + datetime.timedelta(days=10)
+    period.save()
+    return period
+
+
+@pytest.fixture
+def open_period(demo):
+    """The latest period, open for entry (see ``open_latest_period``)."""
+    return open_latest_period()
+
+
 def _get_user(username):
     from communes.models import User
 

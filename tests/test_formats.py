@@ -58,3 +58,16 @@ def test_vietnamese_alphabetical_order():
     names = ["Kỳ Đồng", "Kỳ Trung", "Kỳ Tân", "Kỳ Bắc", "Kỳ Thượng", "Kỳ Tây", "Kỳ Thọ", "Kỳ Thư", "Kỳ Xuân", "Kỳ Châu"]
     assert sorted(names, key=vn_sort_key) == [
         "Kỳ Bắc", "Kỳ Châu", "Kỳ Đồng", "Kỳ Tân", "Kỳ Tây", "Kỳ Thọ", "Kỳ Thư", "Kỳ Thượng", "Kỳ Trung", "Kỳ Xuân"]
+
+
+def test_quarter_arithmetic():
+    import datetime
+
+    from ntm_portal import quarters
+
+    assert quarters.quarter_of(datetime.date(2021, 3, 31)) == (2021, 1)
+    assert quarters.quarter_of(datetime.date(2021, 4, 1)) == (2021, 2)
+    assert quarters.start(2021, 4) == datetime.date(2021, 10, 1)
+    assert quarters.end(2021, 4) == datetime.date(2021, 12, 31)
+    assert quarters.end(2024, 1) == datetime.date(2024, 3, 31)
+    assert quarters.previous(2021, 1) == (2020, 4) and quarters.following(2021, 4) == (2022, 1)

@@ -1,12 +1,9 @@
-import datetime
 import io
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from communes import workflow
-from communes.models import ReportingPeriod
 
 
 @pytest.fixture(autouse=True)
@@ -14,15 +11,6 @@ def _no_throttling(settings):
     """Rate limits have their own test; elsewhere they would make results depend on order."""
     settings.API_RATE_ANON = None
     settings.API_RATE_USER = None
-
-
-@pytest.fixture
-def open_period(demo):
-    """The latest period, with its deadline ten days ahead, whatever today is."""
-    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
-    period.entry_deadline = timezone.localdate() + datetime.timedelta(days=10)
-    period.save()
-    return period
 
 
 @pytest.fixture

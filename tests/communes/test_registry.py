@@ -2,20 +2,11 @@
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
-from communes.models import ModelArea, ReportingPeriod, Village
+from communes.models import ModelArea, Village
 
 NEW = "/communes/ky-tay/registries/areas/new/"
-
-
-@pytest.fixture
-def open_period(demo):
-    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
-    period.entry_deadline = timezone.localdate() + datetime.timedelta(days=10)
-    period.save()
-    return period
 
 
 def free_village(commune_slug="ky-tay"):

@@ -7,15 +7,7 @@ from django.utils import timezone, translation
 
 from communes import workflow
 from communes.choices import SubmissionStatus as S
-from communes.models import ReportingPeriod, Submission
-
-
-@pytest.fixture
-def open_period(demo):
-    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
-    period.entry_deadline = timezone.localdate() + datetime.timedelta(days=10)
-    period.save()
-    return period
+from communes.models import Submission
 
 
 @pytest.fixture

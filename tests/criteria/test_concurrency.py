@@ -1,17 +1,16 @@
 """Stale edits with two clients, and two saves racing on PostgreSQL."""
 
-import datetime
 import threading
 
 import pytest
 from django.db import connection, connections
 from django.test import Client
-from django.utils import timezone
 
 from communes import workflow
-from communes.models import ReportingPeriod, Submission, User
+from communes.models import Submission, User
 from criteria import entry
 from criteria.models import IndicatorValue
+from tests.conftest import open_latest_period
 
 from .conftest import url
 
@@ -52,9 +51,7 @@ def test_racing_saves_exactly_one_wins(restore_demo, transactional_db):
     from tests.conftest import load_demo
 
     load_demo()
-    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
-    period.entry_deadline = timezone.localdate() + datetime.timedelta(days=10)
-    period.save()
+    period = open_latest_period()
     officer = User.objects.get(username="ky-tay")
     submission = workflow.get_or_create_submission(officer.commune, period)
     version = submission.version

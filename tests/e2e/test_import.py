@@ -1,13 +1,10 @@
 """Excel import in a real browser: download the template, fill it with one bad cell, upload."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from communes.models import ReportingPeriod
 from criteria.models import IndicatorValue
+from tests.conftest import open_latest_period
 
 from .conftest import ARTIFACTS, login, screenshot
 
@@ -15,9 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_officer_imports_a_template_with_a_bad_cell_and_sees_it_named(page):
-    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
-    period.entry_deadline = timezone.localdate() + datetime.timedelta(days=10)
-    period.save()
+    period = open_latest_period()
     login(page, "ky-tay")
     page.goto(f"{page.base}/communes/ky-tay/{period.year}/q{period.quarter}/")
     page.click("#excel-links >> text=Nhập từ Excel")

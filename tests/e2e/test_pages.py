@@ -1,11 +1,9 @@
 """The remaining pages in a real browser: history, a registry record, tokens, the back office."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from communes.models import ModelArea, ReportingPeriod, Village
+from communes.models import ModelArea, Village
+from tests.conftest import open_latest_period
 
 from .conftest import login, screenshot
 
@@ -13,9 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_officer_records_a_model_area_and_reads_its_history(page):
-    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
-    period.entry_deadline = timezone.localdate() + datetime.timedelta(days=10)
-    period.save()
+    period = open_latest_period()
     village = Village.objects.filter(commune__slug="ky-tay").exclude(
         model_areas__lapsed_on__isnull=True, model_areas__isnull=False).first()
     login(page, "ky-tay")

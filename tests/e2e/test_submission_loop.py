@@ -1,11 +1,8 @@
 """The quarterly loop in a real browser: enter, err, submit, return, fix, approve, lock."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from communes.models import ReportingPeriod
+from tests.conftest import open_latest_period
 
 from .conftest import login, screenshot
 
@@ -18,9 +15,7 @@ def logout(page):
 
 
 def test_officer_and_staff_walk_the_review_loop(page):
-    period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
-    period.entry_deadline = timezone.localdate() + datetime.timedelta(days=10)
-    period.save()
+    period = open_latest_period()
     path = f"{page.base}/communes/ky-tay/{period.year}/q{period.quarter}/"
 
     login(page, "ky-tay")
