@@ -38,3 +38,35 @@ class DateInput(forms.DateInput):
 class VnDateField(forms.DateField):
     input_formats = DATE_INPUT_FORMATS
     widget = DateInput
+
+
+# The input boundary for free text, shared by web forms and API serializers: the same caps
+# everywhere, and no NUL or control characters (PostgreSQL refuses NUL; the others corrupt
+# workbooks and pages). Tab and line breaks are ordinary text.
+SHORT_TEXT_MAX = 255      # names, decision numbers, notes on a record
+COMMENT_MAX = 500         # a comment beside one figure
+LONG_TEXT_MAX = 20000     # difficulties, proposals, a reviewer's comment
+
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
+def validate_plain_text(value):
+    """Refuse NUL and other control characters, with a message the officer understands."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if value and any((ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or ord(ch) == 127
+                     for ch in value):
+        raise ValidationError(
+            _("The text contains invisible control characters (for example from a copied "
+              "file). Remove them and try again."),
+            code="control_characters",
+        )
+
+
+class PlainTextField(forms.CharField):
+    """A CharField with the boundary's rule; ``max_length`` defaults to the long-text cap."""
+
+    def __init__(self, *, max_length=LONG_TEXT_MAX, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators.append(validate_plain_text)
