@@ -50,3 +50,13 @@ class ModelAreaStatus(models.TextChoices):
 class GardenLevel(models.TextChoices):
     DISTRICT = "district", _("District level")
     PROVINCE = "province", _("Province level")
+
+
+class NoticeKind(models.TextChoices):
+    DEADLINE_SOON = "deadline_soon", _("Entry deadline approaching")
+    DEADLINE_PASSED = "deadline_passed", _("Entry deadline passed without a report")
+    RETURNED = "returned", _("Report returned for correction")
+    APPROVED = "approved", _("Report approved")
+    SUBMITTED = "submitted", _("Report submitted for review")
+    TASK_DUE = "task_due", _("Task due soon")
+    TASK_OVERDUE = "task_overdue", _("Task overdue")

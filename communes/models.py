@@ -14,7 +14,8 @@ from simple_history.models import HistoricalRecords
 from ntm_portal import quarters
 from ntm_portal.formats import format_date, quarter_label, vn_slugify
 
-from .choices import CommuneKind, GardenLevel, ModelAreaStatus, NtmLevel, Role, SubmissionStatus, WorkflowAction
+from .choices import (CommuneKind, GardenLevel, ModelAreaStatus, NoticeKind, NtmLevel, Role,
+                      SubmissionStatus, WorkflowAction)
 from .scoping import ScopedQuerySet
 
 
@@ -678,3 +679,62 @@ class ApiToken(models.Model):
 
     def get_absolute_url(self):
         return reverse("profile")
+
+
+class NoticeQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notice(models.Model):
+    """A message for one user: a reminder or an event, shown under the bell and maybe e-mailed.
+
+    ``key`` names the object and the occasion (``event:17``, ``period:3``, ``task:5:due:2021-06-30``);
+    one notice per (user, kind, key), so that ``send_notifications`` run twice sends nothing
+    twice (see ``communes.notifications``).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notices", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    key = models.CharField(_("occasion"), max_length=100)
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="notice_once")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NoticePreference(models.Model):
+    """Whether a user receives one kind of notice by e-mail (absent: yes). Notices always
+    show in the portal."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notice_preferences", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    by_email = models.BooleanField(_("by e-mail"), default=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notice_preference_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind}"

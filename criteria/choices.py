@@ -38,3 +38,25 @@ class IndicatorSource(models.TextChoices):
 class Aggregation(models.TextChoices):
     SUM = "sum", _("Sum over communes")
     MEAN = "mean", _("Average over communes (rates)")
+
+
+class ThresholdDirection(models.TextChoices):
+    AT_LEAST = "min", _("At least the threshold")
+    AT_MOST = "max", _("At most the threshold")
+
+
+class TaskStatus(models.TextChoices):
+    """Stored states of a task; "overdue" is computed from the deadline, never stored."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+OVERDUE = "overdue"
+
+
+class TaskOwnerKind(models.TextChoices):
+    DEPARTMENT = "department", _("District department")
+    SPONSOR = "sponsor", _("Sponsoring unit")
+    COMMUNE = "commune", _("Commune")

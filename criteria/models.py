@@ -7,10 +7,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.models import Commune, District, Submission
-from communes.scoping import ScopedQuerySet
+from django.conf import settings
+from django.utils import timezone
 
-from .choices import Aggregation, CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
+from communes.models import Commune, District, SponsoringUnit, Submission
+from communes.scoping import VIEW, ScopedQuerySet, commune_scope, is_district_reader
+
+from .choices import (
+    Aggregation,
+    CriterionGroup,
+    IndicatorKind,
+    IndicatorSource,
+    Programme,
+    SetLevel,
+    TaskOwnerKind,
+    TaskStatus,
+    ThresholdDirection,
+)
 
 
 class BilingualNameMixin(models.Model):
@@ -113,7 +126,13 @@ class CriterionIndicator(models.Model):
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     requirement = models.TextField(_("requirement"), blank=True)
     threshold = models.DecimalField(
-        _("threshold"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("threshold"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Empty when the requirement is not a number (then no gap is computed)."),
+    )
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=ThresholdDirection.choices,
+        default=ThresholdDirection.AT_LEAST,
+        help_text=_("Whether a value meets the threshold from above (at least) or below."),
     )
     is_official = models.BooleanField(
         _("official text"), default=False,
@@ -364,3 +383,125 @@ class CriterionIndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code}: {self.value}"
+
+
+class TaskQuerySet(ScopedQuerySet):
+    def restrict(self, user, action=VIEW):
+        """Tasks of the communes in scope; district tasks for district readers; a sponsoring
+        unit also sees the tasks it owns. Changes go through ``criteria.tasks``."""
+        scope = commune_scope(user, action, "commune")
+        if action == VIEW and user.is_authenticated and user.is_active:
+            if is_district_reader(user):
+                return self.all()
+            if user.sponsoring_unit_id:
+                scope |= Q(owner_unit_id=user.sponsoring_unit_id)
+        return self.filter(scope)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).exclude(status=TaskStatus.DONE)
+
+    def open(self):
+        return self.exclude(status=TaskStatus.DONE)
+
+
+class Task(models.Model):
+    """One task of the action plan: work towards an unmet criterion of a commune (or of the
+    district, when ``commune`` is empty), with an owner, a deadline and a status.
+
+    Written only through ``criteria.tasks`` (permission, validation, version, history).
+    "Overdue" is not stored: it is an open task past its deadline (``state``).
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("district"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks",
+        verbose_name=_("commune"), help_text=_("Empty for a task on a district criterion."))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("criterion"))
+    title = models.CharField(_("task"), max_length=255)
+    owner_kind = models.CharField(_("owner"), max_length=12, choices=TaskOwnerKind.choices)
+    owner_department = models.CharField(
+        _("district department"), max_length=200, blank=True,
+        help_text=_("For a task owned by a district department."))
+    owner_unit = models.ForeignKey(
+        SponsoringUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks",
+        verbose_name=_("sponsoring unit"))
+    due_date = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    creation_key = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                    editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+    scope_commune_path = "commune"
+    history = HistoricalRecords(excluded_fields=["creation_key"])
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("plan:task", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.criterion_id:
+            district_level = self.criterion.criteria_set.level == SetLevel.DISTRICT
+            if self.commune_id and district_level:
+                errors["criterion"] = _("A commune's task must be on a commune criterion.")
+            elif not self.commune_id and not district_level:
+                errors["criterion"] = _("A task without a commune must be on a district "
+                                        "criterion.")
+        if self.commune_id and self.district_id and self.commune.district_id != self.district_id:
+            errors["commune"] = _("The commune is not in this district.")
+        if self.owner_kind == TaskOwnerKind.SPONSOR and not self.owner_unit_id:
+            errors["owner_unit"] = _("Choose the sponsoring unit that owns the task.")
+        if self.owner_kind == TaskOwnerKind.DEPARTMENT and not self.owner_department.strip():
+            errors["owner_department"] = _("Name the district department that owns the task.")
+        if self.owner_kind == TaskOwnerKind.COMMUNE and not self.commune_id:
+            errors["owner_kind"] = _("A district task cannot be owned by a commune.")
+        if errors:
+            raise ValidationError(errors)
+
+    def state(self, today=None):
+        """The status a person reads: a stored status, or "overdue" for an open task past due."""
+        from .choices import OVERDUE
+
+        today = today or timezone.localdate()
+        if self.status != TaskStatus.DONE and self.due_date < today:
+            return OVERDUE
+        return self.status
+
+    def is_overdue(self, today=None):
+        from .choices import OVERDUE
+
+        return self.state(today) == OVERDUE
+
+    def state_label(self, today=None):
+        state = self.state(today)
+        return _("Overdue") if state == "overdue" else TaskStatus(state).label
+
+    @property
+    def owner_name(self):
+        if self.owner_kind == TaskOwnerKind.SPONSOR and self.owner_unit_id:
+            return self.owner_unit.name
+        if self.owner_kind == TaskOwnerKind.COMMUNE:
+            return self.commune.name if self.commune_id else str(_("Commune"))
+        return self.owner_department or str(TaskOwnerKind(self.owner_kind).label)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from communes.models import District
 
 from .choices import CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
+from .seed_plan import seed_plan
 from .seed_quarters import seed_quarters
 from .models import CriteriaSet, Criterion, CriterionIndicator, Indicator, Target
 
@@ -63,6 +64,7 @@ DEMO_INDICATORS = {
     5: [("5.1", "Tỷ lệ trường học các cấp đạt chuẩn cơ sở vật chất", "%", Decimal("70"))],
     17: [("17.1", "Tỷ lệ hộ sử dụng nước hợp vệ sinh", "%", Decimal("95")),
          ("17.2", "Chất thải rắn được thu gom, xử lý theo quy định", "%", Decimal("70"))],
+    20: [("20.1", "Khu dân cư NTM kiểu mẫu được công nhận", "khu", Decimal("1"))],
 }
 
 P, K, S = Programme, IndicatorKind, IndicatorSource
@@ -219,6 +221,7 @@ def seed_demo(out):
             commune=None, defaults={"low": low, "high": high, "note": note},
         )
     seed_quarters(out)
+    seed_plan(out)
     out.write(
         f"  {CriteriaSet.objects.count()} criteria sets, {Criterion.objects.count()} criteria, "
         f"{Indicator.objects.count()} quarterly indicators, {Target.objects.count()} targets"

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from communes import account_views
 from communes import views as commune_views
-from criteria import import_views
+from criteria import import_views, plan_views
 from criteria import views as criteria_views
 from ntm_portal.api import api_root
 
@@ -34,6 +34,8 @@ urlpatterns = [
     path("api/", include("ocop.api.urls")),
     path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.urls")),
     path("review/<int:year>/q<int:quarter>/", criteria_views.review_board, name="review_board"),
+    path("communes/<slug:slug>/plan/", plan_views.commune_plan, name="commune_plan"),
+    path("plan/", include("criteria.plan_urls")),
     path("communes/", include("communes.urls")),
     path("ocop/", include("ocop.urls")),
     path("reports/", include("reports.urls")),

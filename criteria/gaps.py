@@ -1,0 +1,163 @@
+"""What remains: for an unmet criterion, the gap from each sub-indicator's value to the
+threshold of the criteria set, and the quarter it would be met at the recent pace.
+
+Thresholds are data on ``CriterionIndicator`` (``threshold``, ``direction``,
+``is_official`` for transcribed ones); a sub-indicator without a numeric threshold
+has no gap, and says so. The pace is the average change per quarter between the
+first and the latest recorded value (needs two values in different quarters); a
+pace that does not move towards the threshold gives no projection.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F
+
+from django.utils.translation import gettext as _
+
+from communes.choices import SubmissionStatus
+from ntm_portal import quarters
+from ntm_portal.formats import format_number, quarter_label
+
+from .choices import ThresholdDirection
+from .models import CriterionAssessment, CriterionIndicatorValue
+
+# The furthest a projection looks ahead; beyond it the gap "will not close at this pace".
+HORIZON_QUARTERS = 40
+ALL_STATUSES = tuple(SubmissionStatus.values)
+
+
+def _index(year, quarter):
+    return year * 4 + quarter - 1
+
+
+@dataclass
+class Gap:
+    """One sub-indicator of an unmet criterion against its threshold."""
+
+    indicator: object  # CriterionIndicator
+    value: Decimal | None = None
+    as_of: tuple | None = None  # (year, quarter) of the value
+    missing: Decimal | None = None  # how far from the threshold; 0 when met
+    pace: Decimal | None = None  # change per quarter towards the threshold
+    projected: tuple | None = None  # (year, quarter) when met at this pace
+
+    @property
+    def has_threshold(self):
+        return self.indicator.threshold is not None
+
+    @property
+    def is_met(self):
+        return self.missing is not None and self.missing <= 0
+
+    @property
+    def unit(self):
+        return self.indicator.unit
+
+    @property
+    def missing_text(self):
+        """"còn thiếu 12 %" / "đạt" / "chưa có ngưỡng số" in the active language."""
+        if not self.has_threshold:
+            return _("no numeric threshold")
+        if self.value is None:
+            return _("no value reported yet")
+        if self.is_met:
+            return _("threshold reached")
+        amount = f"{format_number(self.missing)} {self.unit}".strip()
+        if self.indicator.direction == ThresholdDirection.AT_MOST:
+            return _("%(amount)s too many") % {"amount": amount}
+        return _("%(amount)s still missing") % {"amount": amount}
+
+    @property
+    def projection_text(self):
+        if self.projected:
+            return _("met in %(quarter)s at the recent pace") % {
+                "quarter": quarter_label(*self.projected)}
+        if self.has_threshold and self.value is not None and not self.is_met:
+            if self.pace is None:
+                return _("not enough quarters to estimate a pace")
+            return _("not met at the recent pace")
+        return ""
+
+
+def indicator_gap(indicator, history):
+    """The gap of one sub-indicator from its values ``[((year, quarter), value)]`` in order."""
+    known = [(when, value) for when, value in history if value is not None]
+    gap = Gap(indicator)
+    if not known:
+        return gap
+    gap.as_of, gap.value = known[-1]
+    threshold = indicator.threshold
+    if threshold is None:
+        return gap
+    sign = -1 if indicator.direction == ThresholdDirection.AT_MOST else 1
+    gap.missing = max(Decimal(0), (threshold - gap.value) * sign)
+    first_when, first_value = known[0]
+    span = _index(*gap.as_of) - _index(*first_when)
+    if span > 0:
+        gap.pace = (gap.value - first_value) * sign / span
+    if gap.missing > 0 and gap.pace and gap.pace > 0:
+        needed = math.ceil(gap.missing / gap.pace)
+        if needed <= HORIZON_QUARTERS:
+            year, quarter = gap.as_of
+            for _step in range(needed):
+                year, quarter = quarters.following(year, quarter)
+            gap.projected = (year, quarter)
+    return gap
+
+
+@dataclass
+class CriterionGap:
+    """An unmet criterion of a commune and the gaps of its sub-indicators."""
+
+    criterion: object
+    gaps: list
+
+    @property
+    def summary(self):
+        """"5.1 Trường học đạt chuẩn: còn thiếu 10 %" parts, for the narrative and the report."""
+        return "; ".join(f"{g.indicator.code} {g.indicator.name}: {g.missing_text}"
+                         for g in self.gaps if g.has_threshold and not g.is_met)
+
+
+def commune_gaps(period, communes, statuses=ALL_STATUSES):
+    """{commune_id: [CriterionGap]} for the criteria each commune did not meet in ``period``.
+
+    Three queries (with the criteria's sub-indicators) whatever the number of communes: the unmet assessments of the quarter,
+    then every recorded value of their sub-indicators up to the quarter.
+    """
+    unmet = list(
+        CriterionAssessment.objects.filter(
+            submission__period=period, submission__commune__in=communes,
+            submission__status__in=statuses, is_met=False)
+        .annotate(commune_id=F("submission__commune_id"))
+        .select_related("criterion").prefetch_related("criterion__indicators")
+        .order_by("criterion__number"))
+    if not unmet:
+        return {}
+    criterion_ids = {a.criterion_id for a in unmet}
+    values = defaultdict(list)  # (commune_id, indicator_id) -> [((y, q), value)]
+    rows = (CriterionIndicatorValue.objects.filter(
+        indicator__criterion_id__in=criterion_ids,
+        assessment__submission__commune__in=communes,
+        assessment__submission__status__in=statuses,
+        assessment__submission__period__year__lte=period.year)
+        .values_list("assessment__submission__commune_id", "indicator_id",
+                     "assessment__submission__period__year",
+                     "assessment__submission__period__quarter", "value")
+        .order_by("assessment__submission__period__year",
+                  "assessment__submission__period__quarter"))
+    limit = _index(period.year, period.quarter)
+    for commune_id, indicator_id, year, quarter, value in rows:
+        if _index(year, quarter) <= limit:
+            values[(commune_id, indicator_id)].append(((year, quarter), value))
+    result = defaultdict(list)
+    for assessment in unmet:
+        commune_id = assessment.commune_id
+        criterion = assessment.criterion
+        gaps = [indicator_gap(ind, values.get((commune_id, ind.pk), []))
+                for ind in criterion.indicators.all()]
+        result[commune_id].append(CriterionGap(criterion, gaps))
+    return dict(result)
