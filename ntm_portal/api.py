@@ -130,7 +130,7 @@ def api_root(request, format=None):
     """The endpoints, the schema and the docs."""
     names = ["districts", "communes", "villages", "periods", "model-areas", "model-gardens",
              "criteria-sets", "criteria", "criterion-indicators", "indicators", "targets",
-             "values", "assessments", "submissions", "ocop/product-groups", "ocop/producers",
+             "values", "assessments", "submissions", "tasks", "ocop/product-groups", "ocop/producers",
              "ocop/products", "ocop/ratings"]
     links = {name: request.build_absolute_uri(f"/api/{name}/") for name in names}
     links["schema"] = request.build_absolute_uri("/api/schema/")

@@ -16,7 +16,9 @@ from criteria.models import (
     Indicator,
     IndicatorValue,
     Target,
+    Task,
 )
+from ntm_portal.forms import SHORT_TEXT_MAX, LONG_TEXT_MAX, validate_plain_text
 
 
 class CriteriaSetSerializer(serializers.ModelSerializer):
@@ -29,7 +31,7 @@ class CriterionIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = CriterionIndicator
         fields = ["id", "criterion", "code", "name", "unit", "requirement", "threshold",
-                  "is_official"]
+                  "direction", "is_official"]
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -224,3 +226,51 @@ class ImportErrorSerializer(serializers.Serializer):
 class ImportResultSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = ImportErrorSerializer(many=True)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """A task of the action plan; ``state`` is its status as of today ("overdue" computed)."""
+
+    state = serializers.SerializerMethodField()
+    owner_name = serializers.CharField(read_only=True)
+    commune_slug = serializers.CharField(source="commune.slug", read_only=True, default=None)
+    criterion_number = serializers.IntegerField(source="criterion.number", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "district", "commune", "commune_slug", "criterion", "criterion_number",
+                  "title", "owner_kind", "owner_department", "owner_unit", "owner_name",
+                  "due_date", "status", "state", "done_on", "notes", "evidence", "version",
+                  "created_at", "updated_at"]
+
+    def get_state(self, task) -> str:
+        return task.state()
+
+
+class TaskInputSerializer(serializers.Serializer):
+    """What the task forms take; the form then checks it as on the web. Staff send every
+    field; a task's owner sends ``version``, ``status``, ``notes`` and ``evidence``."""
+
+    commune = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False,
+                                       allow_null=True)
+    criterion = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    title = serializers.CharField(max_length=SHORT_TEXT_MAX, required=False,
+                                  validators=[validate_plain_text])
+    owner_kind = serializers.CharField(max_length=12, required=False)
+    owner_department = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                             validators=[validate_plain_text])
+    owner_unit = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False,
+                                          allow_null=True)
+    due_date = serializers.CharField(max_length=20, required=False,
+                                     help_text="dd/mm/yyyy or yyyy-mm-dd")
+    status = serializers.CharField(max_length=12, required=False)
+    notes = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True,
+                                  validators=[validate_plain_text])
+    evidence = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True,
+                                     validators=[validate_plain_text])
+    version = serializers.IntegerField(min_value=0, required=False,
+                                       help_text="Required to change a task: its version as read.")
+    creation_key = serializers.CharField(
+        max_length=64, required=False, allow_blank=True,
+        help_text="Any unique string; a repeated creation with the same key returns the first "
+                  "task instead of creating another.")

@@ -12,6 +12,7 @@ router.register("targets", views.TargetViewSet)
 router.register("values", views.IndicatorValueViewSet)
 router.register("assessments", views.AssessmentViewSet)
 router.register("submissions", views.SubmissionViewSet)
+router.register("tasks", views.TaskViewSet)
 
 urlpatterns = [
     re_path(r"^periods/(?P<pk>[0-9]{1,18})/figures/$", views.PeriodFiguresView.as_view(),

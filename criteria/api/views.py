@@ -11,8 +11,14 @@ import re
 import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -23,7 +29,9 @@ from communes import workflow
 from communes.choices import Role
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.scoping import VIEW, is_district_reader
-from criteria import entry, excel_import
+from criteria import entry, excel_import, tasks
+from criteria.choices import TaskStatus
+from criteria.plan_forms import ProgressForm, TaskForm
 from criteria.aggregates import APPROVED, APPROVED_OR_SUBMITTED, figures
 from criteria.limits import too_large
 from criteria.models import (
@@ -35,6 +43,7 @@ from criteria.models import (
     Indicator,
     IndicatorValue,
     Target,
+    Task,
 )
 from ntm_portal.api_defaults import IntFilter, PortalFilterSet
 from ntm_portal.api import ErrorSerializer, ScopedReadOnlyViewSet, ScopedViewSet, invalid
@@ -420,3 +429,90 @@ class PeriodFiguresView(APIView):
                  "previous": result[i.code].previous, "ytd": result[i.code].ytd,
                  "cumulative": result[i.code].cumulative} for i in indicators]
         return Response(s.FigureSerializer(rows, many=True).data)
+
+
+class TaskFilter(PortalFilterSet):
+    commune = IntFilter(field_name="commune")
+    commune_slug = django_filters.CharFilter(field_name="commune__slug")
+    criterion = IntFilter(field_name="criterion")
+    criterion_number = IntFilter(field_name="criterion__number")
+    state = django_filters.ChoiceFilter(
+        choices=[("overdue", "overdue"), *TaskStatus.choices], method="filter_state",
+        label="status as of today (overdue is computed)")
+
+    class Meta:
+        model = Task
+        fields = ["commune", "commune_slug", "criterion", "criterion_number", "owner_kind",
+                  "owner_unit", "status", "state"]
+
+    def filter_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.overdue(today)
+        if value == TaskStatus.DONE:
+            return queryset.filter(status=value)
+        return queryset.filter(status=value, due_date__gte=today)
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.TaskInputSerializer,
+                         responses={201: s.TaskSerializer, 200: s.TaskSerializer,
+                                    **{c: OpenApiResponse(ErrorSerializer) for c in (400, 403)}}),
+    update=extend_schema(request=s.TaskInputSerializer,
+                         responses={200: s.TaskSerializer,
+                                    **{c: OpenApiResponse(ErrorSerializer)
+                                       for c in (400, 403, 404, 409)}}))
+class TaskViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
+    """The action plan. Staff create (POST) and change tasks; a task's owner updates its
+    progress (PUT with ``version``). Writes go through ``criteria.tasks``."""
+
+    queryset = Task.objects.select_related("commune", "criterion", "owner_unit")
+    serializer_class = s.TaskSerializer
+    filterset_class = TaskFilter
+    ordering_fields = ["due_date", "status", "commune", "criterion"]
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update"):
+            return s.TaskInputSerializer
+        return s.TaskSerializer
+
+    def _form(self, form_class, serializer, **kwargs):
+        data = {k: "" if v is None else str(v) for k, v in serializer.validated_data.items()}
+        form = form_class(data=data, **kwargs)
+        if not form.is_valid():
+            raise invalid({field: list(messages) for field, messages in form.errors.items()})
+        return form
+
+    def _output(self, task, code):
+        return Response(s.TaskSerializer(task, context=self.get_serializer_context()).data,
+                        status=code)
+
+    def create(self, request, *args, **kwargs):
+        if not tasks.can_create(request.user):
+            raise workflow.WorkflowError(_("Only district staff create and assign tasks."))
+        serializer = s.TaskInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = self._form(TaskForm, serializer, user=request.user, new=True)
+        task, created = tasks.create_task(request.user, form.task_data(),
+                                          form.cleaned_data.get("creation_key") or None)
+        return self._output(task, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def update(self, request, *args, **kwargs):
+        task = self.get_object()
+        fields = tasks.editable_fields(request.user, task)
+        if not fields:
+            raise workflow.WorkflowError(_("You may read this task but not change it: only "
+                                           "district staff and the task's owner update it."))
+        serializer = s.TaskInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        extra = set(serializer.validated_data) - set(fields) - {"version", "creation_key"}
+        if extra:
+            raise workflow.WorkflowError(_("Your account may only update the progress of this "
+                                           "task (status, notes, evidence)."))
+        if "title" in fields:
+            form = self._form(TaskForm, serializer, user=request.user)
+        else:
+            form = self._form(ProgressForm, serializer)
+        tasks.update_task(task, request.user, form.task_data(), form.cleaned_data["version"])
+        return self._output(task, status.HTTP_200_OK)
