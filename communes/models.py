@@ -703,6 +703,7 @@ class Notice(models.Model):
     url = models.CharField(_("link"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_due = models.BooleanField(_("to be e-mailed"), default=False)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     objects = NoticeQuerySet.as_manager()

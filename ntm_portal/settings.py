@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "communes.notifications.unread_notices",
             ],
         },
     },
@@ -172,6 +173,25 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"StarsEnum": "ocop.choices.STAR_CHOICES"},
 }
+
+# E-mail (notices, README "Notifications"): SMTP from the environment; the console for
+# development. NOTIFY_* tune when reminders go out (see communes/notifications.py).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="ntm-portal@localhost")
+PORTAL_URL = env_str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+NOTIFY_DEADLINE_DAYS_BEFORE = env_int("NOTIFY_DEADLINE_DAYS_BEFORE", 3)
+NOTIFY_TASK_DAYS_BEFORE = env_int("NOTIFY_TASK_DAYS_BEFORE", 7)
+NOTIFY_LOOKBACK_DAYS = env_int("NOTIFY_LOOKBACK_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from communes import account_views
+from communes import account_views, notice_views
 from communes import views as commune_views
 from criteria import import_views, plan_views
 from criteria import views as criteria_views
@@ -20,6 +20,11 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/notifications/", notice_views.notices, name="notifications"),
+    path("accounts/notifications/<int:pk>/open/", notice_views.open_notice, name="notice_open"),
+    path("accounts/notifications/read/", notice_views.read_all, name="notices_read"),
+    path("accounts/notifications/preferences/", notice_views.save_preferences,
+         name="notice_preferences"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.import_urls")),
     path("review/<int:year>/q<int:quarter>/template.xlsx", import_views.district_template,
