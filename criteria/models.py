@@ -404,6 +404,19 @@ class TaskQuerySet(ScopedQuerySet):
     def open(self):
         return self.exclude(status=TaskStatus.DONE)
 
+    def plan_order(self, today=None):
+        """Overdue first, then open tasks by deadline, done tasks last."""
+        today = today or timezone.localdate()
+        return self.annotate(rank=models.Case(
+            models.When(Q(due_date__lt=today) & ~Q(status=TaskStatus.DONE), then=models.Value(0)),
+            models.When(status=TaskStatus.DONE, then=models.Value(2)),
+            default=models.Value(1), output_field=models.IntegerField(),
+        )).order_by("rank", "due_date", "pk")
+
+    def for_display(self):
+        return self.select_related("commune", "criterion", "criterion__criteria_set",
+                                   "owner_unit")
+
 
 class Task(models.Model):
     """One task of the action plan: work towards an unmet criterion of a commune (or of the

@@ -1,6 +1,6 @@
 """Blocks this app adds to the home page (see communes.seeding)."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from communes.choices import Role, SubmissionStatus
@@ -8,6 +8,7 @@ from communes.models import ReportingPeriod, Submission
 from communes.scoping import is_district_staff
 from communes.seeding import Panel
 from communes.workflow import lock_state
+from criteria.choices import TaskStatus
 from ntm_portal.formats import quarter_label
 
 
@@ -43,3 +44,26 @@ def home_panels(request):
                          w["period__year"], w["period__quarter"], w["n"]) for w in waiting],
         }, order=10)]
     return []
+
+
+def commune_panels(request, commune):
+    """The commune's unmet criteria (latest assessment) beside its open and overdue tasks."""
+    from .models import CriterionAssessment, Task
+
+    today = timezone.localdate()
+    latest = (Submission.objects.filter(commune=commune, assessments__isnull=False)
+              .select_related("period").order_by("-period__year", "-period__quarter").first())
+    unmet = []
+    if latest is not None:
+        unmet = list(CriterionAssessment.objects.filter(submission=latest, is_met=False)
+                     .select_related("criterion").order_by("criterion__number"))
+    tasks = Task.objects.restrict(request.user).filter(commune=commune)
+    counts = tasks.aggregate(open=Count("pk", filter=~Q(status=TaskStatus.DONE)),
+                             overdue=Count("pk", filter=Q(due_date__lt=today)
+                                           & ~Q(status=TaskStatus.DONE)))
+    open_by_criterion = dict(tasks.open().values_list("criterion_id").annotate(n=Count("pk"))
+                             .order_by())
+    rows = [(a.criterion, open_by_criterion.get(a.criterion_id, 0)) for a in unmet]
+    return [Panel("criteria/panels/commune_plan.html", {
+        "commune": commune, "period": latest.period if latest else None, "rows": rows,
+        "counts": counts}, order=30)]

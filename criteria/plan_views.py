@@ -6,7 +6,7 @@ Reads go through ``Task.objects.restrict``; writes through ``criteria.tasks``.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,20 +21,6 @@ from .models import Task
 from .plan_forms import ProgressForm, TaskFilterForm, TaskForm
 
 PAGE_LIMIT = 500
-
-
-def ordered(queryset, today):
-    """Overdue first, then open tasks by deadline, done tasks last."""
-    return queryset.annotate(rank=Case(
-        When(Q(due_date__lt=today) & ~Q(status=TaskStatus.DONE), then=Value(0)),
-        When(status=TaskStatus.DONE, then=Value(2)),
-        default=Value(1), output_field=IntegerField(),
-    )).order_by("rank", "due_date", "pk")
-
-
-def with_relations(queryset):
-    return queryset.select_related("commune", "criterion", "criterion__criteria_set",
-                                   "owner_unit")
 
 
 def apply_filters(queryset, form, today):
@@ -59,8 +45,6 @@ def apply_filters(queryset, form, today):
 
 def counts(queryset, today):
     """{"open": n, "overdue": n, "done": n} in one query."""
-    from django.db.models import Count
-
     return queryset.aggregate(
         open=Count("pk", filter=~Q(status=TaskStatus.DONE)),
         overdue=Count("pk", filter=Q(due_date__lt=today) & ~Q(status=TaskStatus.DONE)),
@@ -75,7 +59,7 @@ def plan_list(request):
     scoped = Task.objects.restrict(request.user)
     form = TaskFilterForm(request.GET or None, user=request.user)
     filtered = apply_filters(scoped, form, today)
-    tasks = list(with_relations(ordered(filtered, today))[:PAGE_LIMIT])
+    tasks = list(filtered.plan_order(today).for_display()[:PAGE_LIMIT])
     return render(request, "criteria/plan_list.html", {
         "tasks": tasks, "form": form, "today": today, "counts": counts(filtered, today),
         "can_create": service.can_create(request.user), "limit": PAGE_LIMIT,
@@ -97,8 +81,8 @@ def commune_plan(request, slug):
     period = latest_assessed_period(commune)
     gaps = commune_gaps(period, Commune.objects.filter(pk=commune.pk)).get(commune.pk, []) \
         if period else []
-    tasks = list(with_relations(ordered(
-        Task.objects.restrict(request.user).filter(commune=commune), today)))
+    tasks = list(Task.objects.restrict(request.user).filter(commune=commune)
+                 .plan_order(today).for_display())
     by_criterion = {}
     for task in tasks:
         by_criterion.setdefault(task.criterion_id, []).append(task)
@@ -150,7 +134,7 @@ def task_new(request):
 @login_required
 def task_detail(request, pk):
     """A task: read by everyone in scope; updated by staff (all) and its owner (progress)."""
-    task = get_object_or_404(with_relations(Task.objects.restrict(request.user)), pk=pk)
+    task = get_object_or_404(Task.objects.restrict(request.user).for_display(), pk=pk)
     fields = service.editable_fields(request.user, task)
     form_class = TaskForm if "title" in fields else ProgressForm
     kwargs = {"user": request.user} if form_class is TaskForm else {}

@@ -178,6 +178,7 @@ class Dashboard:
     ocop: object
     completeness: list
     narrative: list = field(default_factory=list)
+    plan: object = None  # reports.plan_panels.PlanData: gaps and tasks of the lagging communes
 
     @property
     def statuses(self):
@@ -360,7 +361,9 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         completeness=_completeness(period, communes, commune_list),
     )
     from .narrative import narrative
+    from .plan_panels import plan_for
 
+    dashboard.plan = plan_for(dashboard)
     dashboard.narrative = narrative(dashboard)
     return dashboard
 

@@ -78,6 +78,11 @@ def narrative(dashboard):
             paragraphs.append(_("%(commune)s has %(count)s criteria not yet met: %(criteria)s.")
                               % values)
 
+    if d.plan is not None:
+        from .plan_panels import remaining_sentences
+
+        paragraphs.extend(remaining_sentences(d.plan))
+
     ocop = d.ocop
     if ocop.available and ocop.candidates:
         breakdown = ", ".join(
