@@ -34,6 +34,17 @@ def export(request, year, quarter):
 
 
 @login_required
+def report_docx(request, year, quarter):
+    """The meeting report in Word (Decree 30/2020 layout), the dashboard's figures."""
+    from .word import DOCX, document_bytes, docx_filename
+
+    d = _dashboard(request, year, quarter)
+    response = HttpResponse(document_bytes(d), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{docx_filename(d)}"'
+    return response
+
+
+@login_required
 def latest(request):
     """/reports/: the dashboard of the latest quarter with submissions."""
     period = latest_period()
