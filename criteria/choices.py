@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SetLevel(models.TextChoices):
@@ -48,9 +49,9 @@ class ThresholdDirection(models.TextChoices):
 class TaskStatus(models.TextChoices):
     """Stored states of a task; "overdue" is computed from the deadline, never stored."""
 
-    NOT_STARTED = "not_started", _("Not started")
+    NOT_STARTED = "not_started", pgettext_lazy("task status", "Not started")
     IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("task status", "Done")
 
 
 OVERDUE = "overdue"

@@ -163,8 +163,8 @@ def _n(value, decimals=None):
 
 
 def _results_table(document, d):
-    headers = [_("No."), _("Indicator"), _("Unit"), _("Target for the year"), _("Done"),
-               _("Share of the target done")]
+    headers = [_("No."), _("Indicator"), _("Unit"), _("Target for the year"),
+               _("Achieved"), _("Share of the target done")]
     rows = []
     for number, row in enumerate(d.target_rows, start=1):
         done = row.figure.ytd if row.indicator.is_flow else row.figure.quarter
