@@ -10,7 +10,7 @@ from criteria.choices import TaskOwnerKind, TaskStatus
 from criteria.models import Task
 from tests.conftest import open_latest_period
 
-from .conftest import login, screenshot
+from .conftest import ARTIFACTS, login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +86,8 @@ def test_new_pages_fit_the_screen(page, size, username, path):
     assert response.status == 200
     if path == "/reports/2021/q1/":
         fits(page, "#plan-laggards")
+        page.locator("#plan-laggards").screenshot(
+            path=str(ARTIFACTS / f"dashboard-plan-{size}.png"))
     elif path == "/communes/ky-lac/":  # an older table of this page is wider than a phone
         fits(page, "#commune-plan")
     else:
