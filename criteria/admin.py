@@ -9,6 +9,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     Target,
+    Task,
 )
 
 
@@ -28,7 +29,7 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
 
 class CriterionIndicatorInline(admin.TabularInline):
     model = CriterionIndicator
-    fields = ["code", "name", "unit", "threshold", "requirement", "is_official"]
+    fields = ["code", "name", "unit", "threshold", "direction", "requirement", "is_official"]
     extra = 0
 
 
@@ -43,7 +44,7 @@ class CriterionAdmin(SimpleHistoryAdmin):
 
 @admin.register(CriterionIndicator)
 class CriterionIndicatorAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "criterion", "unit", "threshold", "is_official"]
+    list_display = ["code", "name", "criterion", "unit", "threshold", "direction", "is_official"]
     list_filter = ["criterion__criteria_set", "is_official"]
     search_fields = ["code", "name"]
     list_select_related = ["criterion__criteria_set"]
@@ -83,3 +84,23 @@ class CriterionAssessmentAdmin(SimpleHistoryAdmin):
     search_fields = ["submission__commune__name", "evidence"]
     list_select_related = ["submission__commune", "submission__period", "criterion"]
     raw_id_fields = ["submission"]
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    """Read-only here: tasks are created and changed on /plan/ (``criteria.tasks``), which owns
+    permission, validation, version and history."""
+
+    list_display = ["title", "commune", "criterion", "owner_kind", "due_date", "status"]
+    list_filter = ["status", "owner_kind", "commune"]
+    search_fields = ["title", "notes"]
+    list_select_related = ["commune", "criterion"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -247,3 +247,30 @@ def test_plan_pages_query_count_is_bounded(client_for, staff, django_assert_max_
             assert client.get(url).status_code == 200
 
 
+
+
+def _count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/plan/", "/communes/ky-tay/plan/", "/communes/ky-tay/",
+                                 "/accounts/notifications/"])
+def test_plan_query_count_does_not_grow_with_tasks_and_communes(client_for, staff, url):
+    from communes.models import Commune
+
+    client = client_for(staff)
+    client.get(url)
+    before = _count(client, url)
+    criteria = list(CriteriaSet.in_force("commune_standard", D(2021, 3, 31)).all_criteria())
+    communes = list(Commune.objects.all())
+    for index in range(60):
+        service.create_task(staff, {
+            "commune": communes[index % len(communes)], "criterion": criteria[index % 19],
+            "title": f"Việc {index}", "owner_kind": TaskOwnerKind.COMMUNE,
+            "due_date": D(2021, 1, 1) + datetime.timedelta(days=30 * index)})
+    assert _count(client, url) == before
