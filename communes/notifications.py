@@ -76,7 +76,7 @@ def deadline_drafts(today):
             commune = officer.commune
             if not commune.is_valid_on(period.end_date):
                 continue
-            url = f"/communes/{commune.slug}/{period.year}/q{period.quarter}/"
+            url = Submission(commune=commune, period=period).get_absolute_url()
             values = {"period": period.label, "commune": commune.name,
                       "date": period.deadline_text()}
             if period.entry_deadline >= today:

@@ -12,6 +12,8 @@ from criteria import tasks as service
 from criteria.choices import OVERDUE, TaskOwnerKind, TaskStatus
 from criteria.models import CriteriaSet, Task
 
+from .test_scope_matrix import DENIED, HIDDEN, OK, check
+
 D = datetime.date
 
 
@@ -120,20 +122,12 @@ def test_reopening_a_done_task_clears_done_on(task, staff):
 
 # Scope per role: every page and the API (404 out of scope, 403 read-only).
 CAST = ["officer", "other_officer", "staff", "committee", "sponsor", "admin_user"]
-OK, DENIED, HIDDEN = "ok", 403, 404
 KY_TAY_COMMUNE_TASK = {  # a Kỳ Tây task owned by the commune
     "get": dict(officer=OK, other_officer=HIDDEN, staff=OK, committee=OK, sponsor=OK, admin_user=OK),
     "post": dict(officer=OK, other_officer=HIDDEN, staff=OK, committee=DENIED, sponsor=DENIED, admin_user=OK),
 }
 NEW = dict(officer=DENIED, other_officer=DENIED, staff=OK, committee=DENIED, sponsor=DENIED, admin_user=OK)
 COMMUNE_PLAN = dict(officer=OK, other_officer=HIDDEN, staff=OK, committee=OK, sponsor=OK, admin_user=OK)
-
-
-def check(response, expected):
-    if expected == OK:
-        assert response.status_code not in (403, 404, 405, 500), response.status_code
-    else:
-        assert response.status_code == expected
 
 
 @pytest.mark.parametrize("role", CAST)
