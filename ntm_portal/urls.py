@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -21,7 +21,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/notifications/", notice_views.notices, name="notifications"),
-    path("accounts/notifications/<int:pk>/open/", notice_views.open_notice, name="notice_open"),
+    re_path(r"^accounts/notifications/(?P<pk>[0-9]{1,18})/open/$", notice_views.open_notice,
+            name="notice_open"),
     path("accounts/notifications/read/", notice_views.read_all, name="notices_read"),
     path("accounts/notifications/preferences/", notice_views.save_preferences,
          name="notice_preferences"),

@@ -268,3 +268,10 @@ def test_plan_query_count_does_not_grow_with_tasks_and_communes(client_for, staf
             "title": f"Việc {index}", "owner_kind": TaskOwnerKind.COMMUNE,
             "due_date": D(2021, 1, 1) + datetime.timedelta(days=30 * index)})
     assert _count(client, url) == before
+
+
+def test_hostile_ids_answer_404(client_for, staff):
+    client = client_for(staff)
+    assert client.get("/plan/99999999999999999999999/").status_code == 404
+    assert client.post("/accounts/notifications/99999999999999999999999/open/").status_code == 404
+    assert client.get("/plan/?criterion=99999999999999999999").status_code == 200
