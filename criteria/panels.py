@@ -20,6 +20,30 @@ def current_period(today=None):
 
 
 def home_panels(request):
+    return _report_panels(request) + _task_panels(request)
+
+
+def _task_panels(request):
+    """The open tasks the user answers for (commune officers, sponsoring units), overdue first."""
+    from .choices import TaskOwnerKind
+    from .models import Task
+
+    user = request.user
+    if user.role == Role.OFFICER and user.commune_id:
+        mine = Q(owner_kind=TaskOwnerKind.COMMUNE, commune_id=user.commune_id)
+    elif user.role == Role.SPONSOR and user.sponsoring_unit_id:
+        mine = Q(owner_kind=TaskOwnerKind.SPONSOR, owner_unit_id=user.sponsoring_unit_id)
+    else:
+        return []
+    today = timezone.localdate()
+    tasks = list(Task.objects.restrict(user).filter(mine).open().plan_order(today)
+                 .for_display()[:5])
+    if not tasks:
+        return []
+    return [Panel("criteria/panels/my_tasks.html", {"tasks": tasks, "today": today}, order=20)]
+
+
+def _report_panels(request):
     user = request.user
     period = current_period()
     if period is None:

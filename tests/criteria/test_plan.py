@@ -275,3 +275,10 @@ def test_hostile_ids_answer_404(client_for, staff):
     assert client.get("/plan/99999999999999999999999/").status_code == 404
     assert client.post("/accounts/notifications/99999999999999999999999/open/").status_code == 404
     assert client.get("/plan/?criterion=99999999999999999999").status_code == 200
+
+
+def test_home_lists_the_owners_open_tasks(client_for, sponsor, officer, committee):
+    overdue = Task.objects.overdue().get()
+    text = client_for(sponsor).get("/").content.decode()
+    assert 'id="my-tasks"' in text and overdue.title in text
+    assert 'id="my-tasks"' not in client_for(committee).get("/").content.decode()

@@ -77,7 +77,7 @@ def test_bell_shows_a_returned_submission(page):
 @pytest.mark.parametrize("username, path", [
     ("staff", "/plan/"), ("staff", "/plan/new/"), ("committee", "/communes/ky-tay/plan/"),
     ("sponsor", "/communes/ky-tay/plan/"), ("ky-lac", "/accounts/notifications/"),
-    ("committee", "/reports/2021/q1/"), ("committee", "/communes/ky-lac/"),
+    ("committee", "/reports/2021/q1/"), ("committee", "/communes/ky-lac/"), ("sponsor", "/"),
 ])
 def test_new_pages_fit_the_screen(page, size, username, path):
     page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
