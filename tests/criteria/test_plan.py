@@ -282,3 +282,17 @@ def test_home_lists_the_owners_open_tasks(client_for, sponsor, officer, committe
     text = client_for(sponsor).get("/").content.decode()
     assert 'id="my-tasks"' in text and overdue.title in text
     assert 'id="my-tasks"' not in client_for(committee).get("/").content.decode()
+
+
+def test_staff_edits_the_whole_task_on_its_page(client_for, staff):
+    task = Task.objects.filter(commune__slug="ky-lac").first()
+    client = client_for(staff)
+    form = client.get(f"/plan/{task.pk}/").context["form"]
+    assert form.initial["commune"] == task.commune and form.initial["version"] == task.version
+    data = {"version": task.version, "commune": task.commune_id, "criterion": task.criterion_id,
+            "title": task.title, "owner_kind": "department", "owner_department": "Phòng Kinh tế",
+            "owner_unit": "", "due_date": "15/09/2021", "status": "in_progress",
+            "notes": "Gia hạn", "evidence": ""}
+    assert client.post(f"/plan/{task.pk}/", data).status_code == 302
+    task.refresh_from_db()
+    assert (task.due_date, task.owner_department, task.done_on) == (D(2021, 9, 15), "Phòng Kinh tế", None)
