@@ -25,16 +25,12 @@ def dashboard(request, year, quarter):
     return render(request, "reports/dashboard.html", {"d": _dashboard(request, year, quarter)})
 
 
-def _download(request, year, quarter, make_bytes, content_type, make_filename):
-    d = _dashboard(request, year, quarter)
-    response = HttpResponse(make_bytes(d), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{make_filename(d)}"'
-    return response
-
-
 @login_required
 def export(request, year, quarter):
-    return _download(request, year, quarter, workbook_bytes, XLSX, export_filename)
+    d = _dashboard(request, year, quarter)
+    response = HttpResponse(workbook_bytes(d), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(d)}"'
+    return response
 
 
 @login_required
@@ -42,7 +38,10 @@ def report_docx(request, year, quarter):
     """The meeting report in Word (Decree 30/2020 layout), the dashboard's figures."""
     from .word import DOCX, document_bytes, docx_filename
 
-    return _download(request, year, quarter, document_bytes, DOCX, docx_filename)
+    d = _dashboard(request, year, quarter)
+    response = HttpResponse(document_bytes(d), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{docx_filename(d)}"'
+    return response
 
 
 @login_required
