@@ -108,3 +108,112 @@ def test_the_officer_walks_the_whole_quarter(new_page, viewport):
     check_page(page, "report submitted")
     screenshot(page, f"report-submitted-{size}")
     assert not page.console_errors
+
+
+def _start_typing(page, period):
+    login(page, "ky-tay")
+    page.goto(report_path(page, period))
+    figure(page, "ntm-houses-renovated").fill("321")
+    page.locator(".met-choice label.btn-outline-danger").first.click()
+    page.fill("#proposals", "Đề nghị hỗ trợ xi măng.")
+    assert "chưa lưu" in page.locator("#save-state").inner_text()
+
+
+def _assert_restored(page):
+    assert figure(page, "ntm-houses-renovated").input_value() == "321"
+    assert page.locator(".met-choice input[value='0']").first.is_checked()
+    assert page.locator("#proposals").input_value() == "Đề nghị hỗ trợ xi măng."
+    assert page.locator("#draft-restored").is_visible()
+
+
+def test_a_reload_puts_back_what_was_typed_and_leaving_warns(new_page):
+    page = new_page(PHONE)
+    period = open_latest_period()
+    _start_typing(page, period)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    page.reload()
+    assert dialogs == ["beforeunload"]
+    _assert_restored(page)
+    assert submission_of(period) is None
+    # Once saved, the browser's copy is dropped: nothing is put back any more.
+    page.click("#save-report")
+    page.wait_for_selector("text=Đã lưu báo cáo")
+    page.reload()
+    assert not page.locator("#draft-restored").is_visible()
+    assert IndicatorValue.objects.get(submission=submission_of(period),
+                                      indicator__code="ntm-houses-renovated").value == 321
+    check_page(page, "report after a reload")
+
+
+def test_an_expired_session_leads_through_login_back_to_the_typed_report(new_page):
+    from django.contrib.sessions.models import Session
+
+    page = new_page(PHONE)
+    period = open_latest_period()
+    _start_typing(page, period)
+    Session.objects.all().delete()  # the session expires while the officer types
+    page.click("#save-bar-button")
+    page.wait_for_url("**/accounts/login/**")
+    assert page.locator("#login-next").is_visible()
+    check_page(page, "login after expiry")
+    page.fill("#id_username", "ky-tay")
+    page.fill("#id_password", "demo-ntm-2021")
+    page.click("button[type=submit]")
+    page.wait_for_url(report_path(page, period))
+    _assert_restored(page)
+    screenshot(page, "report-restored-after-login")
+    page.click("#save-report")
+    page.wait_for_selector("text=Đã lưu báo cáo")
+    assert submission_of(period).proposals == "Đề nghị hỗ trợ xi măng."
+
+
+def test_lost_cookies_show_the_portal_page_and_the_typing_survives(new_page):
+    page = new_page(PHONE)
+    period = open_latest_period()
+    _start_typing(page, period)
+    page.context.clear_cookies(name="csrftoken")
+    page.click("#save-bar-button")
+    assert page.locator("h1").inner_text() == "Không gửi được biểu mẫu"
+    assert "Cổng thông tin NTM" in page.locator("nav").first.inner_text()
+    check_page(page, "csrf failure")
+    screenshot(page, "csrf-failure")
+    page.click("#csrf-back")
+    page.wait_for_url(report_path(page, period))
+    _assert_restored(page)
+    assert submission_of(period) is None
+
+
+def test_offline_then_online(new_page):
+    page = new_page(PHONE)
+    period = open_latest_period()
+    _start_typing(page, period)
+    page.context.set_offline(True)
+    page.click("#save-bar-button")
+    assert page.locator("#offline-warning").is_visible()
+    assert figure(page, "ntm-houses-renovated").input_value() == "321"
+    page.context.set_offline(False)
+    page.wait_for_function("() => navigator.onLine")
+    assert not page.locator("#offline-warning").is_visible()
+    page.click("#save-bar-button")
+    page.wait_for_selector("text=Đã lưu báo cáo")
+    assert submission_of(period).proposals == "Đề nghị hỗ trợ xi măng."
+
+
+def test_a_stale_page_offers_the_typing_back_without_merging(new_page):
+    page = new_page(DESKTOP)
+    period = open_latest_period()
+    login(page, "ky-tay")
+    page.goto(report_path(page, period))
+    page.click("#save-report")  # the draft exists, version 2
+    page.wait_for_selector("text=Đã lưu báo cáo")
+    figure(page, "ntm-houses-renovated").fill("555")
+    submission = submission_of(period)
+    Submission.objects.filter(pk=submission.pk).update(version=submission.version + 1)  # someone saved
+    page.click("#save-report")
+    assert "Không có gì của bạn được lưu" in page.content()
+    assert figure(page, "ntm-houses-renovated").input_value() == ""  # their data, not merged
+    assert page.locator("#draft-restore").is_visible()
+    page.click("#draft-restore")
+    assert figure(page, "ntm-houses-renovated").input_value() == "555"
+    assert not IndicatorValue.objects.filter(submission=submission, value=555).exists()
