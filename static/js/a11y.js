@@ -1,5 +1,10 @@
-/* Charts with a text alternative: each drawn chart gets a name (its heading) and, after
- * it, the table of the figures it draws, behind a disclosure. */
+/* Accessibility helpers for every page.
+ *
+ * - Charts with a text alternative: each drawn chart gets a name (its heading) and, after
+ *   it, the table of the figures it draws, behind a disclosure.
+ * - A table wider than the screen scrolls inside its own box; such a box is made
+ *   reachable with the keyboard (it can then be scrolled with the arrow keys).
+ */
 (function () {
   "use strict";
   function cell(tag, text) {
@@ -52,6 +57,19 @@
       box.insertAdjacentElement("afterend", details);
     });
   }
-  window.addEventListener("load", function () { window.setTimeout(describe, 0); });
+  function scrollables() {
+    document.querySelectorAll("main .table-responsive, main .table").forEach(function (el) {
+      var wide = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible";
+      if (wide && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.dataset.scrollFocus = "1";
+      } else if (!wide && el.dataset.scrollFocus) {
+        el.removeAttribute("tabindex");
+        delete el.dataset.scrollFocus;
+      }
+    });
+  }
+  window.addEventListener("load", function () { window.setTimeout(describe, 0); scrollables(); });
+  window.addEventListener("resize", scrollables);
   document.addEventListener("htmx:afterSettle", function () { window.setTimeout(describe, 50); });
 })();
