@@ -230,7 +230,7 @@ def save_report(submission, user, indicators, figure_inputs, criteria, criteria_
         return submission, result
     with transaction.atomic():
         if submission.pk is None:
-            submission = _create_on_first_save(submission, expected_version, user)
+            submission = create_on_first_save(submission, expected_version, user)
             expected_version = submission.version
         bump_version(submission, expected_version)
         _write_figures([submission], user, indicators, {submission.pk: result.figures})
@@ -243,7 +243,7 @@ def save_report(submission, user, indicators, figure_inputs, criteria, criteria_
     return submission, result
 
 
-def _create_on_first_save(submission, expected_version, user):
+def create_on_first_save(submission, expected_version, user):
     """The draft of an unsaved report, created by its first save; stale if someone was first."""
     if expected_version != 0:
         raise StaleEdit(_("This report changed after you opened the page. Nothing of yours "
