@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import workflow
-from communes.choices import Role, SubmissionStatus
+from communes.choices import SubmissionStatus
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.scoping import VIEW, is_district_staff
 from ntm_portal.formats import format_number, vn_sort_key
