@@ -119,6 +119,21 @@ def _start_typing(page, period):
     assert "chưa lưu" in page.locator("#save-state").inner_text()
 
 
+@pytest.fixture
+def typed(new_page):
+    """A phone with the officer half-way through typing the open quarter's report."""
+    page = new_page(PHONE)
+    period = open_latest_period()
+    _start_typing(page, period)
+    return page, period
+
+
+def _save_and_check(page, period, button="#save-report"):
+    page.click(button)
+    page.wait_for_selector("text=Đã lưu báo cáo")
+    assert submission_of(period).proposals == "Đề nghị hỗ trợ xi măng."
+
+
 def _assert_restored(page):
     assert figure(page, "ntm-houses-renovated").input_value() == "321"
     assert page.locator(".met-choice input[value='0']").first.is_checked()
@@ -126,10 +141,8 @@ def _assert_restored(page):
     assert page.locator("#draft-restored").is_visible()
 
 
-def test_a_reload_puts_back_what_was_typed_and_leaving_warns(new_page):
-    page = new_page(PHONE)
-    period = open_latest_period()
-    _start_typing(page, period)
+def test_a_reload_puts_back_what_was_typed_and_leaving_warns(typed):
+    page, period = typed
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
     page.reload()
@@ -146,12 +159,10 @@ def test_a_reload_puts_back_what_was_typed_and_leaving_warns(new_page):
     check_page(page, "report after a reload")
 
 
-def test_an_expired_session_leads_through_login_back_to_the_typed_report(new_page):
+def test_an_expired_session_leads_through_login_back_to_the_typed_report(typed):
     from django.contrib.sessions.models import Session
 
-    page = new_page(PHONE)
-    period = open_latest_period()
-    _start_typing(page, period)
+    page, period = typed
     Session.objects.all().delete()  # the session expires while the officer types
     page.click("#save-bar-button")
     page.wait_for_url("**/accounts/login/**")
@@ -163,15 +174,11 @@ def test_an_expired_session_leads_through_login_back_to_the_typed_report(new_pag
     page.wait_for_url(report_path(page, period))
     _assert_restored(page)
     screenshot(page, "report-restored-after-login")
-    page.click("#save-report")
-    page.wait_for_selector("text=Đã lưu báo cáo")
-    assert submission_of(period).proposals == "Đề nghị hỗ trợ xi măng."
+    _save_and_check(page, period)
 
 
-def test_lost_cookies_show_the_portal_page_and_the_typing_survives(new_page):
-    page = new_page(PHONE)
-    period = open_latest_period()
-    _start_typing(page, period)
+def test_lost_cookies_show_the_portal_page_and_the_typing_survives(typed):
+    page, period = typed
     page.context.clear_cookies(name="csrftoken")
     page.click("#save-bar-button")
     assert page.locator("h1").inner_text() == "Không gửi được biểu mẫu"
@@ -184,10 +191,8 @@ def test_lost_cookies_show_the_portal_page_and_the_typing_survives(new_page):
     assert submission_of(period) is None
 
 
-def test_offline_then_online(new_page):
-    page = new_page(PHONE)
-    period = open_latest_period()
-    _start_typing(page, period)
+def test_offline_then_online(typed):
+    page, period = typed
     page.context.set_offline(True)
     page.click("#save-bar-button")
     assert page.locator("#offline-warning").is_visible()
@@ -195,9 +200,7 @@ def test_offline_then_online(new_page):
     page.context.set_offline(False)
     page.wait_for_function("() => navigator.onLine")
     assert not page.locator("#offline-warning").is_visible()
-    page.click("#save-bar-button")
-    page.wait_for_selector("text=Đã lưu báo cáo")
-    assert submission_of(period).proposals == "Đề nghị hỗ trợ xi măng."
+    _save_and_check(page, period, "#save-bar-button")
 
 
 def test_a_stale_page_offers_the_typing_back_without_merging(new_page):
