@@ -210,3 +210,30 @@ def test_staff_home_lists_the_quarters_with_submissions_waiting(client_for, staf
     response = client_for(staff).get("/")
     assert "Đang chờ bạn duyệt" in response.text
     assert "Quý II/2021</a>: 12 báo cáo" in response.text
+
+
+def test_every_control_is_named_with_its_row_and_numbers_get_the_number_keyboard(
+        officer_client, open_period):
+    import re
+
+    response = page(officer_client, open_period)
+    text = response.text
+    indicators = entered_indicators()
+    criteria = response.context["criteria_rows"]
+    comments = re.findall(r'aria-label="Ghi chú – ([^"]+)"', text)
+    assert sorted(comments) == sorted(i.name for i in indicators)
+    evidence = re.findall(r'aria-label="Minh chứng – Tiêu chí (\d+) ', text)
+    assert len(set(evidence)) == len(criteria)
+    for row in criteria:
+        c = row["criterion"]
+        assert f'for="met-{c.pk}-0">chưa đạt<span class="visually-hidden"> – Tiêu chí {c.number} ' in text
+    numeric = re.findall(r'<input class="form-control figure[^>]*>', text)
+    assert numeric and all('inputmode="decimal"' in tag for tag in numeric)
+
+
+def test_dates_accept_the_phone_number_pad():
+    from ntm_portal.forms import VnDateField
+
+    field = VnDateField()
+    assert field.clean("01/02/2021") == field.clean("01022021") == field.clean("01.02.2021")
+    assert 'inputmode="numeric"' in field.widget.render("d", None)
