@@ -42,6 +42,12 @@ def test_every_page_fits_and_passes_axe(new_page, role, viewport):
         if overflow > 0:
             problems.append(f"{path}: {overflow}px wider than the screen")
         problems += [f"{path}: {v}" for v in axe_violations(page)]
+        if viewport is PHONE:  # and on a small phone
+            page.set_viewport_size({"width": 360, "height": 740})
+            overflow = horizontal_overflow(page)
+            if overflow > 0:
+                problems.append(f"{path}: {overflow}px wider than a 360 px screen")
+            page.set_viewport_size(PHONE)
     if viewport is PHONE:
         page.goto(page.base + "/")
         screenshot(page, f"home-{role}-phone")
@@ -64,6 +70,10 @@ def test_the_committee_heatmap_on_a_tablet(new_page):
     assert page.locator("#crit-legend-5").inner_text().strip()
     assert horizontal_overflow(page) <= 0
     assert not axe_violations(page)
+    # Charts come with the table they draw, and a name.
+    assert page.locator("details.chart-table").count() >= 2
+    canvas = page.locator("#chart-works")
+    assert canvas.get_attribute("role") == "img" and canvas.get_attribute("aria-label")
     box.evaluate("el => el.scrollLeft = 400")
     first.scroll_into_view_if_needed()
     box.evaluate("el => el.scrollLeft = 400")

@@ -45,6 +45,9 @@ def test_the_officer_walks_the_whole_quarter(new_page, viewport):
     period = open_latest_period()
     login(page, "ky-tay")
     check_page(page, "officer home")
+    page.keyboard.press("Tab")  # the first Tab offers to skip to the content
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0
     page.goto(report_path(page, period))
     assert submission_of(period) is None, "opening the report created a draft"
     check_page(page, "report, empty")

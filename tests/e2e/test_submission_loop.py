@@ -43,7 +43,8 @@ def test_officer_and_staff_walk_the_review_loop(page):
     assert "Đã lưu báo cáo" in page.content()
     assert figure(page, "ntm-houses-renovated").input_value() == "4.054"
     assert "19/19 đạt" in page.locator("#criteria-met").inner_text()
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirmations of submit and approve
+    dialogs = []  # the confirmations of submit and approve
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.click("#submit-report")
     page.wait_for_selector("#status:has-text('Đã gửi')")
     logout(page)
@@ -68,6 +69,7 @@ def test_officer_and_staff_walk_the_review_loop(page):
     page.goto(path)
     page.click("#approve")
     page.wait_for_selector("#status:has-text('Đã duyệt')")
+    assert dialogs[0].startswith("Gửi báo cáo") and dialogs[-1].startswith("Duyệt báo cáo")
     logout(page)
 
     login(page, "ky-tay")
