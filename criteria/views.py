@@ -113,9 +113,11 @@ def _criteria_rows(submission, criteria, form):
                 "value": data.get(f"ind-{ind.pk}", "") if data is not None else
                 (format_number(stored) if stored is not None else ""),
             })
+        errors = form.criterion_errors(criterion) if form.is_bound else []
         rows.append({"criterion": criterion, "met": met, "score": score, "evidence": evidence,
-                     "indicators": indicators,
-                     "errors": form.criterion_errors(criterion) if form.is_bound else [],
+                     "indicators": indicators, "errors": errors,
+                     "has_details": bool(score or evidence or errors
+                                         or any(i["value"] for i in indicators)),
                      "previous": previous.get(criterion.number)})
     return rows
 

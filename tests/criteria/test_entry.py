@@ -222,7 +222,7 @@ def test_every_control_is_named_with_its_row_and_numbers_get_the_number_keyboard
     criteria = response.context["criteria_rows"]
     comments = re.findall(r'aria-label="Ghi chú – ([^"]+)"', text)
     assert sorted(comments) == sorted(i.name for i in indicators)
-    evidence = re.findall(r'aria-label="Minh chứng – Tiêu chí (\d+) ', text)
+    evidence = re.findall(r"Minh chứng<span class=\"visually-hidden\"> – Tiêu chí (\d+) ", text)
     assert len(set(evidence)) == len(criteria)
     for row in criteria:
         c = row["criterion"]
