@@ -44,5 +44,6 @@ def test_queries_do_not_grow_with_quarters(request, client_for, open_period, rol
     before = _count(client, path)
     _more_quarters()
     after = _count(client, path)
+    print(f"\n{role} {path}: {before} queries, {after} with ten more quarters")
     assert after == before, (before, after)
     assert before <= 45
