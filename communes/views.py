@@ -125,6 +125,7 @@ def registry_edit(request, slug, kind, pk=None):
         record = get_object_or_404(model.objects.restrict(request.user, CHANGE)
                                    .filter(village__commune=commune), pk=pk)
     form = form_class(request.POST or None, instance=record, commune=commune, user=request.user)
+    back = _safe_next(request) or commune.get_absolute_url() + "#registries"
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -138,10 +139,22 @@ def registry_edit(request, slug, kind, pk=None):
                 status = 409
             else:
                 messages.success(request, _("Saved."))
-                return redirect(commune.get_absolute_url() + "#registries")
+                return redirect(back)
         else:
             messages.error(request, _("Nothing was saved: correct the fields marked in red."))
     history = list(record.history.select_related("history_user")[:50]) if record else []
     return render(request, "communes/registry_form.html", {
         "commune": commune, "form": form, "record": record, "kind": kind,
-        "title": model._meta.verbose_name, "history": history}, status=status)
+        "title": model._meta.verbose_name, "history": history, "back": back,
+        "next": _safe_next(request)}, status=status)
+
+
+def _safe_next(request):
+    """The page to go back to after a registry form (e.g. the quarterly report), if local."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""

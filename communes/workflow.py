@@ -185,9 +185,14 @@ def return_for_correction(submission, user, comment):
     _check_reviewer(submission, user)
     if not (comment or "").strip():
         raise WorkflowError(_("Say what needs correcting: the comment is required."))
+    now = timezone.now()
+    fields = {"reviewed_at": now, "reviewed_by": user, "review_comment": comment}
+    if submission.period.is_locked_on(timezone.localdate(now)):
+        # After the deadline a returned report would stay locked: returning reopens it
+        # in the same step, with the reviewer's comment as the reason.
+        fields.update(reopened_at=now, reopened_by=user, reopen_reason=comment)
     return _transition(submission, user, WorkflowAction.RETURN, {S.SUBMITTED}, S.RETURNED,
-                       comment=comment, reviewed_at=timezone.now(), reviewed_by=user,
-                       review_comment=comment)
+                       comment=comment, **fields)
 
 
 def reopen(submission, user, reason):

@@ -13,6 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from communes.choices import SubmissionStatus, WorkflowAction
+from communes.models import Submission, SubmissionEvent
+from communes.versioning import StaleEdit
 from communes.workflow import bump_version, bump_versions, check_can_edit
 from ntm_portal.formats import NumberParseError, parse_number
 
@@ -61,27 +64,32 @@ def save_figures_many(batch, user, indicators, check_edit=check_can_edit):
         return results
     with transaction.atomic():
         bump_versions([(submission, version) for submission, _i, version in batch])
-        existing = {(v.submission_id, v.indicator_id): v for v in IndicatorValue.objects.filter(
-            submission__in=[s for s, _i, _v in batch])}
-        created, changed = [], []
-        for submission, _inputs, _version in batch:
-            checked = results[submission.pk]
-            for indicator in indicators:
-                c = checked[indicator.pk]
-                current = existing.get((submission.pk, indicator.pk))
-                if current is None:
-                    if c.value is not None or c.comment:
-                        created.append(IndicatorValue(submission=submission, indicator=indicator,
-                                                      value=c.value, comment=c.comment))
-                elif current.value != c.value or current.comment != c.comment:
-                    current.value, current.comment = c.value, c.comment
-                    changed.append(current)
-        if created:
-            bulk_create_with_history(created, IndicatorValue, default_user=user)
-        if changed:
-            bulk_update_with_history(changed, IndicatorValue, ["value", "comment"],
-                                     default_user=user)
+        _write_figures([s for s, _i, _v in batch], user, indicators, results)
     return results
+
+
+def _write_figures(submissions, user, indicators, results):
+    """Write checked figures (``results``: {submission id: {indicator id: Checked}})."""
+    existing = {(v.submission_id, v.indicator_id): v for v in IndicatorValue.objects.filter(
+        submission__in=submissions)}
+    created, changed = [], []
+    for submission in submissions:
+        checked = results[submission.pk]
+        for indicator in indicators:
+            c = checked[indicator.pk]
+            current = existing.get((submission.pk, indicator.pk))
+            if current is None:
+                if c.value is not None or c.comment:
+                    created.append(IndicatorValue(submission=submission, indicator=indicator,
+                                                  value=c.value, comment=c.comment))
+            elif current.value != c.value or current.comment != c.comment:
+                current.value, current.comment = c.value, c.comment
+                changed.append(current)
+    if created:
+        bulk_create_with_history(created, IndicatorValue, default_user=user)
+    if changed:
+        bulk_update_with_history(changed, IndicatorValue, ["value", "comment"],
+                                 default_user=user)
 
 
 @dataclass
@@ -134,46 +142,51 @@ def save_assessments(submission, user, criteria, inputs, expected_version):
         return checked
     with transaction.atomic():
         bump_version(submission, expected_version)
-        existing = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
-        created, changed = [], []
-        for criterion in criteria:
-            c = checked[criterion.pk]
-            is_met = {"1": True, "0": False}.get(c.met)
-            current = existing.get(criterion.pk)
-            if current is None:
-                created.append(CriterionAssessment(submission=submission, criterion=criterion,
-                                                   is_met=is_met, score=c.score, evidence=c.evidence))
-            elif (current.is_met, current.score, current.evidence) != (is_met, c.score, c.evidence):
-                current.is_met, current.score, current.evidence = is_met, c.score, c.evidence
-                changed.append(current)
-        if created:
-            bulk_create_with_history(created, CriterionAssessment, default_user=user)
-        if changed:
-            bulk_update_with_history(changed, CriterionAssessment, ["is_met", "score", "evidence"],
-                                     default_user=user)
-        assessments = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
-        old_values = {
-            (v.assessment_id, v.indicator_id): v
-            for v in CriterionIndicatorValue.objects.filter(assessment__submission=submission)
-        }
-        new_values, changed_values = [], []
-        for criterion in criteria:
-            assessment = assessments[criterion.pk]
-            for indicator_id, value in checked[criterion.pk].indicator_values.items():
-                current = old_values.get((assessment.pk, indicator_id))
-                if current is None:
-                    if value is not None:
-                        new_values.append(CriterionIndicatorValue(
-                            assessment=assessment, indicator_id=indicator_id, value=value))
-                elif current.value != value:
-                    current.value = value
-                    changed_values.append(current)
-        if new_values:
-            bulk_create_with_history(new_values, CriterionIndicatorValue, default_user=user)
-        if changed_values:
-            bulk_update_with_history(changed_values, CriterionIndicatorValue, ["value"],
-                                     default_user=user)
+        _write_assessments(submission, user, criteria, checked)
     return checked
+
+
+def _write_assessments(submission, user, criteria, checked):
+    """Write a checked criteria assessment (``check_assessments``' result)."""
+    existing = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
+    created, changed = [], []
+    for criterion in criteria:
+        c = checked[criterion.pk]
+        is_met = {"1": True, "0": False}.get(c.met)
+        current = existing.get(criterion.pk)
+        if current is None:
+            created.append(CriterionAssessment(submission=submission, criterion=criterion,
+                                               is_met=is_met, score=c.score, evidence=c.evidence))
+        elif (current.is_met, current.score, current.evidence) != (is_met, c.score, c.evidence):
+            current.is_met, current.score, current.evidence = is_met, c.score, c.evidence
+            changed.append(current)
+    if created:
+        bulk_create_with_history(created, CriterionAssessment, default_user=user)
+    if changed:
+        bulk_update_with_history(changed, CriterionAssessment, ["is_met", "score", "evidence"],
+                                 default_user=user)
+    assessments = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
+    old_values = {
+        (v.assessment_id, v.indicator_id): v
+        for v in CriterionIndicatorValue.objects.filter(assessment__submission=submission)
+    }
+    new_values, changed_values = [], []
+    for criterion in criteria:
+        assessment = assessments[criterion.pk]
+        for indicator_id, value in checked[criterion.pk].indicator_values.items():
+            current = old_values.get((assessment.pk, indicator_id))
+            if current is None:
+                if value is not None:
+                    new_values.append(CriterionIndicatorValue(
+                        assessment=assessment, indicator_id=indicator_id, value=value))
+            elif current.value != value:
+                current.value = value
+                changed_values.append(current)
+    if new_values:
+        bulk_create_with_history(new_values, CriterionIndicatorValue, default_user=user)
+    if changed_values:
+        bulk_update_with_history(changed_values, CriterionIndicatorValue, ["value"],
+                                 default_user=user)
 
 
 def save_texts(submission, user, difficulties, proposals, expected_version):
@@ -184,6 +197,66 @@ def save_texts(submission, user, difficulties, proposals, expected_version):
         submission.proposals = proposals.strip()
         submission._history_user = user
         submission.save(update_fields=["difficulties", "proposals", "version", "updated_at"])
+
+
+@dataclass
+class ReportChecked:
+    """The outcome of checking a whole report: each section's checked entries."""
+
+    figures: dict
+    criteria: dict
+
+    @property
+    def has_errors(self):
+        return (any(c.errors for c in self.figures.values())
+                or any(c.errors for c in self.criteria.values()))
+
+
+def save_report(submission, user, indicators, figure_inputs, criteria, criteria_inputs,
+                texts, expected_version):
+    """Check and save a whole quarterly report (figures, criteria, texts) in one step.
+
+    All or nothing: if any section has an error, nothing is written and the checked
+    sections come back with their messages. One version claim for the whole report,
+    so that a save from a page loaded before someone else's save writes nothing. An
+    unsaved submission (nobody saved this quarter yet: ``expected_version`` 0) is
+    created here, by the first save that passes the checks; opening the page never
+    creates it. ``texts`` is (difficulties, proposals), already through the text boundary.
+    """
+    check_can_edit(submission, user)
+    result = ReportChecked(figures=check_figures(submission, indicators, figure_inputs),
+                           criteria=check_assessments(criteria, criteria_inputs))
+    if result.has_errors:
+        return submission, result
+    with transaction.atomic():
+        if submission.pk is None:
+            submission = create_on_first_save(submission, expected_version, user)
+            expected_version = submission.version
+        bump_version(submission, expected_version)
+        _write_figures([submission], user, indicators, {submission.pk: result.figures})
+        _write_assessments(submission, user, criteria, result.criteria)
+        difficulties, proposals = (t.strip() for t in texts)
+        if (difficulties, proposals) != (submission.difficulties, submission.proposals):
+            submission.difficulties, submission.proposals = difficulties, proposals
+            submission._history_user = user
+            submission.save(update_fields=["difficulties", "proposals", "updated_at"])
+    return submission, result
+
+
+def create_on_first_save(submission, expected_version, user):
+    """The draft of an unsaved report, created by its first save; stale if someone was first."""
+    if expected_version != 0:
+        raise StaleEdit(_("This report changed after you opened the page. Nothing of yours "
+                          "was saved: the page now shows the saved data."))
+    created, was_created = Submission.objects.get_or_create(
+        commune=submission.commune, period=submission.period)
+    if not was_created:
+        raise StaleEdit(_("Someone else saved this submission after you opened the form. "
+                          "Nothing of yours was saved: the page now shows their data; enter "
+                          "your changes again."))
+    SubmissionEvent.objects.create(submission=created, action=WorkflowAction.CREATE,
+                                   to_status=SubmissionStatus.DRAFT, user=user)
+    return created
 
 
 def criteria_for(submission):
@@ -211,5 +284,5 @@ def missing_sections(submission, indicators, criteria):
     return missing
 
 
-__all__ = ["save_figures", "save_assessments", "save_texts", "missing_sections",
+__all__ = ["save_figures", "save_assessments", "save_texts", "save_report", "missing_sections",
            "entered_indicators", "criteria_for", "CriterionIndicator"]

@@ -251,8 +251,12 @@ def commune_template(submission):
     return out.getvalue()
 
 
-def import_commune(submission, user, upload):
+def import_commune(submission, user, upload, first_save=False):
     """Check and save an uploaded commune workbook; nothing is saved if anything is wrong.
+
+    ``first_save``: the draft was created just now by this upload (inside the caller's
+    transaction), from a template of the report before anything was saved (it names no
+    submission, version 0).
 
     Raises ``WorkflowError`` (not allowed now) and ``StaleEdit`` (template or data stale).
     """
@@ -266,12 +270,18 @@ def import_commune(submission, user, upload):
     try:
         meta = _read_meta(wb)
         ws = _data_sheet(wb)
-        if ws is None or _int(meta.get("submission")) != submission.pk:
+        period = f"{submission.period.year}-Q{submission.period.quarter}"
+        if first_save and (meta.get("commune"), meta.get("period")) != (submission.commune.slug,
+                                                                        period):
+            ws = None  # an unsaved report's template names no submission: check what it names
+        if ws is None or _int(meta.get("submission")) != (None if first_save else submission.pk):
             result.error(META, "", _("This file is not the template of this submission: "
                                      "download the template of %(commune)s, %(period)s.")
                          % {"commune": submission.commune.name, "period": submission.period.label})
             return result
         version = _int(meta.get("version"))
+        if first_save and version == 0:
+            version = submission.version
         if version != submission.version:
             raise workflow.StaleEdit(_("The template was downloaded before the last change to "
                                        "this submission; nothing was saved. Download the "

@@ -5,6 +5,7 @@ stale template 409; nothing is saved in either case.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -15,7 +16,7 @@ from communes import workflow
 from communes.models import Commune, ReportingPeriod
 from communes.scoping import CHANGE, is_district_staff
 
-from . import excel_import
+from . import entry, excel_import
 from .views import _load
 
 
@@ -25,12 +26,17 @@ def _xlsx(content, filename):
     return response
 
 
+def _unsaved_for_officer(request, commune, submission):
+    """An unsaved report (nobody saved this quarter yet) is for its officer only."""
+    if submission.pk is None and not workflow.can_edit(submission, request.user):
+        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
+                                 "account may read them.") % {"commune": commune.name})
+
+
 @login_required
 def commune_template(request, slug, year, quarter):
     commune, period, submission = _load(request, slug, year, quarter)
-    if submission.pk is None:
-        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
-                                 "account may read them.") % {"commune": commune.name})
+    _unsaved_for_officer(request, commune, submission)
     return _xlsx(excel_import.commune_template(submission),
                  f"{commune.slug}-{period.year}-q{period.quarter}.xlsx")
 
@@ -38,9 +44,7 @@ def commune_template(request, slug, year, quarter):
 @login_required
 def commune_import(request, slug, year, quarter):
     commune, period, submission = _load(request, slug, year, quarter)
-    if submission.pk is None:
-        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
-                                 "account may read them.") % {"commune": commune.name})
+    _unsaved_for_officer(request, commune, submission)
     workflow.check_can_edit(submission, request.user)
     context = {"commune": commune, "period": period, "submission": submission, "errors": []}
     if request.method != "POST":
@@ -54,7 +58,16 @@ def commune_import(request, slug, year, quarter):
         context["errors"] = [excel_import.CellError("", "", _("Choose the file to upload."))]
         return render(request, "criteria/import.html", context)
     try:
-        result = excel_import.import_commune(submission, request.user, upload)
+        if submission.pk is None:
+            # The first save creates the draft; a refused file leaves nothing behind.
+            with transaction.atomic():
+                submission = entry.create_on_first_save(submission, 0, request.user)
+                result = excel_import.import_commune(submission, request.user, upload,
+                                                     first_save=True)
+                if result.errors:
+                    transaction.set_rollback(True)
+        else:
+            result = excel_import.import_commune(submission, request.user, upload)
     except workflow.StaleEdit as error:
         context["errors"] = [excel_import.CellError("", "", str(error))]
         return render(request, "criteria/import.html", context, status=409)

@@ -4,19 +4,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from communes.choices import Role, SubmissionStatus
-from communes.models import ReportingPeriod, Submission
+from communes.models import Commune, Submission
+from communes.periods import current_period, entry_period
 from communes.scoping import is_district_staff
 from communes.seeding import Panel
 from communes.workflow import lock_state
 from criteria.choices import TaskStatus
 from ntm_portal.formats import quarter_label
-
-
-def current_period(today=None):
-    """The quarter being reported now: the latest period whose entry has opened."""
-    today = today or timezone.localdate()
-    return (ReportingPeriod.objects.filter(year__lte=today.year).order_by("-year", "-quarter")
-            .first())
 
 
 def home_panels(request):
@@ -45,15 +39,13 @@ def _task_panels(request):
 
 def _report_panels(request):
     user = request.user
-    period = current_period()
+    if user.role == Role.OFFICER and user.commune_id:
+        return _officer_panels(user)
+    if user.role == Role.SPONSOR:
+        return _sponsor_panels(user)
+    period = current_period(user)
     if period is None:
         return []
-    if user.role == Role.OFFICER and user.commune_id:
-        submission = Submission.objects.filter(commune_id=user.commune_id, period=period).first()
-        lock = lock_state(submission) if submission else None
-        return [Panel("criteria/panels/officer_home.html", {
-            "period": period, "submission": submission, "lock": lock,
-            "commune": user.commune, "days_left": period.days_left()}, order=10)]
     if is_district_staff(user):
         counts = dict(Submission.objects.filter(period=period).values_list("status")
                       .annotate(n=Count("pk")).order_by())
@@ -91,3 +83,46 @@ def commune_panels(request, commune):
     return [Panel("criteria/panels/commune_plan.html", {
         "commune": commune, "period": latest.period if latest else None, "rows": rows,
         "counts": counts}, order=30)]
+
+
+def _officer_panels(user):
+    """The officer's home: reports returned for correction first (with the district's
+    comment), then the quarter being entered now."""
+    returned = list(Submission.objects.filter(commune_id=user.commune_id,
+                                              status=SubmissionStatus.RETURNED)
+                    .select_related("period", "commune", "reviewed_by")
+                    .order_by("-period__year", "-period__quarter"))
+    panels = []
+    if returned:
+        panels.append(Panel("criteria/panels/officer_returned.html", {"returned": returned},
+                            order=5))
+    period = entry_period()
+    if period is not None:
+        submission = (Submission.objects.filter(commune_id=user.commune_id, period=period)
+                      .select_related("period", "commune").first())
+        lock = lock_state(submission) if submission else None
+        panels.append(Panel("criteria/panels/officer_home.html", {
+            "period": period, "submission": submission, "lock": lock,
+            "commune": user.commune, "days_left": period.days_left()}, order=10))
+    return panels
+
+
+def _sponsor_panels(user):
+    """The sponsor's home: each sponsored commune's latest report, its status and the
+    criteria it did not meet."""
+    from .models import CriterionAssessment
+
+    communes = list(Commune.objects.restrict(user).order_by("name"))
+    latest = {}
+    for s in (Submission.objects.restrict(user).select_related("period")
+              .order_by("-period__year", "-period__quarter")):
+        latest.setdefault(s.commune_id, s)
+    unmet = {}
+    for a in (CriterionAssessment.objects.filter(submission__in=list(latest.values()),
+                                                 is_met=False)
+              .select_related("criterion").order_by("criterion__number")):
+        unmet.setdefault(a.submission_id, []).append(a.criterion)
+    rows = [{"commune": c, "submission": latest.get(c.pk),
+             "unmet": unmet.get(latest[c.pk].pk, []) if c.pk in latest else []}
+            for c in communes]
+    return [Panel("criteria/panels/sponsor_home.html", {"rows": rows}, order=5)]

@@ -16,45 +16,42 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import workflow
-from communes.choices import Role, SubmissionStatus
+from communes.choices import SubmissionStatus
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.scoping import VIEW, is_district_staff
-from ntm_portal.formats import vn_sort_key
+from ntm_portal.formats import format_number, vn_sort_key
 
 from . import entry
 from .aggregates import entered_values
+from .forms import ReportForm
 from .models import CriterionAssessment, CriterionIndicatorValue, IndicatorValue
 from .validation import check_figures, recent_values_by_commune, warnings_for
 
 
 def _load(request, slug, year, quarter):
+    """The commune, the period and its submission; an unsaved one if nobody saved yet.
+
+    Opening the page never writes: the first save creates the submission.
+    """
     commune = get_object_or_404(Commune.objects.restrict(request.user, VIEW), slug=slug)
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
     submission = (Submission.objects.filter(commune=commune, period=period)
                   .select_related("commune", "period", "reviewed_by", "submitted_by").first())
     if submission is None:
-        if request.user.role == Role.OFFICER and request.user.commune_id == commune.pk:
-            submission = workflow.get_or_create_submission(commune, period)
-        else:
-            submission = Submission(commune=commune, period=period, version=0)
+        submission = Submission(commune=commune, period=period, version=0)
     return commune, period, submission
 
 
-def _figure_rows(submission, indicators, checked=None):
-    """Rows of the figures table: unit, previous, input, year to date, cumulative."""
+def _figure_rows(submission, indicators, form, checked=None):
+    """Rows of the figures section: unit, previous, input, year to date, cumulative."""
     saved = {}
     if submission.pk:
         saved = {v.indicator_id: v for v in IndicatorValue.objects.filter(submission=submission)}
     totals = entered_values(submission.period, communes=[submission.commune_id], statuses=None)
-    if checked is None and submission.pk:
+    if checked is None and submission.pk and not form.is_bound:
         # Warnings for saved values, so that the reviewer sees them too.
         inputs = {i: (v.value, v.comment) for i, v in saved.items()}
         checked = check_figures(submission, indicators, inputs)
-        for c in checked.values():
-            c.raw = ""
-        typed = False
-    else:
-        typed = checked is not None
     groups, current = [], None
     for indicator in indicators:
         if current is None or current["programme"] != indicator.programme:
@@ -63,22 +60,27 @@ def _figure_rows(submission, indicators, checked=None):
             groups.append(current)
         figure = totals.get((None, indicator.pk))
         value = saved.get(indicator.pk)
+        name, comment_name = f"value-{indicator.pk}", f"comment-{indicator.pk}"
+        if form.is_bound:
+            raw, comment = form.data.get(name, ""), form.data.get(comment_name, "")
+        else:
+            raw = format_number(value.value) if value and value.value is not None else ""
+            comment = value.comment if value else ""
         c = (checked or {}).get(indicator.pk)
         current["rows"].append({
-            "indicator": indicator,
+            "indicator": indicator, "name": name, "comment_name": comment_name,
             "previous": figure.previous if figure else None,
-            "value": value.value if value else None,
-            "raw": c.raw if (typed and c) else None,
-            "comment": (c.comment if (typed and c) else (value.comment if value else "")),
+            "value": value.value if value else None, "raw": raw, "comment": comment,
             "ytd": figure.ytd if figure else None,
             "cumulative": figure.cumulative if figure else None,
-            "errors": c.errors if c else [],
+            "errors": [str(e) for n in (name, comment_name) for e in form.errors.get(n, [])]
+            if form.is_bound else [],
             "warnings": c.warnings if c else [],
         })
     return groups
 
 
-def _criteria_rows(submission, criteria, checked=None):
+def _criteria_rows(submission, criteria, form):
     saved, saved_values = {}, {}
     if submission.pk:
         saved = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
@@ -91,71 +93,142 @@ def _criteria_rows(submission, criteria, checked=None):
         previous = dict(CriterionAssessment.objects.filter(
             submission__commune_id=submission.commune_id, submission__period=prev_period,
         ).values_list("criterion__number", "is_met"))
+    data = form.data if form.is_bound else None
     rows = []
     for criterion in criteria:
         a = saved.get(criterion.pk)
-        c = (checked or {}).get(criterion.pk)
-        if c is not None:
-            met, score, evidence = c.met, c.score_raw, c.evidence
+        if data is not None:
+            met = data.get(f"met-{criterion.pk}", "")
+            score = data.get(f"score-{criterion.pk}", "")
+            evidence = data.get(f"evidence-{criterion.pk}", "")
         else:
             met = "" if a is None or a.is_met is None else ("1" if a.is_met else "0")
-            score = a.score if a and a.score is not None else ""
+            score = format_number(a.score) if a and a.score is not None else ""
             evidence = a.evidence if a else ""
-        indicators = [{
-            "indicator": ind,
-            "value": (c.indicator_raw.get(ind.pk, "") if c else saved_values.get((criterion.pk, ind.pk))),
-            "typed": c is not None,
-        } for ind in criterion.indicators.all()]
+        indicators = []
+        for ind in criterion.indicators.all():
+            stored = saved_values.get((criterion.pk, ind.pk))
+            indicators.append({
+                "indicator": ind, "name": f"ind-{ind.pk}",
+                "value": data.get(f"ind-{ind.pk}", "") if data is not None else
+                (format_number(stored) if stored is not None else ""),
+            })
+        errors = form.criterion_errors(criterion) if form.is_bound else []
         rows.append({"criterion": criterion, "met": met, "score": score, "evidence": evidence,
-                     "indicators": indicators, "errors": c.errors if c else [],
+                     "indicators": indicators, "errors": errors,
+                     "has_details": bool(score or evidence or errors
+                                         or any(i["value"] for i in indicators)),
                      "previous": previous.get(criterion.number)})
     return rows
 
 
-def _render(request, commune, period, submission, status=200, figure_checked=None,
-            criteria_checked=None, texts=None, anchor=None):
+def _render(request, commune, period, submission, form=None, status=200):
     indicators = entry.entered_indicators()
     criteria_set, criteria = entry.criteria_for(submission)
+    if form is None:
+        form = ReportForm(submission, indicators, criteria)
     lock = workflow.lock_state(submission)
-    editable = submission.pk is not None and workflow.can_edit(submission, request.user)
-    groups = _figure_rows(submission, indicators, figure_checked)
-    crit_rows = _criteria_rows(submission, criteria, criteria_checked)
+    editable = workflow.can_edit(submission, request.user)
+    groups = _figure_rows(submission, indicators, form.figures,
+                          form.checked.figures if form.checked else None)
+    crit_rows = _criteria_rows(submission, criteria, form.criteria)
     required = [r for g in groups for r in g["rows"] if r["indicator"].is_required]
     figures_done = sum(1 for r in required if r["value"] is not None)
     met_now = sum(1 for r in crit_rows if r["met"] == "1")
     met_before = sum(1 for r in crit_rows if r["previous"] is True)
     has_previous = any(r["previous"] is not None for r in crit_rows)
-    missing = entry.missing_sections(submission, indicators, criteria) if submission.pk else []
+    missing = (entry.missing_sections(submission, indicators, criteria) if submission.pk
+               else [_("Quarterly figures")] + ([_("Criteria assessment")] if criteria else []))
     warnings = sum(len(r["warnings"]) for g in groups for r in g["rows"])
     events = list(submission.events.select_related("user")) if submission.pk else []
+    texts = form.texts
     context = {
         "commune": commune, "period": period, "submission": submission, "lock": lock,
         "editable": editable, "groups": groups, "criteria_set": criteria_set,
         "criteria_rows": crit_rows, "figures_done": figures_done, "figures_required": len(required),
+        "missing_figures": [r["indicator"] for r in required if r["value"] is None],
         "criteria_done": sum(1 for r in crit_rows if r["met"] in ("1", "0")),
         "criteria_total": len(crit_rows), "met_now": met_now,
         "met_change": met_now - met_before if has_previous else None,
-        "missing": missing, "can_submit": editable and not missing,
+        "missing": missing, "can_submit": editable and submission.pk and not missing,
         "is_reviewer": is_district_staff(request.user), "warnings_count": warnings,
-        "texts": texts or {"difficulties": submission.difficulties, "proposals": submission.proposals},
+        "texts": {name: texts.data.get(name, "") if texts.is_bound else texts.initial[name]
+                  for name in ("difficulties", "proposals")},
+        "text_errors": {name: [str(e) for e in texts.errors.get(name, [])]
+                        for name in ("difficulties", "proposals")} if texts.is_bound else {},
+        "error_counts": form.error_counts(),
         "events": events, "days_left": period.days_left(), "is_late": workflow.is_late(submission)
         if submission.pk else period.is_locked_on(),
-        "anchor": anchor,
+        "review_nav": _review_nav(request.user, submission), "stale": status == 409,
     }
     return render(request, "criteria/submission.html", context, status=status)
 
 
+def _review_nav(user, submission):
+    """For staff: the board of this quarter and the next submission waiting for review."""
+    if not is_district_staff(user):
+        return None
+    waiting = (Submission.objects.restrict(user).filter(
+        period=submission.period, status=SubmissionStatus.SUBMITTED)
+        .exclude(pk=submission.pk).select_related("commune"))
+    following = sorted(waiting, key=lambda s: vn_sort_key(s.commune.name))
+    return {"next": following[0] if following else None}
+
+
 @login_required
 def submission_page(request, slug, year, quarter):
+    """The commune's quarterly report: read it (GET), or save all of it at once (POST).
+
+    The save posts to the page's own address, so that an officer whose session expired
+    comes back here after logging in, where the browser puts back what was typed.
+    """
     commune, period, submission = _load(request, slug, year, quarter)
-    return _render(request, commune, period, submission)
+    if request.method != "POST":
+        return _render(request, commune, period, submission)
+    workflow.check_can_edit(submission, request.user)
+    form = ReportForm(submission, entry.entered_indicators(), entry.criteria_for(submission)[1],
+                      request.POST)
+    try:
+        saved = form.save(request.user)
+    except workflow.StaleEdit as error:
+        messages.error(request, str(error))
+        if submission.pk:
+            submission.refresh_from_db()
+        return _render(request, commune, period, submission, status=409)
+    if not saved:
+        counts = form.error_counts()
+        messages.error(request, _("Nothing was saved: %(n)s entry(ies) need correcting, marked "
+                                  "in red below (figures %(f)s, criteria %(c)s, texts %(t)s).") % {
+            "n": sum(counts.values()), "f": counts.get("figures", 0),
+            "c": counts.get("criteria", 0), "t": counts.get("texts", 0)})
+        return _render(request, commune, period, submission, form=form, status=200)
+    submission = form.submission
+    warnings = sum(len(c.warnings) for c in form.checked.figures.values())
+    if request.POST.get("action") == "submit":
+        indicators = entry.entered_indicators()
+        _set, criteria = entry.criteria_for(submission)
+        try:
+            workflow.submit(submission, request.user,
+                            entry.missing_sections(submission, indicators, criteria))
+        except workflow.WorkflowError as error:
+            messages.warning(request, _("Saved, but not submitted: %(reason)s")
+                             % {"reason": str(error)})
+            return redirect(submission.get_absolute_url() + "#submit-section")
+        messages.success(request, _("Saved and submitted to the district for review."))
+        return redirect(submission.get_absolute_url())
+    if warnings:
+        messages.warning(request, _("Report saved, with %(n)s warning(s) for the reviewer to "
+                                    "see.") % {"n": warnings})
+    else:
+        messages.success(request, _("Report saved."))
+    return redirect(submission.get_absolute_url())
 
 
 def _editable_submission(request, slug, year, quarter):
     commune, period, submission = _load(request, slug, year, quarter)
     if submission.pk is None:
-        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
-                                 "account may read them.") % {"commune": commune.name})
+        raise PermissionDenied(_("Nothing has been saved for this quarter yet: save the report "
+                                 "first."))
     workflow.check_can_edit(submission, request.user)
     return commune, period, submission
 
@@ -167,89 +240,14 @@ def _version(request):
         return -1
 
 
-def _stale(request, commune, period, submission, error):
-    messages.error(request, str(error))
-    submission.refresh_from_db()
-    return _render(request, commune, period, submission, status=409)
-
-
-@login_required
-@require_POST
-def save_figures(request, slug, year, quarter):
-    commune, period, submission = _editable_submission(request, slug, year, quarter)
-    indicators = entry.entered_indicators()
-    inputs = {i.pk: (request.POST.get(f"value-{i.pk}", ""), request.POST.get(f"comment-{i.pk}", ""))
-              for i in indicators}
-    try:
-        checked = entry.save_figures(submission, request.user, indicators, inputs, _version(request))
-    except workflow.StaleEdit as error:
-        return _stale(request, commune, period, submission, error)
-    errors = sum(len(c.errors) for c in checked.values())
-    if errors:
-        messages.error(request, _("Nothing was saved: %(n)s figure(s) need correcting, marked "
-                                  "in red below.") % {"n": errors})
-        return _render(request, commune, period, submission, figure_checked=checked,
-                       anchor="figures")
-    warnings = sum(len(c.warnings) for c in checked.values())
-    if warnings:
-        messages.warning(request, _("Figures saved, with %(n)s warning(s) for the reviewer to "
-                                    "see.") % {"n": warnings})
-    else:
-        messages.success(request, _("Figures saved."))
-    return redirect(submission.get_absolute_url() + "#figures")
-
-
-@login_required
-@require_POST
-def save_criteria(request, slug, year, quarter):
-    commune, period, submission = _editable_submission(request, slug, year, quarter)
-    _set, criteria = entry.criteria_for(submission)
-    inputs = {}
-    for criterion in criteria:
-        inputs[criterion.pk] = entry.CriterionInput(
-            criterion=criterion, met=request.POST.get(f"met-{criterion.pk}", ""),
-            score_raw=request.POST.get(f"score-{criterion.pk}", "").strip(),
-            evidence=request.POST.get(f"evidence-{criterion.pk}", "").strip(),
-            indicator_raw={ind.pk: request.POST.get(f"ind-{ind.pk}", "").strip()
-                           for ind in criterion.indicators.all()},
-        )
-    try:
-        checked = entry.save_assessments(submission, request.user, criteria, inputs, _version(request))
-    except workflow.StaleEdit as error:
-        return _stale(request, commune, period, submission, error)
-    if any(c.errors for c in checked.values()):
-        messages.error(request, _("Nothing was saved: correct the criteria marked in red."))
-        return _render(request, commune, period, submission, criteria_checked=checked,
-                       anchor="criteria")
-    messages.success(request, _("Criteria assessment saved."))
-    return redirect(submission.get_absolute_url() + "#criteria")
-
-
-@login_required
-@require_POST
-def save_texts(request, slug, year, quarter):
-    commune, period, submission = _editable_submission(request, slug, year, quarter)
-    difficulties = request.POST.get("difficulties", "")
-    proposals = request.POST.get("proposals", "")
-    try:
-        entry.save_texts(submission, request.user, difficulties, proposals, _version(request))
-    except workflow.StaleEdit as error:
-        messages.error(request, str(error))
-        submission.refresh_from_db()
-        return _render(request, commune, period, submission, status=409,
-                       texts={"difficulties": difficulties, "proposals": proposals}, anchor="texts")
-    messages.success(request, _("Difficulties and proposals saved."))
-    return redirect(submission.get_absolute_url() + "#texts")
-
-
 @login_required
 @require_POST
 def submit(request, slug, year, quarter):
     commune, period, submission = _editable_submission(request, slug, year, quarter)
     if _version(request) != submission.version:
-        return _stale(request, commune, period, submission, workflow.StaleEdit(
-            _("Someone else saved this submission after you opened the page; check the data "
-              "below, then submit again.")))
+        messages.error(request, _("Someone else saved this submission after you opened the "
+                                  "page; check the data below, then submit again."))
+        return _render(request, commune, period, submission, status=409)
     indicators = entry.entered_indicators()
     _set, criteria = entry.criteria_for(submission)
     workflow.submit(submission, request.user, entry.missing_sections(submission, indicators, criteria))
@@ -268,7 +266,9 @@ def _review(request, slug, year, quarter, action):
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return _render(request, commune, period, submission, status=400)
-    return redirect(submission.get_absolute_url())
+    response = redirect(submission.get_absolute_url())
+    response.submission = submission
+    return response
 
 
 def _review_view(action, done):
@@ -279,16 +279,19 @@ def _review_view(action, done):
     def view(request, slug, year, quarter):
         response = _review(request, slug, year, quarter, action)
         if response.status_code == 302:
-            messages.success(request, done())
+            messages.success(request, done(response.submission))
         return response
 
     return view
 
 
-approve = _review_view(workflow.approve, lambda: _("Approved: the data is now locked."))
-return_submission = _review_view(workflow.return_for_correction,
-                                 lambda: _("Returned to the commune with your comment."))
-reopen = _review_view(workflow.reopen, lambda: _("Reopened: the commune can edit again."))
+approve = _review_view(workflow.approve, lambda s: _("Approved: the data is now locked."))
+return_submission = _review_view(
+    workflow.return_for_correction,
+    lambda s: (_("Returned to the commune with your comment; the entry deadline had passed, "
+                 "so the report is also reopened for the commune.") if s.reopened_at else
+               _("Returned to the commune with your comment.")))
+reopen = _review_view(workflow.reopen, lambda s: _("Reopened: the commune can edit again."))
 
 
 @login_required
@@ -345,9 +348,8 @@ def review_board(request, year, quarter):
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    periods = ReportingPeriod.objects.order_by("-year", "-quarter")[:8]
     return render(request, "criteria/review_board.html", {
-        "period": period, "rows": rows, "counts": sorted(counts.items()), "periods": periods})
+        "period": period, "rows": rows, "counts": sorted(counts.items())})
 
 
 def _warnings_by_commune(period, submissions):

@@ -2,7 +2,8 @@
 
 from django import forms
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# dd/mm/yyyy as documents write it; on a phone's number pad (no "/") 01022021 or 01.02.2021.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d%m%Y", "%Y-%m-%d"]
 
 
 class BootstrapMixin:
@@ -31,7 +32,8 @@ class DateInput(forms.DateInput):
     """
 
     def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "date"},
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "date",
+                                                   "inputmode": "numeric", "autocomplete": "off"},
                          **kwargs)
 
 

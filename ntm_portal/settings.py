@@ -99,6 +99,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+CSRF_FAILURE_VIEW = "ntm_portal.views.csrf_failure"
 
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"

@@ -2,6 +2,7 @@
 
 from communes.choices import SubmissionStatus
 from communes.models import Commune, Submission
+from communes.periods import current_period
 from communes.scoping import is_district_reader
 from communes.seeding import Panel
 from criteria.aggregates import Figure, criteria_met_over_time, figures, share_done
@@ -16,7 +17,7 @@ def home_panels(request):
     """District readers get a card leading to the latest quarter's dashboard and report."""
     if not is_district_reader(request.user):
         return []
-    period = latest_period()
+    period = current_period(request.user)
     if period is None:
         return []
     return [Panel("reports/panels/home.html", {"period": period}, order=10)]

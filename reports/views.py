@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from communes.models import Commune
 from django.utils.translation import gettext as _
 
-from .dashboard import build_dashboard, communes_in_scope, get_period, latest_period
+from communes.periods import current_period
+
+from .dashboard import build_dashboard, communes_in_scope, get_period
 from .export import XLSX, export_filename, workbook_bytes
 
 
@@ -46,8 +48,8 @@ def report_docx(request, year, quarter):
 
 @login_required
 def latest(request):
-    """/reports/: the dashboard of the latest quarter with submissions."""
-    period = latest_period()
+    """/reports/: the dashboard of the current period (``communes.periods.current_period``)."""
+    period = current_period(request.user)
     if period is None:
         raise Http404(_("There is no reporting period yet."))
     return redirect("reports:dashboard", period.year, period.quarter)

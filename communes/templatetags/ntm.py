@@ -20,3 +20,20 @@ def vn_date(value):
 @register.simple_tag
 def quarter_label(year, quarter):
     return formats.quarter_label(year, quarter)
+
+
+@register.inclusion_tag("_period_picker.html")
+def period_picker(current, url_name, *args):
+    """Every reporting period, by year, each a link to the same page for that period:
+    any period is two taps away (open the picker, tap the quarter)."""
+    from django.urls import reverse
+
+    from communes.models import ReportingPeriod
+
+    years = {}
+    for p in ReportingPeriod.objects.order_by("-year", "quarter"):
+        years.setdefault(p.year, []).append({
+            "label": formats.quarter_label(p.year, p.quarter), "quarter": p.quarter,
+            "url": reverse(url_name, args=[*args, p.year, p.quarter]),
+            "current": current is not None and p.pk == current.pk})
+    return {"current": current, "years": list(years.items())}

@@ -21,13 +21,15 @@ HOUSES = "ntm-houses-renovated"
 @pytest.fixture
 def officer_client(client_for, officer, open_period):
     client = client_for(officer)
-    assert client.get(url("ky-tay", open_period)).status_code == 200  # opens the draft
+    assert client.get(url("ky-tay", open_period)).status_code == 200
     return client
 
 
 @pytest.fixture
 def submission(officer_client, open_period, ky_tay):
-    return Submission.objects.get(commune=ky_tay, period=open_period)
+    from communes import workflow
+
+    return workflow.get_or_create_submission(ky_tay, open_period)  # a draft saved once
 
 
 def template(client, period):
@@ -330,3 +332,18 @@ def test_district_import_queries_do_not_grow_with_the_communes(client_for, staff
     assert many - few <= 5
     assert IndicatorValue.objects.filter(submission__period=open_period).count() == \
         len(slugs) * len(excel_import.entry.entered_indicators())
+
+
+def test_an_unsaved_report_is_created_by_its_first_import_and_not_by_a_bad_one(
+        officer_client, open_period, ky_tay, ky_lac):
+    def drafts():
+        return Submission.objects.filter(commune=ky_tay, period=open_period).count()
+
+    bad = filled(officer_client, open_period, ntm_houses_renovated="bốn nghìn")
+    assert drafts() == 0  # downloading the template writes nothing
+    assert upload(officer_client, open_period, bad).status_code == 200 and drafts() == 0
+    response = upload(officer_client, open_period, filled(officer_client, open_period,
+                                                          ntm_houses_renovated=77))
+    assert response.status_code == 302 and drafts() == 1
+    saved = Submission.objects.get(commune=ky_tay, period=open_period)
+    assert saved.values.get(indicator__code="ntm-houses-renovated").value == 77

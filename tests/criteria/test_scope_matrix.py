@@ -18,9 +18,7 @@ OK, DENIED, HIDDEN = "ok", 403, 404
 MATRIX = {
     ("get", ""): dict(officer=OK, other_officer=HIDDEN, staff=OK, committee=OK, sponsor=OK, admin_user=OK),
     ("get", "history/"): dict(officer=OK, other_officer=HIDDEN, staff=OK, committee=OK, sponsor=OK, admin_user=OK),
-    ("post", "figures/"): dict(officer=OK, other_officer=HIDDEN, staff=DENIED, committee=DENIED, sponsor=DENIED, admin_user=DENIED),
-    ("post", "criteria/"): dict(officer=OK, other_officer=HIDDEN, staff=DENIED, committee=DENIED, sponsor=DENIED, admin_user=DENIED),
-    ("post", "texts/"): dict(officer=OK, other_officer=HIDDEN, staff=DENIED, committee=DENIED, sponsor=DENIED, admin_user=DENIED),
+    ("post", ""): dict(officer=OK, other_officer=HIDDEN, staff=DENIED, committee=DENIED, sponsor=DENIED, admin_user=DENIED),
     ("post", "submit/"): dict(officer=DENIED, other_officer=HIDDEN, staff=DENIED, committee=DENIED, sponsor=DENIED, admin_user=DENIED),
     ("post", "approve/"): dict(officer=DENIED, other_officer=HIDDEN, staff=OK, committee=DENIED, sponsor=DENIED, admin_user=OK),
     ("post", "return/"): dict(officer=DENIED, other_officer=HIDDEN, staff=OK, committee=DENIED, sponsor=DENIED, admin_user=OK),
@@ -75,7 +73,7 @@ def test_review_board(request, client_for, open_period, role):
     check(client.get(f"/review/{open_period.year}/q{open_period.quarter}/"), BOARD[role])
 
 
-@pytest.mark.parametrize("suffix", ["", "history/", "figures/", "approve/"])
+@pytest.mark.parametrize("suffix", ["", "history/", "approve/"])
 def test_anonymous_is_sent_to_login(client, open_period, suffix):
     response = client.get(url("ky-tay", open_period, suffix))
     assert response.status_code in (302, 405)

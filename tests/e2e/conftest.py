@@ -42,9 +42,16 @@ def live_demo(transactional_db, live_server):
     return live_server
 
 
-@pytest.fixture
-def page(browser, live_demo):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def open_page(browser, base, viewport=DESKTOP):
+    """A page in a new context at ``viewport`` (narrower than 800 px: a touch phone),
+    recording console errors and failed resources in ``page.console_errors``."""
+    touch = viewport["width"] < 800
+    context = browser.new_context(locale="vi-VN", viewport=viewport, has_touch=touch,
+                                  is_mobile=touch)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
@@ -52,9 +59,29 @@ def page(browser, live_demo):
     # Name the missing resource: the console only says "404".
     page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
             and page.console_errors.append(f"{r.status} {r.url}"))
-    page.base = live_demo.url
+    page.base = base
+    return page
+
+
+@pytest.fixture
+def page(browser, live_demo):
+    page = open_page(browser, live_demo.url)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_demo):
+    """A factory of pages at a given viewport, closed after the test."""
+    pages = []
+
+    def make(viewport=DESKTOP):
+        pages.append(open_page(browser, live_demo.url, viewport))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.context.close()
 
 
 def login(page, username, password="demo-ntm-2021"):
@@ -68,3 +95,4 @@ def login(page, username, password="demo-ntm-2021"):
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+

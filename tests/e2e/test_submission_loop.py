@@ -5,6 +5,7 @@ import pytest
 from tests.conftest import open_latest_period
 
 from .conftest import login, screenshot
+from .test_phone_report import figure
 
 pytestmark = pytest.mark.browser
 
@@ -20,33 +21,32 @@ def test_officer_and_staff_walk_the_review_loop(page):
 
     login(page, "ky-tay")
     page.goto(path)
-    assert "Bản nháp" in page.locator("#status").inner_text()
+    assert "Chưa lập báo cáo" in page.locator("#status").inner_text()
     inputs = page.locator("input.figure[name^=value-]")
     for i in range(inputs.count()):
         inputs.nth(i).fill("12")
-    houses = page.get_by_label("Nhà ở được chỉnh trang")
+    houses = figure(page, "ntm-houses-renovated")
     houses.fill("bốn nghìn")
-    page.get_by_label("Tỷ lệ hộ nghèo", exact=True).fill("4,5")
-    page.click("#save-figures")
+    figure(page, "gnbv-poor-rate").fill("4,5")
+    page.click("#save-report")
     assert "Không có gì được lưu" in page.content()
-    assert page.get_by_label("Nhà ở được chỉnh trang").input_value() == "bốn nghìn"
-    assert page.get_by_label("Tỷ lệ hộ nghèo", exact=True).input_value() == "4,5"
-    assert "không phải là số" in page.locator(".table-danger").first.inner_text()
+    assert figure(page, "ntm-houses-renovated").input_value() == "bốn nghìn"
+    assert figure(page, "gnbv-poor-rate").input_value() == "4,5"
+    assert "không phải là số" in page.locator(".fig-row.has-error").first.inner_text()
     screenshot(page, "submission-error")
 
-    page.get_by_label("Nhà ở được chỉnh trang").fill("4.054")
-    page.click("#save-figures")
-    assert "Đã lưu số liệu" in page.content()
-    assert page.get_by_label("Nhà ở được chỉnh trang").input_value() == "4.054"
-
-    selects = page.locator("select[name^=met-]")
-    for i in range(selects.count()):
-        selects.nth(i).select_option("1")
-    page.click("#save-criteria")
-    assert "Đã lưu đánh giá tiêu chí" in page.content()
+    figure(page, "ntm-houses-renovated").fill("4.054")
+    met = page.locator(".met-choice label.btn-outline-success")
+    for i in range(met.count()):
+        met.nth(i).click()
+    page.click("#save-report")
+    assert "Đã lưu báo cáo" in page.content()
+    assert figure(page, "ntm-houses-renovated").input_value() == "4.054"
     assert "19/19 đạt" in page.locator("#criteria-met").inner_text()
-    page.click("#submit-form button")
-    assert "Đã gửi" in page.locator("#status").inner_text()
+    dialogs = []  # the confirmations of submit and approve
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.click("#submit-report")
+    page.wait_for_selector("#status:has-text('Đã gửi')")
     logout(page)
 
     login(page, "staff")
@@ -60,23 +60,23 @@ def test_officer_and_staff_walk_the_review_loop(page):
     login(page, "ky-tay")
     page.goto(path)
     assert "Đề nghị kiểm tra lại số nhà ở chỉnh trang." in page.locator("#review-comment").inner_text()
-    page.get_by_label("Nhà ở được chỉnh trang").fill("4.050")
-    page.click("#save-figures")
-    page.click("#submit-form button")
-    assert "Đã gửi" in page.locator("#status").inner_text()
+    figure(page, "ntm-houses-renovated").fill("4.050")
+    page.click("#submit-report")
+    page.wait_for_selector("#status:has-text('Đã gửi')")
     logout(page)
 
     login(page, "staff")
     page.goto(path)
     page.click("#approve")
-    assert "Đã duyệt" in page.locator("#status").inner_text()
+    page.wait_for_selector("#status:has-text('Đã duyệt')")
+    assert dialogs[0].startswith("Gửi báo cáo") and dialogs[-1].startswith("Duyệt báo cáo")
     logout(page)
 
     login(page, "ky-tay")
     page.goto(path)
     reason = page.locator("#lock-reason").inner_text()
     assert "đã được duyệt và khóa ngày" in reason and "VP điều phối" in reason
-    assert page.get_by_label("Nhà ở được chỉnh trang").is_disabled()
-    assert page.locator("#save-figures").count() == 0
+    assert figure(page, "ntm-houses-renovated").is_disabled()
+    assert page.locator("#save-report").count() == 0
     screenshot(page, "submission-locked")
     assert not page.console_errors
