@@ -9,6 +9,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from .client_ip import client_address
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -30,6 +32,10 @@ class _RuntimeRate:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+    def get_ident(self, request):
+        # Not DRF's: without NUM_PROXIES it believes X-Forwarded-For, which the client writes.
+        return client_address(request)
 
 
 class AnonThrottle(_RuntimeRate, AnonRateThrottle):
