@@ -73,12 +73,9 @@ def locked_out(request, original_response=None, credentials=None):
         "%(time)s (in %(minutes)d minutes). If you forgot your password, ask the district "
         "staff to reset it."
     ) % {"time": retry_at.strftime("%H:%M"), "minutes": minutes}
-    if request.path.startswith("/admin/"):
-        template, context = "admin/login.html", {"site_header": _("NTM portal"), "error_message": message}
-    else:
-        template, context = "registration/login.html", {}
-    context.update({"form": AuthenticationForm(request), "lockout_message": message,
-                    "next": request.POST.get("next", "")})
-    response = render(request, template, context, status=429)
+    # The back office's login too answers with the portal's page: one message, one layout.
+    context = {"form": AuthenticationForm(request), "lockout_message": message,
+               "next": request.POST.get("next", "")}
+    response = render(request, "registration/login.html", context, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
