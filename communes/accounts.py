@@ -8,7 +8,7 @@ every session of that user ends.
 
 import secrets
 
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -63,5 +63,5 @@ def change_password(request, form):
 @transaction.atomic
 def logout_everywhere(user):
     """End every session of ``user``, on every device (API tokens are revoked on the profile)."""
-    type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    get_user_model().objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])

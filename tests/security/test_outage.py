@@ -1,0 +1,72 @@
+"""While the database is unreachable: 503, a short Vietnamese page or JSON; then recovery by
+itself (issue 12, failure 5)."""
+
+from contextlib import contextmanager
+from unittest import mock
+
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client
+
+
+@contextmanager
+def database_down():
+    """Every new cursor fails as when the server is gone: the connection is dropped and
+    reconnecting is refused."""
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+    with mock.patch.object(BaseDatabaseWrapper, "cursor", refuse), \
+            mock.patch.object(BaseDatabaseWrapper, "ensure_connection", refuse):
+        yield
+
+
+def test_pages_answer_503_in_vietnamese_and_recover(client_for, staff):
+    client = client_for(staff)
+    client.raise_request_exception = False
+    with database_down():
+        response = client.get("/communes/")
+    assert response.status_code == 503
+    assert "Cổng thông tin tạm thời gián đoạn" in response.text
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    assert client.get("/communes/").status_code == 200
+
+
+def test_the_api_answers_503_in_json_and_recovers(client_for, staff):
+    client = client_for(staff)
+    client.raise_request_exception = False
+    with database_down():
+        response = client.get("/api/periods/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert "cơ sở dữ liệu" in response.json()["detail"]
+    assert client.get("/api/periods/").status_code == 200
+
+
+def test_anonymous_pages_too(demo):
+    client = Client(raise_request_exception=False)
+    with database_down():
+        response = client.post("/accounts/login/", {"username": "ky-tay", "password": "x"})
+    assert response.status_code == 503
+
+
+def test_other_errors_stay_500(client_for, staff, settings):
+    """Only a connection failure is an outage: a bug must not hide behind a 503."""
+    from django.db import ProgrammingError
+
+    client = client_for(staff)
+    client.raise_request_exception = False
+
+    def broken(*args, **kwargs):
+        raise ProgrammingError("relation does not exist")
+
+    with mock.patch("communes.views.render", broken):
+        response = client.get("/communes/")
+    assert response.status_code == 500
+
+
+def test_connections_are_health_checked_before_reuse(settings):
+    from django.db import connection
+
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
