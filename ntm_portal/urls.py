@@ -12,6 +12,7 @@ from communes import account_views
 from communes import views as commune_views
 from criteria import import_views
 from criteria import views as criteria_views
+from ocop import views as ocop_views
 from ntm_portal.api import api_root
 
 urlpatterns = [
@@ -44,9 +45,7 @@ urlpatterns = [
     # The back office's own password change would skip the accounts service.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
+    # Uploaded files (OCOP photos), in production too, with the scope of their product.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", ocop_views.photo, name="media"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static as static_urls
-
-    urlpatterns += static_urls(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
