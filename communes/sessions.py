@@ -40,7 +40,6 @@ class AccountSessionMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": _(
                         "Your password was reset: choose a new one on the portal first.")}, status=403)
-                messages.warning(request, _("Your password was reset: choose a new one to go on."))
                 return redirect("password_change")
         return self.get_response(request)
 
