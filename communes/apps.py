@@ -10,3 +10,5 @@ class CommunesConfig(AppConfig):
 
     def ready(self):
         from ntm_portal import checks  # noqa: F401  (registers the deployment checks)
+
+        from . import sessions  # noqa: F401  (connects the sign-in signal)

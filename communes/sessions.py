@@ -3,8 +3,10 @@
 import time
 
 from django.conf import settings
+from django.dispatch import receiver
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -15,6 +17,13 @@ SEEN_KEY = "_ntm_last_seen"
 # The last activity is written at most this often, so that reading pages does not write the
 # session on every request; the idle limit is therefore exact to within this many seconds.
 TOUCH_EVERY_SECONDS = 60
+
+
+@receiver(user_logged_in)
+def _start_idle_clock(sender, request=None, **kwargs):
+    """Signing in counts as activity, so that the first pages after it write nothing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN_KEY] = int(time.time())
 
 
 class AccountSessionMiddleware:

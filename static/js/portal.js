@@ -15,6 +15,12 @@
       bar.style.width = width + "%";
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // After a save, the page scrolls back to the section saved (set by the server).
+  function scrollToSaved() {
+    var marker = document.querySelector("[data-scroll-to]");
+    var target = marker && document.getElementById(marker.dataset.scrollTo);
+    if (target) { target.scrollIntoView(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); scrollToSaved(); });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
 })();
