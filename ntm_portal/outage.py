@@ -17,7 +17,15 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-logger = logging.getLogger("ntm_portal.outage")
+
+
+class NotDatabaseOutage(logging.Filter):
+    """Keeps the traceback of each request during an outage out of django.request's log
+    ("Internal Server Error" with a full stack); the 503 is logged in one line instead."""
+
+    def filter(self, record):
+        exc = record.exc_info[1] if record.exc_info else None
+        return not is_database_outage(exc)
 
 RETRY_AFTER_SECONDS = 30
 _MARK = "_ntm_database_unavailable"
@@ -56,6 +64,5 @@ class DatabaseOutageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 500 and getattr(request, _MARK, False):
-            logger.warning("Database unreachable: %s %s answered 503", request.method, request.path)
-            return outage_response(request)
+            return outage_response(request)  # logged by Django as "Service Unavailable"
         return response

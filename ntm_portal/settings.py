@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"not_database_outage": {"()": "ntm_portal.outage.NotDatabaseOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["not_database_outage"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
 }

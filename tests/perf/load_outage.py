@@ -120,7 +120,7 @@ ids = {ids}
 out = {{}}
 for sid in ids:
     rows = IndicatorValue.history.filter(submission_id=sid, indicator__code="{code}").order_by("history_date")
-    out[sid] = {{"values": [str(r.value) for r in rows],
+    out[sid] = {{"values": [None if r.value is None else str(int(r.value)) for r in rows],
                 "version": Submission.objects.get(pk=sid).version}}
 print("JSON" + json.dumps(out))
 """
@@ -251,6 +251,7 @@ def main():
         time.sleep(args.restart_at)
         t_stop = time.monotonic() - start
         cluster("stop")
+        t_down = time.monotonic() - start
         time.sleep(args.down)
         cluster("start")
         t_start = time.monotonic() - start
@@ -269,13 +270,14 @@ def main():
         seen = Counter(history[str(sid)]["values"])
         lost += sum(1 for v in values if seen[v] == 0)
         duplicated += sum(1 for v, n in seen.items() if n > 1)
-        applied_unacked += sum(1 for v in seen if v not in set(values))
+        applied_unacked += sum(1 for v in seen if v is not None and int(v) >= 100000 and v not in set(values))
 
     events = recorder.events
     after_start = [t for t, kind, status in events if t >= t_start and status in (200, 201, 302)]
     recovered = (min(after_start) if after_start else float("nan"))
     phases = {"before": (0, t_stop), "outage": (t_stop, recovered), "after": (recovered, 1e9)}
-    figures = {"duration_s": args.duration, "stop_at_s": round(t_stop, 1), "start_at_s": round(t_start, 1),
+    figures = {"duration_s": args.duration, "stop_at_s": round(t_stop, 1), "down_at_s": round(t_down, 1),
+               "start_at_s": round(t_start, 1),
                "recovered_at_s": round(recovered, 1), "requests": len(events),
                "by_phase": {}, "lost_writes": lost, "duplicated_writes": duplicated,
                "applied_but_unacknowledged": applied_unacked,

@@ -70,3 +70,22 @@ def test_connections_are_health_checked_before_reuse(settings):
     from django.db import connection
 
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+
+
+def test_the_outage_is_logged_in_one_line_not_a_traceback_per_request():
+    import logging
+    import sys
+
+    from ntm_portal.outage import NotDatabaseOutage
+
+    def record(exc):
+        try:
+            raise exc
+        except Exception:
+            info = sys.exc_info()
+        return logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error",
+                                 (), info)
+
+    keep = NotDatabaseOutage().filter
+    assert not keep(record(OperationalError("server closed the connection unexpectedly")))
+    assert keep(record(ValueError("a bug")))
