@@ -31,6 +31,10 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if _private(request, response):
             add_never_cache_headers(response)
+        if settings.DEBUG and response.status_code in (404, 500):
+            # Django's technical error pages (DEBUG only) are written with inline styles and
+            # scripts; a developer must be able to read them.
+            response._csp_exempt = True
         if _browsable_api(request, response):
             # REST framework's browsable pages write style attributes in its own templates; they
             # alone may use inline styles. Scripts stay strict there too.

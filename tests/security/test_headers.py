@@ -74,3 +74,10 @@ def test_favicon_answers_in_debug_outside_the_layout(client, demo):
     """DEBUG's media route used to shadow the name the favicon route calls (failure 8)."""
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_debug_error_pages_stay_readable_but_production_ones_keep_the_policy(client, demo, settings):
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in client.get("/no-such-page/")
+    settings.DEBUG = False
+    assert "Content-Security-Policy" in client.get("/no-such-page/")
