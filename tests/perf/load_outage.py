@@ -55,6 +55,10 @@ def parse():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", help="write the figures to this file too")
+    parser.add_argument("--throttle-check", action="store_true",
+                        help="instead: 1,300 API requests by one user against API_RATE_USER=600/minute "
+                             "over the gunicorn workers; then 200 wrong tokens with a changing "
+                             "X-Forwarded-For against API_RATE_ANON=30/minute")
     args = parser.parse_args()
     if not (10 <= args.duration <= 180) or args.writers + args.readers > 16:
         parser.error("bounded: 10 to 180 seconds, at most 16 clients")
@@ -209,6 +213,53 @@ def writer(base, spec, period, number, recorder, stop, acked):
                 time.sleep(0.2)
 
 
+def throttle_check(args, env, setup):
+    """Issue 12, failure 2, against gunicorn: do the workers share the count?"""
+    env = {**env, "API_RATE_USER": "600/minute", "API_RATE_ANON": "30/minute",
+           "CACHE_KEY_PREFIX": f"ntm-throttle-{os.getpid()}-{time.time():.0f}"}
+    base = f"http://{HOST}:{args.port}"
+    server = subprocess.Popen([GUNICORN, "ntm_portal.wsgi", "-b", f"{HOST}:{args.port}",
+                               "-w", str(args.workers)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"{base}/accounts/login/", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        counts, lock = Counter(), threading.Lock()
+        token = setup["reader"]
+
+        def burst(n):
+            session = requests.Session()
+            session.headers["Authorization"] = f"Token {token}"
+            for _ in range(n):
+                status = session.get(f"{base}/api/periods/", timeout=15).status_code
+                with lock:
+                    counts[status] += 1
+
+        start = time.monotonic()
+        threads = [threading.Thread(target=burst, args=(325,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        seconds = time.monotonic() - start
+        guesses = Counter(
+            requests.get(f"{base}/api/periods/", timeout=15,
+                         headers={"Authorization": f"Token ntm_guess{n}",
+                                  "X-Forwarded-For": f"203.0.113.{n % 250}"}).status_code
+            for n in range(200))
+    finally:
+        server.terminate()
+        server.wait(30)
+    figures = {"workers": args.workers, "user_requests": sum(counts.values()),
+               "seconds": round(seconds, 1), "user_statuses": dict(counts),
+               "wrong_token_statuses": dict(guesses)}
+    print(json.dumps(figures, indent=1))
+
+
 def main():
     args = parse()
     if args.setup_cluster:
@@ -223,6 +274,9 @@ def main():
     run([PY, "manage.py", "seed_demo"], env=env)
     run([PY, "manage.py", "collectstatic", "--noinput"], env=env)
     setup = shell(env, SETUP.format(writers=args.writers))
+    if args.throttle_check:
+        throttle_check(args, env, setup)
+        return
 
     base = f"http://{HOST}:{args.port}"
     log = open("/tmp/ntm-load-gunicorn.log", "w")

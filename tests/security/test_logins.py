@@ -1,5 +1,7 @@
 """Login throttling (issue 12, failure 1) and the client address behind proxies (failure 2)."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -164,12 +166,29 @@ def test_two_processes_share_the_api_throttle_through_redis(settings, client_for
         assert [session.get("/api/periods/").status_code for _ in range(2)] == [200, 200]
         # A second "worker": another connection to the same Redis records two more requests.
         other = caches.create_connection("default")
-        key = f"throttle_user_{officer.pk}"
-        history = other.get(key)
-        assert len(history) == 2
-        other.set(key, history + history, 60)
+        key = f"throttle_user_{officer.pk}:w{int(time.time() // 60)}"
+        assert other.get(key) == 2          # the second "worker" sees the first one's count
+        other.incr(key, 2)                  # ...and adds its own two requests
         assert session.get("/api/periods/").status_code == 429
     finally:
         caches["default"].clear()
-        from django.core.cache import DEFAULT_CACHE_ALIAS  # noqa: F401
         SimpleRateThrottle.cache = caches["default"]
+
+
+def test_the_limit_slides_across_the_boundary_of_two_windows(settings, client_for, officer, monkeypatch):
+    """A fixed window would let a client make twice the rate around its boundary."""
+    import ntm_portal.api_defaults as throttling
+
+    settings.API_RATE_USER = "4/minute"
+    cache.clear()
+    session = client_for(officer)
+    clock = [600 * 60 + 50.0]                       # 50 s into a minute
+    monkeypatch.setattr(throttling.time, "time", lambda: clock[0])
+    assert [session.get("/api/periods/").status_code for _ in range(5)] == [200] * 4 + [429]
+    clock[0] += 15                                  # 5 s into the next minute
+    assert session.get("/api/periods/").status_code == 429
+    clock[0] += 50                  # 55 s into it: 4 × 5/60 of the old window still counts
+    assert [session.get("/api/periods/").status_code for _ in range(3)] == [200] * 3
+    response = session.get("/api/periods/")
+    cache.clear()
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
