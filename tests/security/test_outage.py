@@ -4,6 +4,8 @@ itself (issue 12, failure 5)."""
 from contextlib import contextmanager
 from unittest import mock
 
+import pytest
+
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
@@ -21,9 +23,16 @@ def database_down():
         yield
 
 
-def test_pages_answer_503_in_vietnamese_and_recover(client_for, staff):
+@pytest.fixture
+def staff_client(client_for, staff):
+    """Signed in; an exception in a view answers like in production instead of being raised."""
     client = client_for(staff)
     client.raise_request_exception = False
+    return client
+
+
+def test_pages_answer_503_in_vietnamese_and_recover(staff_client):
+    client = staff_client
     with database_down():
         response = client.get("/communes/")
     assert response.status_code == 503
@@ -33,9 +42,8 @@ def test_pages_answer_503_in_vietnamese_and_recover(client_for, staff):
     assert client.get("/communes/").status_code == 200
 
 
-def test_the_api_answers_503_in_json_and_recovers(client_for, staff):
-    client = client_for(staff)
-    client.raise_request_exception = False
+def test_the_api_answers_503_in_json_and_recovers(staff_client):
+    client = staff_client
     with database_down():
         response = client.get("/api/periods/")
     assert response.status_code == 503
@@ -51,12 +59,11 @@ def test_anonymous_pages_too(demo):
     assert response.status_code == 503
 
 
-def test_other_errors_stay_500(client_for, staff, settings):
+def test_other_errors_stay_500(staff_client):
     """Only a connection failure is an outage: a bug must not hide behind a 503."""
     from django.db import ProgrammingError
 
-    client = client_for(staff)
-    client.raise_request_exception = False
+    client = staff_client
 
     def broken(*args, **kwargs):
         raise ProgrammingError("relation does not exist")
