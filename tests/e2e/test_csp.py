@@ -119,3 +119,19 @@ def test_staff_reset_then_first_sign_in_changes_the_password(page):
     assert "Đã đổi mật khẩu" in page.content()
     screenshot(page, "profile-after-change-phone")
     assert not page.console_errors
+
+
+def test_the_outage_page_on_a_phone(page):
+    from tests.security.test_outage import database_down
+
+    login(page, "ky-tay")
+    page.set_viewport_size(PHONE)
+    with database_down(connecting=False):
+        response = page.goto(page.base + "/communes/ky-tay/")
+    assert response.status == 503
+    assert "tạm thời gián đoạn" in page.locator("h1").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, "outage-503-phone")
+    page.goto(page.base + "/communes/ky-tay/")             # recovers by itself
+    assert "Kỳ Tây" in page.locator("h1").inner_text()
+    assert not [e for e in page.console_errors if "503" not in e]

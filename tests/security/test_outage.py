@@ -1,7 +1,7 @@
 """While the database is unreachable: 503, a short Vietnamese page or JSON; then recovery by
 itself (issue 12, failure 5)."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from unittest import mock
 
 import pytest
@@ -11,15 +11,18 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 
-@contextmanager
-def database_down():
-    """Every new cursor fails as when the server is gone: the connection is dropped and
-    reconnecting is refused."""
-    def refuse(self, *args, **kwargs):
-        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+def _refuse(self, *args, **kwargs):
+    raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
 
-    with mock.patch.object(BaseDatabaseWrapper, "cursor", refuse), \
-            mock.patch.object(BaseDatabaseWrapper, "ensure_connection", refuse):
+
+@contextmanager
+def database_down(connecting=True):
+    """Every query fails as when the server is gone, and (``connecting``) so does opening a
+    connection. A live server shares the test's open connection: there, only queries fail."""
+    patches = [mock.patch.object(BaseDatabaseWrapper, "cursor", _refuse)]
+    if connecting:
+        patches.append(mock.patch.object(BaseDatabaseWrapper, "ensure_connection", _refuse))
+    with patches[0], (patches[1] if connecting else nullcontext()):
         yield
 
 
