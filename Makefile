@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-dev migrate seed messages check clean
+.PHONY: run test install install-dev migrate seed messages check clean backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ messages: install-dev
 
 check: install-dev
 	DEBUG=1 $(PY) manage.py check
+
+# The database and the uploaded files in one archive (README, "Backup and restore").
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--output $(FILE),)
+
+# Into a migrated database without data: make restore FILE=backups/ntm-....tar.gz [FORCE=1]
+restore: install
+	@test -n "$(FILE)" || (echo "Usage: make restore FILE=backups/ntm-YYYYmmdd-HHMMSS.tar.gz" && exit 2)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore $(FILE) $(if $(FORCE),--force,)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

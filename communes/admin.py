@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from .accounts import can_reset_password, reset_password
 
 from .models import (
     ApiToken,
@@ -120,6 +124,28 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
     )
+    actions = ["reset_passwords"]
+
+    @admin.action(description=_("Reset the password (temporary password, changed at next sign-in)"))
+    def reset_passwords(self, request, queryset):
+        """Through communes.accounts: the temporary passwords are shown on this page only."""
+        done, refused = [], []
+        for user in queryset.order_by("username"):
+            if can_reset_password(request.user, user):
+                done.append((user, reset_password(request.user, user)))
+            else:
+                refused.append(user)
+        for user in refused:
+            self.message_user(request, _("You may not reset the password of %(user)s.") % {
+                "user": user.username}, messages.ERROR)
+        if not done:
+            return None
+        response = TemplateResponse(request, "admin/communes/user/temporary_passwords.html", {
+            **self.admin_site.each_context(request), "title": _("Temporary passwords"),
+            "done": done, "opts": self.model._meta,
+        })
+        add_never_cache_headers(response)
+        return response
 
 
 class SubmissionEventInline(admin.TabularInline):

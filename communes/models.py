@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -380,6 +381,12 @@ class User(AbstractUser):
         SponsoringUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
         verbose_name=_("sponsoring unit"), help_text=_("Required for sponsoring unit members."),
     )
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when staff reset the password: the next sign-in asks for a new one."),
+    )
+    # Raised by "log out everywhere": every session signed with the old value ends.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -387,6 +394,16 @@ class User(AbstractUser):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password; the epoch is added once it has been raised, so
+        # that sessions signed before this field existed stay valid.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "communes.User.session_auth_hash", f"{self.password}#{self.session_epoch}",
+            secret=secret, algorithm="sha256",
+        ).hexdigest()
 
     def clean(self):
         super().clean()

@@ -36,6 +36,7 @@ from communes.choices import SubmissionStatus
 from communes.models import Submission
 from communes.scoping import is_district_staff
 from ntm_portal.formats import format_number
+from ntm_portal.workbook import put_text, put_value
 
 from . import entry
 from .aggregates import entered_values
@@ -200,7 +201,7 @@ def _check_value(result, sheet, indicator, cell, where):
 
 def _styled_header(ws, row, titles):
     for col, title in enumerate(titles, start=1):
-        cell = ws.cell(row=row, column=col, value=title)
+        cell = put_text(ws.cell(row=row, column=col), title)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -213,8 +214,8 @@ def commune_template(submission):
     wb = Workbook()
     ws = wb.active
     ws.title = data_title()
-    ws["A1"] = _("%(commune)s: results of %(period)s") % {
-        "commune": submission.commune.name, "period": submission.period.label}
+    put_text(ws["A1"], _("%(commune)s: results of %(period)s") % {
+        "commune": submission.commune.name, "period": submission.period.label})
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = _("Type the figures in the yellow cells (column E) and comments in column F, "
                  "as on the form: 4.054 or 12,5. Other cells are locked. Formulas are not "
@@ -225,14 +226,13 @@ def commune_template(submission):
         row = FIRST_ROW + n
         figure = totals.get((None, indicator.pk))
         value = saved.get(indicator.pk)
-        ws.cell(row=row, column=1, value=indicator.code)
-        ws.cell(row=row, column=2, value=indicator.name)
-        ws.cell(row=row, column=3, value=indicator.unit)
-        ws.cell(row=row, column=4, value=figure.previous if figure and figure.previous is not None
-                else None)
+        put_text(ws.cell(row=row, column=1), indicator.code)
+        put_text(ws.cell(row=row, column=2), indicator.name)
+        put_text(ws.cell(row=row, column=3), indicator.unit)
+        put_value(ws.cell(row=row, column=4), figure.previous if figure else None)
         for col, content in ((5, value.value if value else None),
                              (6, value.comment if value else None)):
-            cell = ws.cell(row=row, column=col, value=content)
+            cell = put_value(ws.cell(row=row, column=col), content)
             cell.protection = Protection(locked=False)
             cell.fill = INPUT_FILL
     ws.column_dimensions["A"].hidden = True
@@ -375,14 +375,14 @@ def district_template(period, communes):
     ws["A2"] = _("One row per commune, one column per indicator (yellow cells), typed as on the "
                  "form. Rows left blank are skipped. Submitted or approved communes cannot be "
                  "imported. Formulas are not accepted.")
-    ws.cell(row=HEADER_ROW, column=1, value=_("Code"))
-    ws.cell(row=HEADER_ROW + 1, column=2, value=_("Commune"))
-    ws.cell(row=HEADER_ROW + 1, column=3, value=_("Status"))
+    put_text(ws.cell(row=HEADER_ROW, column=1), _("Code"))
+    put_text(ws.cell(row=HEADER_ROW + 1, column=2), _("Commune"))
+    put_text(ws.cell(row=HEADER_ROW + 1, column=3), _("Status"))
     for n, indicator in enumerate(indicators):
         col = 4 + n
-        ws.cell(row=HEADER_ROW, column=col, value=indicator.code)
-        title = ws.cell(row=HEADER_ROW + 1, column=col,
-                        value=f"{indicator.name} ({indicator.unit})")
+        put_text(ws.cell(row=HEADER_ROW, column=col), indicator.code)
+        title = put_text(ws.cell(row=HEADER_ROW + 1, column=col),
+                         f"{indicator.name} ({indicator.unit})")
         title.font = Font(bold=True)
         title.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(col)].width = 18
@@ -391,13 +391,13 @@ def district_template(period, communes):
     for n, commune in enumerate(communes):
         row = DISTRICT_FIRST_ROW + n
         submission = submissions.get(commune.pk)
-        ws.cell(row=row, column=1, value=commune.slug)
-        ws.cell(row=row, column=2, value=commune.name)
-        ws.cell(row=row, column=3, value=submission.get_status_display() if submission
-                else _("Not started"))
+        put_text(ws.cell(row=row, column=1), commune.slug)
+        put_text(ws.cell(row=row, column=2), commune.name)
+        put_text(ws.cell(row=row, column=3), submission.get_status_display() if submission
+                 else _("Not started"))
         editable = submission is None or submission.status in EDITABLE
         for i, indicator in enumerate(indicators):
-            cell = ws.cell(row=row, column=4 + i, value=values.get((commune.pk, indicator.pk)))
+            cell = put_value(ws.cell(row=row, column=4 + i), values.get((commune.pk, indicator.pk)))
             if editable:
                 cell.protection = Protection(locked=False)
                 cell.fill = INPUT_FILL

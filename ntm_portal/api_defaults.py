@@ -1,6 +1,8 @@
 """Pagination and throttling of the API, named in settings (kept apart from ``ntm_portal.api``
 because DRF imports them while its views module is loading)."""
 
+import time
+
 import django_filters
 from django import forms
 from django.conf import settings
@@ -8,6 +10,8 @@ from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from .client_ip import client_address
 
 
 class Pagination(PageNumberPagination):
@@ -17,7 +21,14 @@ class Pagination(PageNumberPagination):
 
 
 class _RuntimeRate:
-    """Rates read from settings at each request, so that they can be changed without a restart."""
+    """Rates read from settings at each request, so that they can be changed without a restart.
+
+    Counted with one atomic increment per request (``cache.incr``: atomic in Redis, shared by
+    every worker), not with DRF's read-then-write history list, which lets concurrent requests
+    of several workers through past the limit. The count is a sliding window estimated from
+    two fixed ones: this window's count plus the previous window's, weighted by the share of
+    it still inside the last ``duration`` seconds. A refused request is not counted.
+    """
 
     setting = ""
 
@@ -29,7 +40,34 @@ class _RuntimeRate:
         if self.rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        ident = self.get_cache_key(request, view)
+        if ident is None:
+            return True
+        now = time.time()
+        window, into = divmod(now, self.duration)
+        key = f"{ident}:w{int(window)}"
+        self.cache.add(key, 0, 2 * self.duration + 1)  # no-op when the counter exists
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # expired between add and incr
+            self.cache.set(key, 1, 2 * self.duration + 1)
+            count = 1
+        previous = self.cache.get(f"{ident}:w{int(window) - 1}", 0)
+        weight = 1 - into / self.duration
+        if previous * weight + count <= self.num_requests:
+            return True
+        self.cache.decr(key)
+        # Roughly when enough of the previous window will have slid out.
+        self.retry_after = self.duration - into if count > self.num_requests else \
+            self.duration * (previous * weight + count - self.num_requests) / max(previous, 1)
+        return False
+
+    def wait(self):
+        return max(1.0, getattr(self, "retry_after", self.duration))
+
+    def get_ident(self, request):
+        # Not DRF's: without NUM_PROXIES it believes X-Forwarded-For, which the client writes.
+        return client_address(request)
 
 
 class AnonThrottle(_RuntimeRate, AnonRateThrottle):

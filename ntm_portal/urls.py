@@ -4,13 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from communes import account_views, notice_views
 from communes import views as commune_views
 from criteria import import_views, plan_views
 from criteria import views as criteria_views
+from ocop import views as ocop_views
 from ntm_portal.api import api_root
 
 urlpatterns = [
@@ -26,6 +28,8 @@ urlpatterns = [
     path("accounts/notifications/read/", notice_views.read_all, name="notices_read"),
     path("accounts/notifications/preferences/", notice_views.save_preferences,
          name="notice_preferences"),
+    path("accounts/password/", account_views.password_change, name="password_change"),
+    path("accounts/logout-everywhere/", account_views.logout_all, name="logout_everywhere"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.import_urls")),
     path("review/<int:year>/q<int:quarter>/template.xlsx", import_views.district_template,
@@ -33,7 +37,8 @@ urlpatterns = [
     path("review/<int:year>/q<int:quarter>/import/", import_views.district_import,
          name="district_import"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view loads its start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", api_root, name="api-root"),
     path("api/", include("communes.api.urls")),
     path("api/", include("criteria.api.urls")),
@@ -45,12 +50,11 @@ urlpatterns = [
     path("communes/", include("communes.urls")),
     path("ocop/", include("ocop.urls")),
     path("reports/", include("reports.urls")),
+    # The back office's own password change would skip the accounts service.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
+    # Uploaded files (OCOP photos), in production too, with the scope of their product.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", ocop_views.photo, name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler500 = "ntm_portal.views.server_error"

@@ -4,9 +4,12 @@ Scope first (``restrict``: another commune answers 404), then the lifecycle rule
 (``lifecycle.check_*``: a refusal answers 403 with its reason).
 """
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -202,3 +205,18 @@ def product_rate(request, slug):
         "bands": lifecycle.bands_in_force(timezone.localdate()),
         "is_staff": is_district_staff(request.user),
     })
+
+
+@login_required
+@require_safe
+def photo(request, name):
+    """An uploaded file under MEDIA_URL, served by the app (DEBUG or not) to whoever may see the
+    product it belongs to; anything else, or a file no product holds now, answers 404."""
+    product = Product.objects.restrict(request.user).filter(photo=name).only("photo").first()
+    if product is None or not product.photo.storage.exists(product.photo.name):
+        raise Http404
+    response = FileResponse(product.photo.open("rb"),
+                            content_type=mimetypes.guess_type(product.photo.name)[0])
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

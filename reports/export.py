@@ -22,7 +22,6 @@ from io import BytesIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -31,12 +30,12 @@ from communes.choices import NtmLevel
 from criteria.aggregates import Figure
 from criteria.models import IndicatorValue
 from ntm_portal.formats import format_date
+from ntm_portal.workbook import put_text, put_value
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER = "[$-42A]#,##0"
 DECIMAL = "[$-42A]#,##0.00"
 PERCENT = "[$-42A]0.0%"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -55,16 +54,6 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 def export_filename(dashboard):
     d = dashboard
     return f"bao-cao-{d.district.slug}-{d.period.year}-q{d.period.quarter}.xlsx"
-
-
-def put_text(cell, value):
-    """Write user-typed text as text: never a formula, whatever it starts with."""
-    text = "" if value is None else str(value)
-    cell.value = text
-    if text.startswith(FORMULA_PREFIXES):
-        cell.data_type = TYPE_STRING
-        cell.quotePrefix = True
-    return cell
 
 
 def _number(cell, value, decimals=0, style=False):
@@ -145,7 +134,7 @@ class Sheet:
     def cell(self, column, value=None, bold=False, fill=None, align=None, number_format=None):
         cell = self.ws.cell(self.row, column)
         if value is not None:
-            cell.value = value
+            put_value(cell, value)
         return self.styled(cell, number_format, bold, fill, align)
 
     def text(self, column, value, **kwargs):

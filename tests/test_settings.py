@@ -56,9 +56,20 @@ def test_check_deploy_is_clean_with_the_production_variables():
         "check", "--deploy", "--fail-level", "WARNING",
         DEBUG="0", SECRET_KEY="x" * 20 + "a-long-random-production-key-0123456789!",
         ALLOWED_HOSTS="ntm.example.vn", CSRF_TRUSTED_ORIGINS="https://ntm.example.vn",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_a_shared_cache():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY="x" * 20 + "a-long-random-production-key-0123456789!",
+        ALLOWED_HOSTS="ntm.example.vn", CSRF_TRUSTED_ORIGINS="https://ntm.example.vn",
+    )
+    assert result.returncode != 0
+    assert "ntm.W001" in result.stderr + result.stdout
 
 
 def test_env_file_fills_only_what_the_environment_lacks(tmp_path, monkeypatch):

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import login, screenshot
 
@@ -16,7 +19,8 @@ def test_committee_sees_the_q1_dashboard_with_its_charts(page):
         page.wait_for_selector(canvas)
         assert page.evaluate(f"Chart.getChart(document.querySelector('{canvas}')) !== undefined")
     page.click("#copy-narrative")
-    page.wait_for_function("document.querySelector('#copy-narrative').textContent === 'Đã sao chép'")
+    # Not wait_for_function: it evaluates its text with eval, which the CSP refuses.
+    expect(page.locator("#copy-narrative")).to_have_text("Đã sao chép")
     screenshot(page, "dashboard-2021-q1")
     assert not page.console_errors
 
@@ -25,7 +29,7 @@ def test_commune_page_draws_its_criteria_chart(page):
     login(page, "sponsor")
     page.goto(page.base + "/communes/ky-tay/")
     page.wait_for_selector("#chart-commune-criteria")
-    page.wait_for_function(
-        "Chart.getChart(document.querySelector('#chart-commune-criteria')) !== undefined")
+    expect(page.locator("#chart-commune-criteria")).to_have_attribute("width", re.compile(r"\d+"))
+    assert page.evaluate("Chart.getChart(document.querySelector('#chart-commune-criteria')) !== undefined")
     screenshot(page, "commune-ky-tay-report")
     assert not page.console_errors

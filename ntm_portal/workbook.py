@@ -1,0 +1,33 @@
+"""The one text guard for every workbook the portal writes.
+
+Text that a user typed (a comment, a commune's or an indicator's name...) may start with a
+character that a spreadsheet reads as the start of a formula. Written through ``put_text`` it is
+stored as a string cell with Excel's quote prefix, so it shows as typed, is never evaluated, and
+reads back as the same text (an officer's unchanged template uploads again).
+"""
+
+from openpyxl.cell.cell import TYPE_STRING
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def put_text(cell, value):
+    """Write ``value`` as text: never a formula, whatever it starts with."""
+    text = "" if value is None else str(value)
+    cell.value = text
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = TYPE_STRING
+        cell.quotePrefix = True
+    return cell
+
+
+def put_value(cell, value):
+    """Numbers and dates as they are, anything textual through ``put_text``; None leaves the
+    cell empty."""
+    if isinstance(value, str):
+        return put_text(cell, value)
+    if value is not None and not isinstance(value, (int, float)) and not hasattr(value, "as_tuple") \
+            and not hasattr(value, "isoformat"):
+        return put_text(cell, value)  # a lazy translation or any other object: its text
+    cell.value = value
+    return cell
