@@ -310,3 +310,96 @@ def criteria_summary(period, communes=None, statuses=APPROVED, total=None):
                 "submission__commune_id", "criterion__number"):
             result[commune_id].met_numbers.add(number)
     return dict(result)
+
+
+def trend(periods, codes, communes=None, statuses=APPROVED):
+    """The quarter's value of ``codes`` in each of ``periods``: {code: [value per period]}.
+
+    A fixed number of queries whatever the number of periods or communes: one grouped
+    query over the entered values of all the periods at once (rows, not model
+    objects), one per registry with a conditional count per period, and one for the
+    NTM levels when a level code is asked for. The values equal ``figures(period)``'s
+    ``quarter`` for each period (tested).
+    """
+    periods = list(periods)
+    codes = list(codes)
+    result = {code: [None] * len(periods) for code in codes}
+    if not periods or not codes:
+        return result
+    index = {period.pk: i for i, period in enumerate(periods)}
+    indicators = {code: (pk, aggregation) for pk, code, aggregation in Indicator.objects.filter(
+        code__in=codes).order_by().values_list("pk", "code", "aggregation")}
+    computed = _trend_registries(periods, [c for c in codes if c in REGISTRY_CODES], communes)
+    for code, values in computed.items():
+        result[code] = values
+    entered = {pk: code for code, (pk, _agg) in indicators.items() if code not in computed}
+    if entered:
+        values = IndicatorValue.objects.filter(
+            submission__period_id__in=list(index), indicator_id__in=list(entered))
+        if statuses is not None:
+            values = values.filter(submission__status__in=statuses)
+        if communes is not None:
+            values = values.filter(submission__commune__in=communes)
+        rows = (values.order_by().values("submission__period_id", "indicator_id")
+                .annotate(total=Sum("value"), mean=Avg("value"))
+                .values_list("submission__period_id", "indicator_id", "total", "mean"))
+        for period_id, indicator_id, total, mean in rows:
+            code = entered[indicator_id]
+            value = _round(mean) if indicators[code][1] == Aggregation.MEAN else total
+            result[code][index[period_id]] = value
+    return result
+
+
+# Codes computed from the registries (see ``registry_figures``).
+REGISTRY_CODES = {
+    "ntm-model-areas-building", "ntm-model-areas-new", "ntm-model-areas-total",
+    "ntm-model-gardens-new", "ntm-communes-standard", "ntm-communes-advanced",
+}
+
+
+def _trend_registries(periods, codes, communes):
+    """{code: [quarter value per period]} for registry codes, one query per registry."""
+    if not codes:
+        return {}
+    result = {}
+    area_conditions = {}
+    for i, period in enumerate(periods):
+        start, end = period.start_date, period.end_date
+        if "ntm-model-areas-new" in codes:
+            area_conditions[f"new_{i}"] = recognised_between_q(start, end)
+        if "ntm-model-areas-building" in codes:
+            area_conditions[f"building_{i}"] = building_q(end)
+        if "ntm-model-areas-total" in codes:
+            area_conditions[f"total_{i}"] = recognised_q(end)
+    if area_conditions:
+        areas = ModelArea.objects.all()
+        if communes is not None:
+            areas = areas.filter(village__commune__in=communes)
+        counts = areas.aggregate(**{k: Count("pk", filter=q) for k, q in area_conditions.items()})
+        for code, prefix in (("ntm-model-areas-new", "new"), ("ntm-model-areas-building", "building"),
+                             ("ntm-model-areas-total", "total")):
+            if code in codes:
+                result[code] = [Decimal(counts[f"{prefix}_{i}"] or 0) for i in range(len(periods))]
+    if "ntm-model-gardens-new" in codes:
+        gardens = ModelGarden.objects.all()
+        if communes is not None:
+            gardens = gardens.filter(village__commune__in=communes)
+        counts = gardens.aggregate(**{
+            f"new_{i}": Count("pk", filter=recognised_between_q(p.start_date, p.end_date))
+            for i, p in enumerate(periods)})
+        result["ntm-model-gardens-new"] = [Decimal(counts[f"new_{i}"] or 0)
+                                           for i in range(len(periods))]
+    levels = {"ntm-communes-standard": NtmLevel.STANDARD, "ntm-communes-advanced": NtmLevel.ADVANCED}
+    asked = [code for code in levels if code in codes]
+    if asked:
+        qs = Commune.objects.all()
+        if communes is not None:
+            qs = qs.filter(pk__in=communes)
+        for i, period in enumerate(periods):
+            qs = qs.with_level(period.end_date, f"level_{i}")
+        counts = qs.aggregate(**{
+            f"{code}_{i}": Count("pk", filter=Q(**{f"level_{i}__gte": levels[code]}))
+            for code in asked for i in range(len(periods))})
+        for code in asked:
+            result[code] = [Decimal(counts[f"{code}_{i}"] or 0) for i in range(len(periods))]
+    return result

@@ -30,6 +30,7 @@ from criteria.aggregates import (
     figures_by_commune,
     share_done,
     targets_for,
+    trend,
 )
 from criteria.choices import Programme
 from criteria.models import Indicator
@@ -345,11 +346,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     levels = [(level, sum(1 for r in rows if r.level == level)) for level in NtmLevel]
 
     trend_periods = _trend_periods(period)
-    trends = {code: [] for code in TREND_CODES}
-    for trend_period in trend_periods:
-        values = current if trend_period.pk == period.pk else figures(trend_period, communes, statuses)
-        for code in TREND_CODES:
-            trends[code].append(values.get(code, Figure()).quarter)
+    # One grouped query per kind for all the quarters shown, never figures() per quarter.
+    trends = trend(trend_periods, TREND_CODES, communes, statuses)
 
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,
