@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.signals import data_changed
 from communes.workflow import bump_version, bump_versions, check_can_edit
 from ntm_portal.formats import NumberParseError, parse_number
 
@@ -106,6 +107,7 @@ def upsert_with_history(model, created, changed, unique_fields, update_fields, u
                 history_type="+" if n < len(created) else "~",
                 **{name: getattr(row, name) for name in tracked})
         for n, row in enumerate(rows)])
+    data_changed.send(sender=model)  # bulk writes send no post_save
     return rows
 
 

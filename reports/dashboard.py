@@ -180,6 +180,13 @@ class Dashboard:
     completeness: list
     narrative: list = field(default_factory=list)
 
+    def __getstate__(self):
+        # Cached without the communes queryset (pickling it would run it); the view
+        # puts the current one back (``reports.views``).
+        state = dict(self.__dict__)
+        state["communes"] = None
+        return state
+
     @property
     def statuses(self):
         return APPROVED_OR_SUBMITTED if self.include_submitted else APPROVED

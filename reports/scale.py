@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from communes.signals import data_changed
 from communes.choices import NtmLevel, SubmissionStatus
 from communes.models import (
     Commune,
@@ -146,4 +147,5 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
                    high=(t.high * scale).quantize(Decimal("1")) if t.high is not None else None,
                    note="Chỉ tiêu mô phỏng")
             for t in targets if t.district_id != district.pk])
+    data_changed.send(sender=Submission)  # bulk writes send no post_save
     return district

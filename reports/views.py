@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from communes.models import Commune
 from django.utils.translation import gettext as _
 
+from .cache import cached, dashboard_key, panel_key
 from .dashboard import build_dashboard, communes_in_scope, get_period, latest_period
 from .export import XLSX, export_filename, workbook_bytes
 
@@ -17,7 +18,11 @@ def _dashboard(request, year, quarter):
     district, communes, restricted = communes_in_scope(
         request.user, period, request.GET.get("district"))
     include_submitted = request.GET.get("include") == "submitted"
-    return build_dashboard(period, district, communes, restricted, include_submitted)
+    key = dashboard_key("dashboard", period, district, communes, restricted, include_submitted)
+    d = cached(key, lambda: build_dashboard(period, district, communes, restricted,
+                                            include_submitted))
+    d.communes = communes
+    return d
 
 
 @login_required
@@ -48,4 +53,5 @@ def commune_block(request, slug):
     from .panels import commune_block as build
 
     commune = get_object_or_404(Commune.objects.restrict(request.user), slug=slug)
-    return render(request, "reports/panels/commune_block.html", {"panel": build(commune)})
+    panel = cached(panel_key("commune-block", commune.pk), lambda: build(commune) or False)
+    return render(request, "reports/panels/commune_block.html", {"panel": panel or None})
