@@ -1,7 +1,7 @@
 """Thin views: scope, build the dashboard (reports.dashboard), render or export."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .cache import cached, dashboard_key, panel_key
 from .dashboard import build_dashboard, communes_in_scope, get_period, latest_period
-from .export import XLSX, export_filename, workbook_bytes
+from .export import XLSX, export_filename, workbook_file
 
 
 def _dashboard(request, year, quarter):
@@ -32,10 +32,10 @@ def dashboard(request, year, quarter):
 
 @login_required
 def export(request, year, quarter):
+    """The meeting report, written to a temporary file row by row and streamed from it."""
     d = _dashboard(request, year, quarter)
-    response = HttpResponse(workbook_bytes(d), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(d)}"'
-    return response
+    return FileResponse(workbook_file(d), as_attachment=True, filename=export_filename(d),
+                        content_type=XLSX)
 
 
 @login_required
