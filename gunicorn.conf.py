@@ -28,17 +28,7 @@ errorlog = "-"
 
 
 def when_ready(server):
-    """Import every view module now (Django imports them on the first request otherwise)."""
-    from django.urls import get_resolver
+    """Import every view, compile every template, load the translations, before forking."""
+    from ntm_portal.warmup import warm_up
 
-    get_resolver().url_patterns  # noqa: B018 - importing the URL configuration is the point
-    for pattern in _all_patterns(get_resolver()):
-        getattr(pattern, "callback", None)
-
-
-def _all_patterns(resolver):
-    for pattern in resolver.url_patterns:
-        if hasattr(pattern, "url_patterns"):
-            yield from _all_patterns(pattern)
-        else:
-            yield pattern
+    warm_up()
