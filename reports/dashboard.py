@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communes.choices import NtmLevel, SubmissionStatus
@@ -80,6 +81,51 @@ def share_text(share):
     return format_number(Decimal(str(round(share, 1))))
 
 
+@dataclass(frozen=True, slots=True)
+class CommuneRef:
+    """What the dashboard shows of a commune, read as a row (10,000 model objects cost
+    more than the query that reads them)."""
+
+    pk: int
+    name: str
+    slug: str
+
+    @property
+    def id(self):
+        return self.pk
+
+    def get_absolute_url(self):
+        return reverse("communes:detail", args=[self.slug])
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(slots=True)
+class SubmissionRef:
+    """What the dashboard and the workbook show of a submission, read as a row."""
+
+    id: int
+    commune_id: int
+    status: str
+    submitted_at: object
+    submitted_late: bool
+    difficulties: str
+    proposals: str
+    review_comment: str
+    period: ReportingPeriod
+
+    FIELDS = ("id", "commune_id", "status", "submitted_at", "submitted_late", "difficulties",
+              "proposals", "review_comment")
+
+    @property
+    def pk(self):
+        return self.id
+
+    def get_status_display(self):
+        return SubmissionStatus(self.status).label
+
+
 @dataclass
 class HeadlineRow:
     indicator: Indicator
@@ -108,7 +154,7 @@ class CommuneRow:
     workbook shows them (the page shows 60 communes of 10,000).
     """
 
-    commune: Commune
+    commune: CommuneRef
     level: NtmLevel
     sponsor: str
     criteria: list
@@ -147,8 +193,8 @@ class CommuneRow:
 
 @dataclass
 class CompletenessRow:
-    commune: Commune
-    submission: Submission | None
+    commune: CommuneRef
+    submission: SubmissionRef | None
     category: str  # on_time, late, missing
     overdue: bool = False
 
@@ -339,13 +385,17 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         headline.append(HeadlineRow(indicator, figure, target,
                                     share_done(figure, target, indicator.kind)))
 
-    commune_list = list(communes.with_level(end).with_sponsor(end).order_by("name"))
+    listed = (communes.with_level(end).with_sponsor(end).order_by()
+              .values_list("pk", "name", "slug", "level", "sponsor_name"))
+    commune_list, levels_sponsors = [], {}
+    for pk, name, slug, level, sponsor in listed:
+        commune_list.append(CommuneRef(pk, name, slug))
+        levels_sponsors[pk] = (NtmLevel(level or 0), sponsor or "")
     commune_list.sort(key=lambda c: name_key(c.name))  # once; later sorts are stable
     criteria_set = criteria_set_for(period)
     criteria = list(criteria_set.all_criteria()) if criteria_set else []
     summaries = criteria_summary(period, communes, statuses, total=len(criteria))
-    rows = [CommuneRow(commune, NtmLevel(commune.level or 0), commune.sponsor_name or "",
-                       criteria, summaries.get(commune.pk))
+    rows = [CommuneRow(commune, *levels_sponsors[commune.pk], criteria, summaries.get(commune.pk))
             for commune in commune_list]
     # Lagging first: fewest criteria met, then the lower level; unassessed communes last.
     alphabetical = list(rows)
@@ -394,9 +444,9 @@ def _trend_periods(period):
 
 def _completeness(period, communes, commune_list):
     submissions = {
-        s.commune_id: s for s in Submission.objects.filter(period=period, commune__in=communes)
-        .only("id", "commune_id", "period_id", "status", "submitted_at", "submitted_late",
-              "reviewed_at", "difficulties", "proposals", "review_comment")
+        row[1]: SubmissionRef(*row, period=period)
+        for row in Submission.objects.filter(period=period, commune__in=communes).order_by()
+        .values_list(*SubmissionRef.FIELDS)
     }
     rows = []
     locked = period.is_locked_on()
@@ -409,10 +459,6 @@ def _completeness(period, communes, commune_list):
             overdue = False
         else:
             category = "missing"
-            if submission is None:
-                overdue = locked
-            else:
-                submission.period = period  # already loaded: no query per commune
-                overdue = is_late(submission)
+            overdue = locked if submission is None else is_late(submission)
         rows.append(CompletenessRow(commune, submission, category, overdue))
     return rows
