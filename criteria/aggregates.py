@@ -163,13 +163,16 @@ def registry_figures(period, communes=None, by_commune=False):
     }
 
 
-def figures(period, communes=None, statuses=APPROVED, extra=None):
+def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
     """District totals: {indicator code: Figure} for every active catalogue indicator.
 
-    ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app).
+    ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app);
+    ``entered`` replaces ``entered_values(period, communes, statuses)`` when the caller
+    has the same figures from elsewhere (the reports' roll-ups).
     """
     indicators = list(Indicator.objects.filter(is_active=True))
-    entered = entered_values(period, communes, statuses)
+    if entered is None:
+        entered = entered_values(period, communes, statuses)
     computed = registry_figures(period, communes)
     if extra:
         computed.update(extra)

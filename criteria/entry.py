@@ -107,7 +107,8 @@ def upsert_with_history(model, created, changed, unique_fields, update_fields, u
                 history_type="+" if n < len(created) else "~",
                 **{name: getattr(row, name) for name in tracked})
         for n, row in enumerate(rows)])
-    data_changed.send(sender=model)  # bulk writes send no post_save
+    data_changed.send(sender=model, submissions={getattr(row, "submission_id", None)
+                                                 for row in rows} - {None})  # bulk: no post_save
     return rows
 
 

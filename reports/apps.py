@@ -14,5 +14,17 @@ class ReportsConfig(AppConfig):
 
         from .cache import on_write
 
+        from communes.models import Submission
+        from criteria.models import IndicatorValue
+
+        from .rollups import on_bulk_write, on_submission_write, on_value_write
+
         for signal in (post_save, post_delete, m2m_changed, data_changed):
             signal.connect(on_write, dispatch_uid=f"reports-data-version-{id(signal)}")
+        # Roll-ups follow approvals in the same transaction.
+        for signal in (post_save, post_delete):
+            signal.connect(on_submission_write, sender=Submission,
+                           dispatch_uid=f"reports-rollup-submission-{id(signal)}")
+            signal.connect(on_value_write, sender=IndicatorValue,
+                           dispatch_uid=f"reports-rollup-value-{id(signal)}")
+        data_changed.connect(on_bulk_write, dispatch_uid="reports-rollup-bulk")

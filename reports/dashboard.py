@@ -23,6 +23,7 @@ from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
     APPROVED_OR_SUBMITTED,
+    REGISTRY_CODES,
     CriteriaSummary,
     Figure,
     criteria_set_for,
@@ -37,6 +38,7 @@ from criteria.choices import Programme
 from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
 
+from . import rollups
 from .ocop_figures import catalogue_extra, ocop_figures
 
 # The page lists at most this many communes in the heatmap and the completeness table
@@ -375,7 +377,10 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     statuses = APPROVED_OR_SUBMITTED if include_submitted else APPROVED
     end = period.end_date
     ocop = ocop_figures(period.year, end, communes)
-    current = figures(period, communes, statuses, extra=catalogue_extra(ocop))
+    # A whole district's approved figures come from the roll-ups (hundreds of rows).
+    use_rollups = rollups.usable(district, communes, statuses, restricted)
+    entered = rollups.entered_figures(period, district) if use_rollups else None
+    current = figures(period, communes, statuses, extra=catalogue_extra(ocop), entered=entered)
     indicators = list(Indicator.objects.filter(is_active=True))
     targets = _targets(period, district, communes, restricted)
     headline = []
@@ -404,7 +409,12 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
 
     trend_periods = _trend_periods(period)
     # One grouped query per kind for all the quarters shown, never figures() per quarter.
-    trends = trend(trend_periods, TREND_CODES, communes, statuses)
+    if use_rollups:
+        registry = [code for code in TREND_CODES if code in REGISTRY_CODES]
+        trends = rollups.trend(trend_periods, TREND_CODES, district)
+        trends.update(trend(trend_periods, registry, communes, statuses))
+    else:
+        trends = trend(trend_periods, TREND_CODES, communes, statuses)
 
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,

@@ -189,6 +189,12 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
                    high=(t.high * scale).quantize(Decimal("1")) if t.high is not None else None,
                    note="Chỉ tiêu mô phỏng")
             for t in targets if t.district_id != district.pk])
+        stream.write("roll-ups…")
+        stream.flush()
+        from .rollups import rebuild
+
+        rebuild([district.pk])
+        stream.write(" done\n")
         stream.write("committing…")
         stream.flush()
         started = time.perf_counter()
