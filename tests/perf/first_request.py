@@ -23,6 +23,10 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
+# As bench_pg.py runs: no collected static files, the test client's host.
+settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 get_wsgi_application()  # what gunicorn loads in any case
 if sys.argv[1:] == ["1"]:
     runpy.run_path(str(ROOT / "gunicorn.conf.py"))["when_ready"](None)
@@ -30,9 +34,6 @@ if sys.argv[1:] == ["1"]:
 from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 
-settings.ALLOWED_HOSTS = ["*"]
-settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 from communes.models import User  # noqa: E402
 
 client = Client()
