@@ -79,18 +79,20 @@ def save_figures_many(batch, user, indicators, check_edit=check_can_edit):
                     current.value, current.comment = c.value, c.comment
                     changed.append(current)
         upsert_with_history(IndicatorValue, created, changed, ["submission", "indicator"],
-                            ["value", "comment"], user)
+                            ["value", "comment"], user, [s for s, _i, _v in batch])
     return results
 
 
-def upsert_with_history(model, created, changed, unique_fields, update_fields, user):
+def upsert_with_history(model, created, changed, unique_fields, update_fields, user,
+                        submissions=()):
     """Write ``created`` and ``changed`` rows in one upsert, and their history in one insert.
 
     ``changed`` rows are existing ones with new field values: they are sent as inserts
     that conflict on ``unique_fields`` and update ``update_fields``, so new and changed
     rows go in one statement, and the database returns every row's id. The history gets
     one row per written row, "+" for a new one and "~" for a change, as simple_history
-    would have written them one by one.
+    would have written them one by one. ``submissions`` (the written submissions) go
+    with the ``data_changed`` signal to whoever keeps derived data.
     """
     rows = created + changed
     if not rows:
@@ -107,8 +109,7 @@ def upsert_with_history(model, created, changed, unique_fields, update_fields, u
                 history_type="+" if n < len(created) else "~",
                 **{name: getattr(row, name) for name in tracked})
         for n, row in enumerate(rows)])
-    data_changed.send(sender=model, submissions={getattr(row, "submission_id", None)
-                                                 for row in rows} - {None})  # bulk: no post_save
+    data_changed.send(sender=model, submissions=submissions)  # bulk writes send no post_save
     return rows
 
 

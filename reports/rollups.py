@@ -70,9 +70,13 @@ def on_value_write(sender, instance, **kwargs):
 
 
 def on_bulk_write(sender, submissions=(), **kwargs):
-    """``data_changed`` from a bulk write of values (``submissions``: their ids)."""
-    if sender is IndicatorValue and submissions:
-        _rebuild_for_submissions(list(submissions))
+    """``data_changed`` from a bulk write of values into ``submissions`` (objects).
+
+    Only approved submissions count, and those are locked: a draft's save costs nothing.
+    """
+    approved = [s.pk for s in submissions if s.status in APPROVED]
+    if sender is IndicatorValue and approved:
+        _rebuild_for_submissions(approved)
 
 
 def usable(district, communes, statuses, restricted):
