@@ -51,34 +51,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from tests.perf import reference_sql  # noqa: E402
+from tests.perf.measure import count_queries, interleaved  # noqa: E402
 
 NAME = "Huyện đo {n}"
-
-
-def count_queries(function):
-    count = 0
-
-    def wrapper(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        function()
-    return count
-
-
-def interleaved(project, reference, rounds):
-    """Medians (seconds) of ``project`` and ``reference`` run alternately."""
-    p, r = [], []
-    project()
-    reference()  # warm both
-    for _ in range(rounds):
-        for function, times in ((project, p), (reference, r)):
-            started = time.perf_counter()
-            function()
-            times.append(time.perf_counter() - started)
-    return statistics.median(p), statistics.median(r)
 
 
 ROWS = []

@@ -126,17 +126,17 @@ def trend(district_id, quarters):
     years = sorted({y for y, _q in quarters})
     wanted = set(quarters)
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(f"""
             SELECT p.year, p.quarter, iv.indicator_id, SUM(iv.value)
             FROM criteria_indicatorvalue iv
             JOIN communes_submission s ON s.id = iv.submission_id
             JOIN communes_reportingperiod p ON p.id = s.period_id
             JOIN communes_commune c ON c.id = s.commune_id
             JOIN criteria_indicator i ON i.id = iv.indicator_id
-            WHERE c.district_id=%s AND s.status='approved' AND p.year = ANY(%s)
-              AND i.code = ANY(%s)
+            WHERE c.district_id=%s AND s.status='approved' AND p.year IN ({", ".join(["%s"] * len(years))})
+              AND i.code IN ({", ".join(["%s"] * len(TREND_INDICATOR_CODES))})
             GROUP BY p.year, p.quarter, iv.indicator_id""",
-                       [district_id, years, list(TREND_INDICATOR_CODES)])
+                       [district_id, *years, *TREND_INDICATOR_CODES])
         entered = [row for row in cursor.fetchall() if (row[0], row[1]) in wanted]
         spans = [_quarter_dates(y, q) for y, q in quarters]
         counts = ", ".join(
