@@ -71,7 +71,7 @@ def entered_values(period, communes=None, statuses=None, by_commune=False):
         ["submission__commune_id"] if by_commune else [])
     this_quarter = _period_q("submission__period__", period)
     last_quarter = Q(submission__period__year=prev_year, submission__period__quarter=prev_quarter)
-    rows = values.values(*keys).annotate(
+    rows = values.order_by().values(*keys).annotate(
         quarter=Sum("value", filter=this_quarter),
         previous=Sum("value", filter=last_quarter),
         ytd=Sum("value", filter=_until_q("submission__period__", period, same_year=True)),
@@ -79,16 +79,18 @@ def entered_values(period, communes=None, statuses=None, by_commune=False):
         # A rate is averaged over the communes that reported it, never summed.
         quarter_mean=Avg("value", filter=this_quarter),
         previous_mean=Avg("value", filter=last_quarter),
-    )
+    ).values_list(*keys, "quarter", "previous", "ytd", "cumulative", "quarter_mean",
+                  "previous_mean")
     result = {}
-    for row in rows:
-        figure = Figure(row["quarter"], row["previous"], row["ytd"], row["cumulative"])
-        if row["indicator__aggregation"] == Aggregation.MEAN:
-            figure.quarter, figure.previous = (_round(row["quarter_mean"]),
-                                               _round(row["previous_mean"]))
-        if row["indicator__kind"] == IndicatorKind.STOCK:
-            figure.ytd = figure.cumulative = figure.quarter
-        result[(row.get("submission__commune_id"), row["indicator_id"])] = figure
+    # Rows, not dicts: at 10,000 communes this loop runs 130,000 times.
+    for indicator_id, kind, aggregation, *rest in rows:
+        commune_id = rest.pop(0) if by_commune else None
+        quarter, previous, ytd, cumulative, quarter_mean, previous_mean = rest
+        if aggregation == Aggregation.MEAN:
+            quarter, previous = _round(quarter_mean), _round(previous_mean)
+        if kind == IndicatorKind.STOCK:
+            ytd = cumulative = quarter
+        result[(commune_id, indicator_id)] = Figure(quarter, previous, ytd, cumulative)
     return result
 
 
