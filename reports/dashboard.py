@@ -227,6 +227,8 @@ class Dashboard:
     ocop: object
     completeness: list
     narrative: list = field(default_factory=list)
+    # The cache key the view stored it under; the page caches its body under it too.
+    cache_key: str | None = None
 
     def __getstate__(self):
         # Cached without the communes queryset (pickling it would run it); the view

@@ -21,7 +21,7 @@ def _dashboard(request, year, quarter):
     key = dashboard_key("dashboard", period, district, communes, restricted, include_submitted)
     d = cached(key, lambda: build_dashboard(period, district, communes, restricted,
                                             include_submitted))
-    d.communes = communes
+    d.communes, d.cache_key = communes, key
     return d
 
 

@@ -1,6 +1,7 @@
 """Cached dashboards: a repeat view is a cache read, and every kind of write shows at once."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -141,3 +142,17 @@ def test_the_commune_block_is_cached_and_shows_an_approval(client_for, committee
         "-period__year", "-period__quarter").first()
     workflow.reopen(submission, staff, "Sửa số liệu")
     assert client.get(url).context["panel"]["period"] != first["period"]
+
+
+def test_the_cached_page_body_changes_with_an_approval(client_for, committee, staff):
+    client = client_for(committee)
+
+    def coverage():
+        html = client.get(Q2).content.decode()
+        return re.search(r'id="coverage">([^<]*)<', html).group(1)
+
+    before = coverage()
+    assert coverage() == before  # the repeat view: the cached body
+    submission = Submission.objects.filter(period=_period(2), status=S.SUBMITTED).first()
+    workflow.approve(submission, staff)
+    assert coverage() != before
