@@ -59,9 +59,16 @@ def _previous(period):
     return quarters.previous(period.year, period.quarter)
 
 
-def entered_values(period, communes=None, statuses=None, by_commune=False):
-    """Sums of entered values: {(commune_id or None, indicator_id): Figure} in one query."""
-    values = IndicatorValue.objects.filter(_until_q("submission__period__", period))
+def entered_values(period, communes=None, statuses=None, by_commune=False, quarter_only=False):
+    """Sums of entered values: {(commune_id or None, indicator_id): Figure} in one query.
+
+    ``quarter_only`` reads the quarter's values alone (an index range, not every earlier
+    quarter): only ``Figure.quarter`` is then filled, the rest stays None.
+    """
+    if quarter_only:
+        values = IndicatorValue.objects.filter(submission__period=period)
+    else:
+        values = IndicatorValue.objects.filter(_until_q("submission__period__", period))
     if statuses is not None:
         values = values.filter(submission__status__in=statuses)
     if communes is not None:
@@ -90,6 +97,8 @@ def entered_values(period, communes=None, statuses=None, by_commune=False):
             quarter, previous = _round(quarter_mean), _round(previous_mean)
         if kind == IndicatorKind.STOCK:
             ytd = cumulative = quarter
+        if quarter_only:
+            previous = ytd = cumulative = None
         result[(commune_id, indicator_id)] = Figure(quarter, previous, ytd, cumulative)
     return result
 
@@ -187,10 +196,15 @@ def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
     return result
 
 
-def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None):
-    """Per commune: {commune_id: {indicator code: Figure}}."""
+def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False):
+    """Per commune: {commune_id: {indicator code: Figure}}.
+
+    ``quarter_only``: entered figures hold the quarter's value only (see ``entered_values``);
+    registry figures are complete either way.
+    """
     indicators = list(Indicator.objects.filter(is_active=True))
-    entered = entered_values(period, communes, statuses, by_commune=True)
+    entered = entered_values(period, communes, statuses, by_commune=True,
+                             quarter_only=quarter_only)
     computed = registry_figures(period, communes, by_commune=True)
     if extra:
         computed.update(extra)

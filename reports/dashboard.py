@@ -330,8 +330,12 @@ class Dashboard:
         return data
 
     def by_commune(self):
-        """Figures per commune (for the export): {commune_id: {code: Figure}}."""
-        return figures_by_commune(self.period, self.communes, self.statuses)
+        """Figures per commune for the export: {commune_id: {code: Figure}}.
+
+        The workbook shows each commune's quarter (and the registries' figures), so the
+        entered values are read for the quarter alone.
+        """
+        return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True)
 
 
 def get_period(year, quarter):
