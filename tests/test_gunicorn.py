@@ -18,7 +18,8 @@ def test_gunicorn_settings_preload_recycle_and_time_out(monkeypatch):
     assert callable(config["when_ready"])
 
 
-def test_warm_up_imports_the_views_and_compiles_the_templates():
+def test_warm_up_imports_the_views_and_compiles_the_templates(db):
+    """``db``: the warm-up request runs the request signals, which look at connections."""
     from ntm_portal.warmup import warm_up
 
     views, templates = warm_up()
