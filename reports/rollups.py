@@ -56,8 +56,10 @@ def on_submission_write(sender, instance, **kwargs):
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and "status" not in update_fields:
         return
-    if kwargs.get("created") and instance.status not in APPROVED:
-        return  # a new draft counts nowhere yet
+    if instance.status not in APPROVED and getattr(instance, "reopened_at", None) is None:
+        # Never approved (only a reopening takes a submission out of "approved"): it
+        # counts nowhere, whatever it becomes now (a draft, submitted, returned).
+        return
     district = (Commune.objects.filter(pk=instance.commune_id)
                 .values_list("district_id", flat=True).first())
     if district is not None:

@@ -70,3 +70,15 @@ def test_rebuild_command_repairs_the_rollups(demo):
     call_command("rebuild_rollups", "--district", demo.slug, stdout=out)
     assert "roll-up rows written" in out.getvalue()
     _assert_equal_to_raw(demo)
+
+
+def test_handing_in_a_draft_leaves_the_rollups_alone(officer, open_period):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submission, _created = Submission.objects.get_or_create(
+        commune=Commune.objects.get(slug="ky-tay"), period=open_period)
+    submission = Submission.objects.select_related("period", "commune").get(pk=submission.pk)
+    with CaptureQueriesContext(connection) as context:
+        workflow.submit(submission, officer)
+    assert not [q for q in context.captured_queries if "indicatorrollup" in q["sql"]]
