@@ -491,6 +491,10 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commune", "period"], name="submission_unique")
         ]
+        # The dashboards read a period's submissions by status (the unique constraint
+        # above serves lookups by commune first).
+        indexes = [models.Index(fields=["period", "status", "commune"],
+                                name="submission_period_status")]
 
     def __str__(self):
         return f"{self.commune} – {self.period}"

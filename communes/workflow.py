@@ -21,6 +21,7 @@ from ntm_portal.formats import format_date
 from .choices import Role, SubmissionStatus, WorkflowAction
 from .models import Submission, SubmissionEvent
 from .scoping import CHANGE, VIEW, is_district_staff
+from .signals import data_changed
 from .versioning import StaleEdit, claim_versions  # noqa: F401  (StaleEdit: re-exported)
 
 S = SubmissionStatus
@@ -64,6 +65,7 @@ def create_drafts(communes, period, user=None):
     SubmissionEvent.objects.bulk_create([
         SubmissionEvent(submission=s, action=WorkflowAction.CREATE, to_status=S.DRAFT, user=user)
         for s in created.values()])
+    data_changed.send(sender=Submission)  # bulk writes send no post_save
     return created
 
 

@@ -3,25 +3,33 @@
 Views and, later, the API and Excel imports call these functions. Each save claims
 the submission's next version first (``communes.workflow.bump_version``): a save made
 from a form loaded before someone else's save is refused and writes nothing. Writes
-are bulk operations with their history rows, so the number of SQL queries does not
-grow with the number of indicators.
+are one upsert (INSERT … ON CONFLICT DO UPDATE) of the new and changed rows and one
+insert of their history rows, so the number of SQL queries does not grow with the
+number of indicators.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.choices import SubmissionStatus, WorkflowAction
 from communes.models import Submission, SubmissionEvent
+from communes.signals import data_changed
 from communes.versioning import StaleEdit
 from communes.workflow import bump_version, bump_versions, check_can_edit
 from ntm_portal.formats import NumberParseError, parse_number
 
 from .aggregates import criteria_set_for
 from .choices import IndicatorSource
-from .models import CriterionAssessment, CriterionIndicator, CriterionIndicatorValue, Indicator, IndicatorValue
+from .models import (
+    CriterionAssessment,
+    CriterionIndicator,
+    CriterionIndicatorValue,
+    Indicator,
+    IndicatorValue,
+)
 from .validation import check_figures, recent_values_by_commune
 
 
@@ -85,11 +93,38 @@ def _write_figures(submissions, user, indicators, results):
             elif current.value != c.value or current.comment != c.comment:
                 current.value, current.comment = c.value, c.comment
                 changed.append(current)
-    if created:
-        bulk_create_with_history(created, IndicatorValue, default_user=user)
-    if changed:
-        bulk_update_with_history(changed, IndicatorValue, ["value", "comment"],
-                                 default_user=user)
+    upsert_with_history(IndicatorValue, created, changed, ["submission", "indicator"],
+                        ["value", "comment"], user, submissions)
+
+
+def upsert_with_history(model, created, changed, unique_fields, update_fields, user,
+                        submissions=()):
+    """Write ``created`` and ``changed`` rows in one upsert, and their history in one insert.
+
+    ``changed`` rows are existing ones with new field values: they are sent as inserts
+    that conflict on ``unique_fields`` and update ``update_fields``, so new and changed
+    rows go in one statement, and the database returns every row's id. The history gets
+    one row per written row, "+" for a new one and "~" for a change, as simple_history
+    would have written them one by one. ``submissions`` (the written submissions) go
+    with the ``data_changed`` signal to whoever keeps derived data.
+    """
+    rows = created + changed
+    if not rows:
+        return rows
+    for row in changed:
+        row.pk = None  # one INSERT for all rows; the conflict finds the existing one
+    model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique_fields,
+                              update_fields=update_fields)
+    history = model.history.model
+    now = timezone.now()
+    tracked = [field.attname for field in history.tracked_fields]
+    history.objects.bulk_create([
+        history(history_date=now, history_user=user, history_change_reason="",
+                history_type="+" if n < len(created) else "~",
+                **{name: getattr(row, name) for name in tracked})
+        for n, row in enumerate(rows)])
+    data_changed.send(sender=model, submissions=submissions)  # bulk writes send no post_save
+    return rows
 
 
 @dataclass
@@ -160,12 +195,9 @@ def _write_assessments(submission, user, criteria, checked):
         elif (current.is_met, current.score, current.evidence) != (is_met, c.score, c.evidence):
             current.is_met, current.score, current.evidence = is_met, c.score, c.evidence
             changed.append(current)
-    if created:
-        bulk_create_with_history(created, CriterionAssessment, default_user=user)
-    if changed:
-        bulk_update_with_history(changed, CriterionAssessment, ["is_met", "score", "evidence"],
-                                 default_user=user)
-    assessments = {a.criterion_id: a for a in CriterionAssessment.objects.filter(submission=submission)}
+    upsert_with_history(CriterionAssessment, created, changed, ["submission", "criterion"],
+                        ["is_met", "score", "evidence"], user)
+    assessments = {**existing, **{a.criterion_id: a for a in created + changed}}
     old_values = {
         (v.assessment_id, v.indicator_id): v
         for v in CriterionIndicatorValue.objects.filter(assessment__submission=submission)
@@ -182,11 +214,8 @@ def _write_assessments(submission, user, criteria, checked):
             elif current.value != value:
                 current.value = value
                 changed_values.append(current)
-    if new_values:
-        bulk_create_with_history(new_values, CriterionIndicatorValue, default_user=user)
-    if changed_values:
-        bulk_update_with_history(changed_values, CriterionIndicatorValue, ["value"],
-                                 default_user=user)
+    upsert_with_history(CriterionIndicatorValue, new_values, changed_values,
+                        ["assessment", "indicator"], ["value"], user)
 
 
 def save_texts(submission, user, difficulties, proposals, expected_version):

@@ -11,11 +11,17 @@ from openpyxl.cell.cell import TYPE_STRING
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+def looks_like_formula(text):
+    """Whether a spreadsheet would read ``text`` as the start of a formula (the guard's rule,
+    also applied by the streamed meeting report, which writes through xlsxwriter)."""
+    return text.startswith(FORMULA_PREFIXES)
+
+
 def put_text(cell, value):
-    """Write ``value`` as text: never a formula, whatever it starts with."""
+    """Write ``value`` as text (an openpyxl cell): never a formula, whatever it starts with."""
     text = "" if value is None else str(value)
     cell.value = text
-    if text.startswith(FORMULA_PREFIXES):
+    if looks_like_formula(text):
         cell.data_type = TYPE_STRING
         cell.quotePrefix = True
     return cell

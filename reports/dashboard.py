@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communes.choices import NtmLevel, SubmissionStatus
@@ -22,6 +23,7 @@ from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
     APPROVED_OR_SUBMITTED,
+    REGISTRY_CODES,
     CriteriaSummary,
     Figure,
     criteria_set_for,
@@ -30,11 +32,13 @@ from criteria.aggregates import (
     figures_by_commune,
     share_done,
     targets_for,
+    trend,
 )
 from criteria.choices import Programme
 from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
 
+from . import rollups
 from .ocop_figures import catalogue_extra, ocop_figures
 
 # The page lists at most this many communes in the heatmap and the completeness table
@@ -79,6 +83,51 @@ def share_text(share):
     return format_number(Decimal(str(round(share, 1))))
 
 
+@dataclass(frozen=True, slots=True)
+class CommuneRef:
+    """What the dashboard shows of a commune, read as a row (10,000 model objects cost
+    more than the query that reads them)."""
+
+    pk: int
+    name: str
+    slug: str
+
+    @property
+    def id(self):
+        return self.pk
+
+    def get_absolute_url(self):
+        return reverse("communes:detail", args=[self.slug])
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(slots=True)
+class SubmissionRef:
+    """What the dashboard and the workbook show of a submission, read as a row."""
+
+    id: int
+    commune_id: int
+    status: str
+    submitted_at: object
+    submitted_late: bool
+    difficulties: str
+    proposals: str
+    review_comment: str
+    period: ReportingPeriod
+
+    FIELDS = ("id", "commune_id", "status", "submitted_at", "submitted_late", "difficulties",
+              "proposals", "review_comment")
+
+    @property
+    def pk(self):
+        return self.id
+
+    def get_status_display(self):
+        return SubmissionStatus(self.status).label
+
+
 @dataclass
 class HeadlineRow:
     indicator: Indicator
@@ -107,7 +156,7 @@ class CommuneRow:
     workbook shows them (the page shows 60 communes of 10,000).
     """
 
-    commune: Commune
+    commune: CommuneRef
     level: NtmLevel
     sponsor: str
     criteria: list
@@ -146,8 +195,8 @@ class CommuneRow:
 
 @dataclass
 class CompletenessRow:
-    commune: Commune
-    submission: Submission | None
+    commune: CommuneRef
+    submission: SubmissionRef | None
     category: str  # on_time, late, missing
     overdue: bool = False
 
@@ -179,6 +228,15 @@ class Dashboard:
     completeness: list
     narrative: list = field(default_factory=list)
     plan: object = None  # reports.plan_panels.PlanData: gaps and tasks of the lagging communes
+    # The cache key the view stored it under; the page caches its body under it too.
+    cache_key: str | None = None
+
+    def __getstate__(self):
+        # Cached without the communes queryset (pickling it would run it); the view
+        # puts the current one back (``reports.views``).
+        state = dict(self.__dict__)
+        state["communes"] = None
+        return state
 
     @property
     def statuses(self):
@@ -273,8 +331,12 @@ class Dashboard:
         return data
 
     def by_commune(self):
-        """Figures per commune (for the export): {commune_id: {code: Figure}}."""
-        return figures_by_commune(self.period, self.communes, self.statuses)
+        """Figures per commune for the export: {commune_id: {code: Figure}}.
+
+        The workbook shows each commune's quarter (and the registries' figures), so the
+        entered values are read for the quarter alone.
+        """
+        return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True)
 
 
 def get_period(year, quarter):
@@ -322,7 +384,10 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     statuses = APPROVED_OR_SUBMITTED if include_submitted else APPROVED
     end = period.end_date
     ocop = ocop_figures(period.year, end, communes)
-    current = figures(period, communes, statuses, extra=catalogue_extra(ocop))
+    # A whole district's approved figures come from the roll-ups (hundreds of rows).
+    use_rollups = rollups.usable(district, communes, statuses, restricted)
+    entered = rollups.entered_figures(period, district) if use_rollups else None
+    current = figures(period, communes, statuses, extra=catalogue_extra(ocop), entered=entered)
     indicators = list(Indicator.objects.filter(is_active=True))
     targets = _targets(period, district, communes, restricted)
     headline = []
@@ -332,13 +397,17 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         headline.append(HeadlineRow(indicator, figure, target,
                                     share_done(figure, target, indicator.kind)))
 
-    commune_list = list(communes.with_level(end).with_sponsor(end).order_by("name"))
+    listed = (communes.with_level(end).with_sponsor(end).order_by()
+              .values_list("pk", "name", "slug", "level", "sponsor_name"))
+    commune_list, levels_sponsors = [], {}
+    for pk, name, slug, level, sponsor in listed:
+        commune_list.append(CommuneRef(pk, name, slug))
+        levels_sponsors[pk] = (NtmLevel(level or 0), sponsor or "")
     commune_list.sort(key=lambda c: name_key(c.name))  # once; later sorts are stable
     criteria_set = criteria_set_for(period)
     criteria = list(criteria_set.all_criteria()) if criteria_set else []
     summaries = criteria_summary(period, communes, statuses, total=len(criteria))
-    rows = [CommuneRow(commune, NtmLevel(commune.level or 0), commune.sponsor_name or "",
-                       criteria, summaries.get(commune.pk))
+    rows = [CommuneRow(commune, *levels_sponsors[commune.pk], criteria, summaries.get(commune.pk))
             for commune in commune_list]
     # Lagging first: fewest criteria met, then the lower level; unassessed communes last.
     alphabetical = list(rows)
@@ -346,11 +415,13 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     levels = [(level, sum(1 for r in rows if r.level == level)) for level in NtmLevel]
 
     trend_periods = _trend_periods(period)
-    trends = {code: [] for code in TREND_CODES}
-    for trend_period in trend_periods:
-        values = current if trend_period.pk == period.pk else figures(trend_period, communes, statuses)
-        for code in TREND_CODES:
-            trends[code].append(values.get(code, Figure()).quarter)
+    # One grouped query per kind for all the quarters shown, never figures() per quarter.
+    if use_rollups:
+        registry = [code for code in TREND_CODES if code in REGISTRY_CODES]
+        trends = rollups.trend(trend_periods, TREND_CODES, district)
+        trends.update(trend(trend_periods, registry, communes, statuses))
+    else:
+        trends = trend(trend_periods, TREND_CODES, communes, statuses)
 
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,
@@ -392,9 +463,9 @@ def _trend_periods(period):
 
 def _completeness(period, communes, commune_list):
     submissions = {
-        s.commune_id: s for s in Submission.objects.filter(period=period, commune__in=communes)
-        .only("id", "commune_id", "period_id", "status", "submitted_at", "submitted_late",
-              "reviewed_at", "difficulties", "proposals", "review_comment")
+        row[1]: SubmissionRef(*row, period=period)
+        for row in Submission.objects.filter(period=period, commune__in=communes).order_by()
+        .values_list(*SubmissionRef.FIELDS)
     }
     rows = []
     locked = period.is_locked_on()
@@ -407,10 +478,6 @@ def _completeness(period, communes, commune_list):
             overdue = False
         else:
             category = "missing"
-            if submission is None:
-                overdue = locked
-            else:
-                submission.period = period  # already loaded: no query per commune
-                overdue = is_late(submission)
+            overdue = locked if submission is None else is_late(submission)
         rows.append(CompletenessRow(commune, submission, category, overdue))
     return rows

@@ -5,6 +5,11 @@ criteria matrix, figures per commune, model residential areas and gardens, OCOP
 products, completeness of the reports. Every figure is read from the dashboard (the
 same computation as the page); nothing here queries figures a second way.
 
+The workbook is written by xlsxwriter in constant-memory mode: each row goes to a
+temporary file as soon as the next one starts, so memory does not grow with the
+number of communes, and the view streams the finished file (``workbook_file``).
+Rows are therefore written strictly top to bottom.
+
 Number formats: ``[$-42A]#,##0`` (and ``[$-42A]#,##0.00`` for decimals). In a format
 code ``,`` and ``.`` mean "thousands separator" and "decimal mark", shown with the
 reader's separators: Vietnamese-locale Excel shows 4.054 and 12,50. The ``[$-42A]``
@@ -12,43 +17,44 @@ prefix tags the format as Vietnamese (LCID 0x042A), so LibreOffice renders 4.054
 whatever its own locale; an English-locale Excel ignores the tag and shows 4,054.
 
 Text typed by users (comments, difficulties, proposals, product names) goes through
-``put_text``: a value starting with ``=``, ``+``, ``-`` or ``@`` is stored as a plain
-string with Excel's quote prefix, never as a formula.
+``put_text``, the one place where text is written: always as a string (never a
+formula), with Excel's quote prefix when it starts with ``=``, ``+``, ``-`` or ``@``.
 """
 
-from copy import copy
-from io import BytesIO
+import tempfile
 
+import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from communes.choices import NtmLevel
 from criteria.aggregates import Figure
 from criteria.models import IndicatorValue
 from ntm_portal.formats import format_date
-from ntm_portal.workbook import put_text, put_value
+from ntm_portal.workbook import looks_like_formula
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER = "[$-42A]#,##0"
 DECIMAL = "[$-42A]#,##0.00"
 PERCENT = "[$-42A]0.0%"
 
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="D9EAD3")
-GROUP_FILL = PatternFill("solid", fgColor="EFEFEF")
-MET_FILL = PatternFill("solid", fgColor="CFE8D5")
-UNMET_FILL = PatternFill("solid", fgColor="F5C2C7")
-WRAP = Alignment(wrap_text=True, vertical="top")
-RIGHT = Alignment(horizontal="right")
-CENTERED = Alignment(horizontal="center")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# Cell styles as xlsxwriter format properties; combined with ``|``.
+BORDER = {"border": 1, "border_color": "#808080"}
+BOLD = {"bold": True}
+TITLE = {"bold": True, "font_size": 14}
+ITALIC = {"italic": True}
+NOTE = {"italic": True, "font_color": "#555555"}
+HEADER_FILL = {"bg_color": "#D9EAD3", "pattern": 1}
+GROUP_FILL = {"bg_color": "#EFEFEF", "pattern": 1}
+MET_FILL = {"bg_color": "#CFE8D5", "pattern": 1}
+UNMET_FILL = {"bg_color": "#F5C2C7", "pattern": 1}
+WRAP = {"text_wrap": True, "valign": "top"}
+RIGHT = {"align": "right"}
+CENTERED = {"align": "center"}
+CENTER = {"align": "center", "valign": "vcenter", "text_wrap": True}
+# The chart's size in pixels (24 × 8 cm).
+CHART_SIZE = {"width": 907, "height": 302}
+A4 = 9
 
 
 def export_filename(dashboard):
@@ -56,121 +62,167 @@ def export_filename(dashboard):
     return f"bao-cao-{d.district.slug}-{d.period.year}-q{d.period.quarter}.xlsx"
 
 
-def _number(cell, value, decimals=0, style=False):
-    cell.value = float(value) if value is not None else None
-    if value is not None and decimals == 0 and float(value).is_integer():
-        cell.value = int(value)
-    if style:
-        cell.number_format = DECIMAL if decimals else INTEGER
-        cell.border = BORDER
-    return cell
+class Formats:
+    """Each combination of style properties becomes one xlsxwriter format, once.
+
+    Styles are the module's constant dicts (never built per cell), so a combination is
+    recognised by their identities: no per-cell merging of properties, which cost
+    seconds over the half a million cells of 10,000 communes.
+    """
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.by_ids = {}
+        self.by_props = {}
+
+    def __call__(self, *styles):
+        key = tuple(id(style) for style in styles if style)
+        try:
+            return self.by_ids[key]
+        except KeyError:
+            pass
+        props = {}
+        for style in styles:
+            if style:
+                props.update(style)
+        signature = tuple(sorted(props.items()))
+        if signature not in self.by_props:
+            self.by_props[signature] = self.workbook.add_format(props) if props else None
+        self.by_ids[key] = self.by_props[signature]
+        return self.by_ids[key]
+
+
+NUMBER_FORMATS = {INTEGER: {"num_format": INTEGER}, DECIMAL: {"num_format": DECIMAL},
+                  PERCENT: {"num_format": PERCENT}}
+QUOTED = {"quote_prefix": True}
+
+
+def put_text(worksheet, row, column, value, formats, *styles):
+    """Write text (0-based ``row``, ``column``) as text: never a formula, whatever it starts with.
+
+    The one place where the workbook writes text, typed by users or not.
+    """
+    text = "" if value is None else str(value)
+    if looks_like_formula(text):
+        styles = styles + (QUOTED,)
+    worksheet.write_string(row, column, text, formats(*styles))
 
 
 class Sheet:
-    """A worksheet with a title block, a bordered table and the print setup of the report."""
+    """A worksheet with a title block, a bordered table and the print setup of the report.
 
-    def __init__(self, workbook, title, dashboard, heading, first=False):
-        self.ws = workbook.active if first else workbook.create_sheet()
-        self.ws.title = title
-        self.d = dashboard
+    Columns are counted from 1 and ``row`` from 1, as in Excel; rows are written in order.
+    """
+
+    def __init__(self, workbook, formats, title, dashboard, heading):
+        self.ws = workbook.add_worksheet(title)
+        self.workbook, self.formats, self.d = workbook, formats, dashboard
         self.row = 1
-        self.ws.cell(1, 1, _("STEERING COMMITTEE OF THE NATIONAL TARGET PROGRAMMES, %(district)s "
-                             "DISTRICT") % {"district": dashboard.district.name.upper()}).font = BOLD
-        self.ws.cell(2, 1, heading).font = TITLE
+        self.put(1, 1, _("STEERING COMMITTEE OF THE NATIONAL TARGET PROGRAMMES, %(district)s "
+                         "DISTRICT") % {"district": dashboard.district.name.upper()}, BOLD)
+        self.put(2, 1, heading, TITLE)
         data = (_("Data: approved and submitted reports") if dashboard.include_submitted
                 else _("Data: approved reports only"))
         note = _("%(data)s; drawn up on %(date)s.") % {
             "data": data, "date": format_date(timezone.localdate())}
         if dashboard.restricted:
             note += " " + _("Restricted to the communes the account may see.")
-        self.ws.cell(3, 1, note).font = Font(italic=True, color="555555")
+        self.put(3, 1, note, NOTE)
         self.row = 5
-        ps = self.ws.page_setup
-        ps.orientation = "landscape"
-        ps.paperSize = self.ws.PAPERSIZE_A4
-        ps.fitToWidth = 1
-        ps.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.print_options.horizontalCentered = True
-        self.ws.page_margins.left = self.ws.page_margins.right = 0.4
+        self.ws.set_landscape()
+        self.ws.set_paper(A4)
+        self.ws.fit_to_pages(1, 0)
+        self.ws.center_horizontally()
+        self.ws.set_margins(left=0.4, right=0.4)
 
-    def header(self, labels, widths=None, freeze_column=1):
-        for column, label in enumerate(labels, start=1):
-            cell = self.ws.cell(self.row, column, label)
-            cell.font = BOLD
-            cell.fill = HEADER_FILL
-            cell.border = BORDER
-            cell.alignment = CENTER
+    def put(self, row, column, text, *styles):
+        put_text(self.ws, row - 1, column - 1, text, self.formats, *styles)
+
+    def height(self, height):
+        """The current row's height in points (set before its cells are written)."""
+        self.ws.set_row(self.row - 1, height)
+
+    def header(self, labels, widths=None, freeze_column=1, height=None):
         for column, width in enumerate(widths or [], start=1):
-            self.ws.column_dimensions[get_column_letter(column)].width = width
-        self.ws.freeze_panes = self.ws.cell(self.row + 1, freeze_column + 1)
-        self.ws.print_title_rows = f"{self.row}:{self.row}"
+            self.ws.set_column(column - 1, column - 1, width)
+        if height:
+            self.height(height)
+        for column, label in enumerate(labels, start=1):
+            self.put(self.row, column, label, BOLD, HEADER_FILL, BORDER, CENTER)
+        self.ws.freeze_panes(self.row, freeze_column)
+        self.ws.repeat_rows(self.row - 1)
         self.row += 1
-
-    def styled(self, cell, number_format=None, bold=False, fill=None, align=None):
-        """Apply a bordered style; each combination is built once per workbook, then copied.
-
-        Assigning fonts, fills and borders one by one costs a style lookup per cell; at
-        10,000 communes that was most of the export's time.
-        """
-        cache = self.ws.parent.__dict__.setdefault("_report_styles", {})
-        key = (number_format, bold, id(fill) if fill else None, id(align) if align else None)
-        style = cache.get(key)
-        if style is None:
-            cell.border = BORDER
-            if number_format:
-                cell.number_format = number_format
-            if bold:
-                cell.font = BOLD
-            if fill:
-                cell.fill = fill
-            if align:
-                cell.alignment = align
-            cache[key] = copy(cell._style)
-        else:
-            cell._style = copy(style)
-        return cell
 
     def cell(self, column, value=None, bold=False, fill=None, align=None, number_format=None):
-        cell = self.ws.cell(self.row, column)
-        if value is not None:
-            put_value(cell, value)
-        return self.styled(cell, number_format, bold, fill, align)
+        style = self.formats(BORDER, BOLD if bold else None, fill, align,
+                             NUMBER_FORMATS[number_format] if number_format else None)
+        if value is None or value == "":
+            self.ws.write_blank(self.row - 1, column - 1, None, style)
+        elif isinstance(value, str):
+            put_text(self.ws, self.row - 1, column - 1, value, self.formats,
+                     BORDER, BOLD if bold else None, fill, align)
+        else:
+            self.ws.write_number(self.row - 1, column - 1, value, style)
 
-    def text(self, column, value, **kwargs):
-        cell = self.cell(column, **kwargs)
-        put_text(cell, value)
-        return cell
+    def text(self, column, value, bold=False, fill=None, align=None):
+        self.put(self.row, column, value, BORDER, BOLD if bold else None, fill, align)
 
-    def number(self, column, value, decimals=0, bold=False):
-        cell = self.ws.cell(self.row, column)
-        _number(cell, value, decimals)
-        return self.styled(cell, DECIMAL if decimals else INTEGER, bold)
+    def number(self, column, value, decimals=0, bold=False, row=None, border=True):
+        style = self.formats(BORDER if border else None, BOLD if bold else None,
+                             NUMBER_FORMATS[DECIMAL if decimals else INTEGER])
+        row = (row or self.row) - 1
+        if value is None:
+            self.ws.write_blank(row, column - 1, None, style)
+            return
+        value = float(value)
+        if decimals == 0 and value.is_integer():
+            value = int(value)
+        self.ws.write_number(row, column - 1, value, style)
+
+    def merged(self, first_column, last_column, text, *styles):
+        """A text spread over columns of the current row."""
+        style = self.formats(*styles)
+        self.ws.merge_range(self.row - 1, first_column - 1, self.row - 1, last_column - 1, "", style)
+        self.put(self.row, first_column, text, *styles)
 
     def note(self, text):
-        self.ws.cell(self.row, 1, text).font = Font(italic=True)
+        self.put(self.row, 1, text, ITALIC)
         self.row += 1
+
+
+def write_workbook(dashboard, output):
+    """Write the report into ``output`` (a path or a binary file object)."""
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": False})
+    formats = Formats(workbook)
+    by_commune = dashboard.by_commune()
+    for write in (_summary, _criteria):
+        write(workbook, formats, dashboard)
+    for write in (_per_commune, _registries):
+        write(workbook, formats, dashboard, by_commune)
+    for write in (_ocop, _completeness):
+        write(workbook, formats, dashboard)
+    workbook.set_properties({
+        "title": _("Meeting report %(period)s") % {"period": dashboard.period.label},
+        "author": _("NTM portal")})
+    workbook.close()
+
+
+def workbook_file(dashboard):
+    """The report in an unnamed temporary file, at its start (the view streams it)."""
+    output = tempfile.TemporaryFile()
+    write_workbook(dashboard, output)
+    output.seek(0)
+    return output
 
 
 def workbook_bytes(dashboard):
-    workbook = Workbook()
-    _summary(workbook, dashboard)
-    _criteria(workbook, dashboard)
-    by_commune = dashboard.by_commune()
-    _per_commune(workbook, dashboard, by_commune)
-    _registries(workbook, dashboard, by_commune)
-    _ocop(workbook, dashboard)
-    _completeness(workbook, dashboard)
-    workbook.properties.title = _("Meeting report %(period)s") % {"period": dashboard.period.label}
-    workbook.properties.creator = _("NTM portal")
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    with workbook_file(dashboard) as output:
+        return output.read()
 
 
-def _summary(workbook, d):
+def _summary(workbook, formats, d):
     heading = _("REPORT ON THE RESULTS OF %(period)s") % {"period": d.period.label.upper()}
-    s = Sheet(workbook, _("Summary"), d, heading, first=True)
+    s = Sheet(workbook, formats, _("Summary"), d, heading)
     s.header([_("No."), _("Indicator"), _("Unit"), _("This quarter"), _("Previous quarter"),
               _("Year to date"), _("Cumulative"), _("Target for the year"), _("Done")],
              [6, 52, 11, 12, 12, 12, 12, 13, 10], freeze_column=2)
@@ -190,14 +242,13 @@ def _summary(workbook, d):
             for column, value in enumerate(
                     (figure.quarter, figure.previous, figure.ytd, figure.cumulative), start=4):
                 s.number(column, value, row.indicator.decimals)
-            s.text(8, row.target.value_text if row.target else "",
-                   align=RIGHT)
+            s.text(8, row.target.value_text if row.target else "", align=RIGHT)
             s.cell(9, row.share / 100 if row.share is not None else None, number_format=PERCENT)
             s.row += 1
 
     # The year's targets, with what is done: the chart's data.
     s.row += 1
-    s.ws.cell(s.row, 2, _("Targets for %(year)s") % {"year": d.period.year}).font = BOLD
+    s.put(s.row, 2, _("Targets for %(year)s") % {"year": d.period.year}, BOLD)
     s.row += 1
     first = s.row
     labels = (_("Indicator"), _("Done"), _("Target for the year"), _("Share of the target done"))
@@ -213,41 +264,43 @@ def _summary(workbook, d):
         s.row += 1
     last = s.row - 1
     if last > first:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.style = 10
-        chart.title = _("Share of the year's targets done")
-        chart.add_data(Reference(s.ws, min_col=5, min_row=first, max_row=last),
-                       titles_from_data=True)
-        chart.set_categories(Reference(s.ws, min_col=2, min_row=first + 1, max_row=last))
-        chart.y_axis.number_format = "0%"
-        chart.y_axis.scaling.min = 0
-        chart.legend = None
-        chart.height = 8
-        chart.width = 24
-        s.ws.add_chart(chart, f"B{s.row + 1}")
+        chart = workbook.add_chart({"type": "bar"})
+        chart.set_style(10)
+        sheet = s.ws.get_name()
+        chart.add_series({
+            "name": [sheet, first - 1, 4],
+            "categories": [sheet, first, 1, last - 1, 1],
+            "values": [sheet, first, 4, last - 1, 4],
+        })
+        chart.set_title({"name": _("Share of the year's targets done")})
+        chart.set_x_axis({"num_format": "0%", "min": 0})  # a bar chart's value axis
+        chart.set_legend({"none": True})
+        chart.set_chartarea({"border": {"color": "#808080"}})
+        chart.set_size(CHART_SIZE)
+        s.ws.insert_chart(s.row, 1, chart)
         s.row += 18
 
-    s.ws.cell(s.row, 2, _("The quarter in words")).font = BOLD
+    s.put(s.row, 2, _("The quarter in words"), BOLD)
     s.row += 1
     for paragraph in d.narrative:
-        s.ws.merge_cells(start_row=s.row, start_column=2, end_row=s.row, end_column=9)
-        cell = s.ws.cell(s.row, 2)
-        put_text(cell, paragraph)
-        cell.alignment = WRAP
         # Merged cells do not grow by themselves: about 130 characters a line.
-        s.ws.row_dimensions[s.row].height = 15 * (len(paragraph) // 130 + 1)
+        s.height(15 * (len(paragraph) // 130 + 1))
+        s.merged(2, 9, paragraph, WRAP)
         s.row += 1
 
 
-def _criteria(workbook, d):
+def _criteria(workbook, formats, d):
     heading = _("CRITERIA MET BY COMMUNE, %(period)s") % {"period": d.period.label.upper()}
-    s = Sheet(workbook, _("Criteria"), d, heading)
+    s = Sheet(workbook, formats, _("Criteria"), d, heading)
     labels = [_("No."), _("Commune"), _("NTM level")] + [str(c.number) for c in d.criteria] + [
         _("Met"), _("Sponsoring unit"), _("Criteria not met")]
     widths = [6, 18, 16] + [4.5] * len(d.criteria) + [8, 30, 50]
     s.header(labels, widths, freeze_column=2)
     for number, row in enumerate(d.rows, start=1):
+        unmet = "; ".join(f"{c.number}. {c.name}" for c in row.unmet)
+        if len(unmet) > 55 or len(row.sponsor) > 32:
+            # Wrapped cells do not grow by themselves in every reader: about 55 characters a line.
+            s.height(15 * (max(len(unmet) // 55, len(row.sponsor) // 32) + 1))
         s.cell(1, number)
         s.text(2, row.commune.name)
         s.text(3, NtmLevel(row.level).label)
@@ -260,26 +313,21 @@ def _criteria(workbook, d):
         column = 4 + len(row.cells)
         s.text(column, row.met_text, bold=True, align=CENTER)
         s.text(column + 1, row.sponsor, align=WRAP)
-        unmet = "; ".join(f"{c.number}. {c.name}" for c in row.unmet)
         s.text(column + 2, unmet, align=WRAP)
-        if len(unmet) > 55 or len(row.sponsor) > 32:
-            # Wrapped cells do not grow by themselves in every reader: about 55 characters a line.
-            s.ws.row_dimensions[s.row].height = 15 * (max(len(unmet) // 55, len(row.sponsor) // 32) + 1)
         s.row += 1
     s.row += 1
     s.note(_("Criteria:"))
     for criterion in d.criteria:
-        s.ws.cell(s.row, 2, f"{criterion.number}. {criterion.name}")
+        s.put(s.row, 2, f"{criterion.number}. {criterion.name}")
         s.row += 1
 
 
-def _per_commune(workbook, d, by_commune):
+def _per_commune(workbook, formats, d, by_commune):
     heading = _("FIGURES OF %(period)s BY COMMUNE") % {"period": d.period.label.upper()}
-    s = Sheet(workbook, _("By commune"), d, heading)
+    s = Sheet(workbook, formats, _("By commune"), d, heading)
     indicators = d.indicators
     s.header([_("No."), _("Commune")] + [f"{i.name} ({i.unit})" for i in indicators],
-             [6, 18] + [13] * len(indicators), freeze_column=2)
-    s.ws.row_dimensions[s.row - 1].height = 90
+             [6, 18] + [13] * len(indicators), freeze_column=2, height=90)
     for number, row in enumerate(d.alphabetical, start=1):
         figures = by_commune.get(row.commune.pk, {})
         s.cell(1, number)
@@ -287,8 +335,8 @@ def _per_commune(workbook, d, by_commune):
         for column, indicator in enumerate(indicators, start=3):
             s.number(column, figures.get(indicator.code, Figure()).quarter, indicator.decimals)
         s.row += 1
-    s.text(2, _("Total"), bold=True)
     s.cell(1)
+    s.text(2, _("Total"), bold=True)
     for column, indicator in enumerate(indicators, start=3):
         s.number(column, d.figures.get(indicator.code, Figure()).quarter, indicator.decimals,
                  bold=True)
@@ -298,19 +346,19 @@ def _per_commune(workbook, d, by_commune):
 
 
 def _comments(s, d):
-    """Communes' comments on their figures (typed text: written as text)."""
+    """Communes' comments on their figures (typed text: written as text), read as rows."""
     comments = (IndicatorValue.objects.filter(submission__period=d.period,
                                               submission__commune__in=d.communes,
                                               submission__status__in=d.statuses)
                 .exclude(comment="")
                 .values_list("submission__commune__name", "indicator__name_vi", "comment")
                 .order_by("submission__commune__name", "indicator__position"))
-    rows = list(comments)
-    if not rows:
-        return
-    s.ws.cell(s.row, 2, _("Communes' comments on their figures")).font = BOLD
-    s.row += 1
-    for commune, indicator, comment in rows:
+    first = True
+    for commune, indicator, comment in comments.iterator(chunk_size=2000):
+        if first:
+            s.put(s.row, 2, _("Communes' comments on their figures"), BOLD)
+            s.row += 1
+            first = False
         s.text(2, commune)
         s.text(3, indicator)
         s.text(4, comment)
@@ -321,16 +369,15 @@ REGISTRY_CODES = ["ntm-model-areas-building", "ntm-model-areas-new", "ntm-model-
                   "ntm-model-gardens-new"]
 
 
-def _registries(workbook, d, by_commune):
+def _registries(workbook, formats, d, by_commune):
     heading = _("MODEL RESIDENTIAL AREAS AND MODEL GARDENS, %(period)s") % {
         "period": d.period.label.upper()}
-    s = Sheet(workbook, _("Model areas, gardens"), d, heading)
+    s = Sheet(workbook, formats, _("Model areas, gardens"), d, heading)
     s.header([_("No."), _("Commune"), _("Model areas being built"),
               _("Model areas recognised in the quarter"), _("Model areas recognised (cumulative)"),
               _("Model gardens recognised in the quarter"),
               _("Model gardens recognised since the start of the year")],
-             [6, 18, 16, 18, 18, 18, 20], freeze_column=2)
-    s.ws.row_dimensions[s.row - 1].height = 45
+             [6, 18, 16, 18, 18, 18, 20], freeze_column=2, height=45)
 
     def values(figures):
         get = lambda code: figures.get(code, Figure())  # noqa: E731
@@ -351,17 +398,16 @@ def _registries(workbook, d, by_commune):
     s.row += 1
 
 
-def _ocop(workbook, d):
+def _ocop(workbook, formats, d):
     heading = _("OCOP PRODUCTS, %(year)s") % {"year": d.period.year}
-    s = Sheet(workbook, _("OCOP"), d, heading)
+    s = Sheet(workbook, formats, _("OCOP"), d, heading)
     ocop = d.ocop
     if not ocop.available:
         s.header([_("Note")], [80])
         s.text(1, _("OCOP figures are not available yet."))
         return
     s.header([_("Stars"), _("Products with a valid certificate"),
-              _("Candidates of the year, by the stars aimed for")], [12, 30, 34])
-    s.ws.row_dimensions[s.row - 1].height = 45
+              _("Candidates of the year, by the stars aimed for")], [12, 30, 34], height=45)
     stars = sorted(set(ocop.products_by_star) | set(ocop.candidates_by_star))
     for star in stars:
         s.text(1, _("%(stars)s stars") % {"stars": star})
@@ -373,20 +419,19 @@ def _ocop(workbook, d):
     s.number(3, ocop.candidates, bold=True)
     s.row += 2
     target = d.ocop_target
-    s.ws.merge_cells(start_row=s.row, start_column=1, end_row=s.row, end_column=2)
-    s.ws.cell(s.row, 1, _("Products certified at 3 stars or more in %(year)s") % {
+    s.merged(1, 2, _("Products certified at 3 stars or more in %(year)s") % {
         "year": d.period.year})
-    _number(s.ws.cell(s.row, 3), ocop.certified, style=True)
+    s.number(3, ocop.certified)
     s.row += 1
     if target is not None:
-        s.ws.cell(s.row, 1, _("Target for the year"))
-        s.ws.cell(s.row, 3, target.value_text).alignment = Alignment(horizontal="right")
+        s.put(s.row, 1, _("Target for the year"))
+        s.put(s.row, 3, target.value_text, RIGHT)
 
 
-def _completeness(workbook, d):
+def _completeness(workbook, formats, d):
     heading = _("REPORTS OF %(period)s HANDED IN BY THE COMMUNES") % {
         "period": d.period.label.upper()}
-    s = Sheet(workbook, _("Completeness"), d, heading)
+    s = Sheet(workbook, formats, _("Completeness"), d, heading)
     s.header([_("No."), _("Commune"), _("Status"), _("Handed in"), _("On time"),
               _("Difficulties and obstacles"), _("Proposals"), _("Review comment")],
              [6, 18, 20, 13, 16, 40, 40, 36], freeze_column=2)
@@ -410,7 +455,6 @@ def _completeness(workbook, d):
     s.row += 1
     for key, label in (("approved", _("Approved")), ("on_time", _("On time")),
                        ("late", _("Late")), ("missing", _("Missing (not started, draft or returned)"))):
-        s.ws.merge_cells(start_row=s.row, start_column=2, end_row=s.row, end_column=4)
-        s.ws.cell(s.row, 2, label)
-        _number(s.ws.cell(s.row, 5), counts[key], style=True)
+        s.merged(2, 4, label)
+        s.number(5, counts[key])
         s.row += 1

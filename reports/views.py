@@ -1,17 +1,16 @@
 """Thin views: scope, build the dashboard (reports.dashboard), render or export."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-
-from communes.models import Commune
 from django.utils.translation import gettext as _
 
+from communes.models import Commune
 from communes.periods import current_period
 
+from .cache import cached, dashboard_key, panel_key
 from .dashboard import build_dashboard, communes_in_scope, get_period
-from .export import XLSX, export_filename, workbook_bytes
+from .export import XLSX, export_filename, workbook_file
 
 
 def _dashboard(request, year, quarter):
@@ -19,7 +18,11 @@ def _dashboard(request, year, quarter):
     district, communes, restricted = communes_in_scope(
         request.user, period, request.GET.get("district"))
     include_submitted = request.GET.get("include") == "submitted"
-    return build_dashboard(period, district, communes, restricted, include_submitted)
+    key = dashboard_key("dashboard", period, district, communes, restricted, include_submitted)
+    d = cached(key, lambda: build_dashboard(period, district, communes, restricted,
+                                            include_submitted))
+    d.communes, d.cache_key = communes, key
+    return d
 
 
 @login_required
@@ -29,10 +32,10 @@ def dashboard(request, year, quarter):
 
 @login_required
 def export(request, year, quarter):
+    """The meeting report, written to a temporary file row by row and streamed from it."""
     d = _dashboard(request, year, quarter)
-    response = HttpResponse(workbook_bytes(d), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(d)}"'
-    return response
+    return FileResponse(workbook_file(d), as_attachment=True, filename=export_filename(d),
+                        content_type=XLSX)
 
 
 @login_required
@@ -61,4 +64,5 @@ def commune_block(request, slug):
     from .panels import commune_block as build
 
     commune = get_object_or_404(Commune.objects.restrict(request.user), slug=slug)
-    return render(request, "reports/panels/commune_block.html", {"panel": build(commune)})
+    panel = cached(panel_key("commune-block", commune.pk), lambda: build(commune) or False)
+    return render(request, "reports/panels/commune_block.html", {"panel": panel or None})

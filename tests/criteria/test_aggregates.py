@@ -68,3 +68,13 @@ def test_rates_are_averaged_over_communes_not_summed(demo, q1_2021):
         submission__period=q1_2021, indicator__code="gnbv-poor-rate").aggregate(a=Avg("value"))["a"]
     assert 0 < rate < 100
     assert abs(rate - Decimal(expected)) < Decimal("0.01")
+
+
+def test_quarter_only_per_commune_figures_have_the_same_quarter(demo):
+    q2 = ReportingPeriod.objects.get(year=2021, quarter=2)
+    full = figures_by_commune(q2, statuses=APPROVED_OR_SUBMITTED)
+    quick = figures_by_commune(q2, statuses=APPROVED_OR_SUBMITTED, quarter_only=True)
+    assert set(quick) <= set(full) and quick
+    for commune_id, by_code in quick.items():
+        for code, figure in by_code.items():
+            assert figure.quarter == full[commune_id][code].quarter, (commune_id, code)

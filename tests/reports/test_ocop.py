@@ -20,7 +20,7 @@ def test_page_and_workbook_say_when_ocop_is_missing(client_for, committee, monke
     monkeypatch.setattr("reports.ocop_figures._functions", lambda: None)
     html = client_for(committee).get(URL).content.decode()
     assert "Chưa có số liệu OCOP." in html
-    workbook = load_workbook(BytesIO(client_for(committee).get(URL + "export.xlsx").content))
+    workbook = load_workbook(BytesIO(client_for(committee).get(URL + "export.xlsx").getvalue()))
     assert workbook["OCOP"]["A6"].value == "Chưa có số liệu OCOP."
 
 
@@ -68,7 +68,7 @@ def test_q1_workbook_has_the_15_candidates(ocop_present, client_for, committee):
 
     from openpyxl import load_workbook
 
-    workbook = load_workbook(BytesIO(client_for(committee).get(URL + "export.xlsx").content))
+    workbook = load_workbook(BytesIO(client_for(committee).get(URL + "export.xlsx").getvalue()))
     total = next(r for r in workbook["OCOP"].iter_rows(min_row=6) if r[0].value == "Tổng cộng")
     assert total[2].value == 15
     summary = {}

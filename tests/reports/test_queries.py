@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -10,6 +11,8 @@ from reports.scale import ScaleError, generate
 
 
 def _count(client, url):
+    """Queries of a dashboard computed afresh (the cache emptied first)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200
@@ -53,3 +56,15 @@ def test_generate_scale_command(db, demo):
 
     district = District.objects.get(name="Huyện lệnh")
     assert Submission.objects.filter(commune__district=district).count() == 10
+
+
+def test_dashboard_query_count_does_not_depend_on_the_quarters_shown(client_for, committee):
+    """2021 Q1 draws one quarter of trend, 2022 Q4 draws eight: the same queries."""
+    district = generate(5, 8, name="Huyện đo quý", stream=StringIO())
+    client = client_for(committee)
+    one = f"/reports/2021/q1/?district={district.slug}"
+    eight = f"/reports/2022/q4/?district={district.slug}"
+    client.get(one)
+    assert _count(client, one) == _count(client, eight)
+    response = client.get(eight)
+    assert len(response.context["d"].trend_periods) == 8

@@ -58,7 +58,7 @@ def test_restricted_export_holds_only_their_communes(request, client_for, role, 
 
     response = client_for(request.getfixturevalue(role)).get(PAGES[1])
     assert response.status_code == 200
-    workbook = load_workbook(BytesIO(response.content))
+    workbook = load_workbook(BytesIO(response.getvalue()))
     text = " ".join(str(c.value) for ws in workbook for row in ws.iter_rows() for c in row
                     if c.value is not None)
     assert own in text and other not in text and "Kỳ Xuân" not in text
