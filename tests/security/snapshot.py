@@ -23,7 +23,7 @@ def snapshot():
     assert page.status_code == 200, page.status_code
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
     report = client.get(QUARTER + "export.xlsx")
-    workbook = load_workbook(io.BytesIO(report.content))
+    workbook = load_workbook(io.BytesIO(report.getvalue()))
     cells = {ws.title: [[None if c.value is None else str(c.value) for c in row]
                         for row in ws.iter_rows()] for ws in workbook.worksheets}
     photos = {}

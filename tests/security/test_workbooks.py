@@ -75,7 +75,7 @@ def test_the_district_workbook_writes_names_as_text(client_for, staff, open_peri
     response = client_for(staff).get(
         f"/review/{open_period.year}/q{open_period.quarter}/template.xlsx")
     assert response.status_code == 200
-    ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    ws = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
     cell = next(c for c in ws["B"] if c.value == "=Kỳ Lạc")
     assert cell.data_type == "s"
 
@@ -86,7 +86,7 @@ def test_the_meeting_report_writes_difficulties_as_text(client_for, committee, d
         difficulties=text, proposals=text)
     response = client_for(committee).get("/reports/2021/q1/export.xlsx")
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     found = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
              if cell.value == text]
     assert found and {cell.data_type for cell in found} == {"s"}
