@@ -1,10 +1,9 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from ntm_portal.forms import BootstrapMixin, VnDateField
 
 from .models import ModelArea, ModelGarden, Village
-from .registry import date_errors
+from .registry import date_errors, open_area_message
 
 DATES = ["registered_on", "building_since", "recognised_on", "lapsed_on"]
 
@@ -44,10 +43,7 @@ class ModelAreaForm(RegistryForm):
         if self.instance.pk:
             open_records = open_records.exclude(pk=self.instance.pk)
         if open_records.exists():
-            raise forms.ValidationError(_(
-                "%(village)s already has a model residential area record in progress: a "
-                "commune cannot count more model areas than it has villages. Edit that "
-                "record instead.") % {"village": village.name})
+            raise forms.ValidationError(open_area_message(village))
         return village
 
 

@@ -387,6 +387,19 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def save(self, *args, **kwargs):
+        """Staff status and back-office permissions follow the role (``communes.roles``)."""
+        from .roles import apply_role, staff_flag
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not {"role", "is_superuser"} & set(update_fields):
+            return super().save(*args, **kwargs)
+        self.is_staff = staff_flag(self)
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"is_staff"}
+        super().save(*args, **kwargs)
+        apply_role(self)
+
     def clean(self):
         super().clean()
         if self.role == Role.OFFICER and not self.commune_id:

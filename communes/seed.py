@@ -7,7 +7,6 @@ recognitions and the sponsoring units' names are invented and say so in a note.
 import datetime
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from ntm_portal import quarters
@@ -141,32 +140,17 @@ def seed_demo(out):
 
     # One hash for every demo user: hashing is slow by design, and the password is shared.
     password_hash = make_password(DEMO_PASSWORD)
-    _user("admin", Role.ADMIN, password_hash, is_staff=True, is_superuser=True, first_name="Quản trị")
-    _user("staff", Role.STAFF, password_hash, is_staff=True, first_name="Cán bộ VP điều phối")
+    _user("admin", Role.ADMIN, password_hash, is_superuser=True, first_name="Quản trị")
+    _user("staff", Role.STAFF, password_hash, first_name="Cán bộ VP điều phối")
     _user("committee", Role.COMMITTEE, password_hash, first_name="Thành viên BCĐ")
     _user("sponsor", Role.SPONSOR, password_hash, sponsoring_unit=units[0], first_name="Đơn vị đỡ đầu")
     for commune in communes.values():
         _user(commune.slug, Role.OFFICER, password_hash, commune=commune, first_name=f"Cán bộ xã {commune.name}")
-    _staff_group()
     seed_registries(out)
     out.write(
         f"  {District.objects.count()} district, {Commune.objects.count()} communes, "
         f"{Village.objects.count()} villages, {ReportingPeriod.objects.count()} periods"
     )
-
-
-STAFF_GROUP = "Cán bộ huyện (VP điều phối)"
-BACK_OFFICE_APPS = ["communes", "criteria", "ocop"]
-
-
-def _staff_group():
-    """District staff's permissions in the back office: the catalogue, units and users."""
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    perms = Permission.objects.filter(content_type__app_label__in=BACK_OFFICE_APPS)
-    if set(group.permissions.values_list("pk", flat=True)) != set(perms.values_list("pk", flat=True)):
-        group.permissions.set(perms)
-    for user in User.objects.filter(role=Role.STAFF).exclude(groups=group):
-        user.groups.add(group)
 
 
 def _user(username, role, password_hash, **fields):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -107,9 +107,7 @@ REGISTRIES = {"areas": (ModelArea, ModelAreaForm), "gardens": (ModelGarden, Mode
 
 def _registry_commune(request, slug):
     commune = get_object_or_404(Commune.objects.restrict(request.user, VIEW), slug=slug)
-    if not Commune.objects.restrict(request.user, CHANGE).filter(pk=commune.pk).exists():
-        raise PermissionDenied(_("Your account may read this commune's registries but not "
-                                 "change them."))
+    registry.check_change(request.user, commune)
     return commune
 
 
@@ -136,6 +134,9 @@ def registry_edit(request, slug, kind, pk=None):
                 record.refresh_from_db()
                 form = form_class(instance=record, commune=commune, user=request.user)
                 status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                messages.error(request, _("Nothing was saved: correct the fields marked in red."))
             else:
                 messages.success(request, _("Saved."))
                 return redirect(commune.get_absolute_url() + "#registries")

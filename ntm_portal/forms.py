@@ -6,7 +6,12 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class BootstrapMixin:
-    """Bootstrap classes on widgets, and ``is-invalid`` on fields with errors."""
+    """Bootstrap classes on widgets, ``is-invalid`` on fields with errors, and the text
+    boundary (``apply_text_boundary``) on every text field: every portal form has both."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_text_boundary(self)
 
     def style_fields(self):
         for name, field in self.fields.items():
@@ -55,7 +60,7 @@ def validate_plain_text(value):
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    if value and any((ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or ord(ch) == 127
+    if isinstance(value, str) and any((ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or ord(ch) == 127
                      for ch in value):
         raise ValidationError(
             _("The text contains invisible control characters (for example from a copied "
@@ -70,3 +75,20 @@ class PlainTextField(forms.CharField):
     def __init__(self, *, max_length=LONG_TEXT_MAX, **kwargs):
         super().__init__(max_length=max_length, **kwargs)
         self.validators.append(validate_plain_text)
+
+
+def apply_text_boundary(form):
+    """Give every text field of ``form`` the boundary's rule and, when it has none, the
+    long-text cap (fields that parse text into something else say ``is_text = False``
+    and check their input themselves). Called by every portal form (``BootstrapMixin``) and admin form."""
+    from django.core.validators import MaxLengthValidator
+
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField) or not getattr(field, "is_text", True):
+            continue
+        if validate_plain_text not in field.validators:
+            field.validators.append(validate_plain_text)
+        if field.max_length is None:
+            field.max_length = LONG_TEXT_MAX
+            field.validators.append(MaxLengthValidator(LONG_TEXT_MAX))
+            field.widget.attrs.update(field.widget_attrs(field.widget))

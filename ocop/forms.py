@@ -11,7 +11,7 @@ from ntm_portal.formats import NumberParseError, format_number, parse_number
 from ntm_portal.forms import BootstrapMixin, DateInput, VnDateField
 
 from . import lifecycle
-from .choices import STAR_CHOICES, ProducerKind, Stage, Status
+from .choices import STAR_CHOICES, ProducerKind, Status
 from .models import Producer, Product, ProductGroup, Rating
 
 
@@ -25,8 +25,12 @@ class VnDecimalField(forms.CharField):
     def prepare_value(self, value):
         return value if isinstance(value, str) else format_number(value)
 
+    is_text = False  # a number: ``to_python`` checks the typed text
+
     def to_python(self, value):
         value = super().to_python(value)
+        if len(value) > 30:
+            raise ValidationError(_("Enter a number, for example 72 or 72,5."), code="invalid")
         try:
             return parse_number(value)
         except NumberParseError:
@@ -119,9 +123,6 @@ class ProductForm(BootstrapMixin, VersionMixin, forms.ModelForm):
                 commune=product.commune,
                 contact=self.cleaned_data.get("new_producer_contact", ""),
             )
-        if not product.pk:
-            product.proposed_by = self.user
-            product.stage = Stage.CANDIDATE
         if commit:
             product.save()
         return product

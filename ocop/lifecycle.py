@@ -195,11 +195,23 @@ def claim_version(product, expected_version):
 
 
 @transaction.atomic
-def save_product(form, expected_version):
-    """Save a product form (proposal or edit) with the version check for edits."""
-    if form.instance.pk:
-        claim_version(form.instance, expected_version)
-    return form.save()
+def save_product(product, user, expected_version, write=None):
+    """Propose (a new ``product``) or change one: the permission, the version check for
+    changes, the history's author. ``write()`` stores it: a form's ``save`` (which may
+    create the producer alongside), by default ``product.save``. Returns the product."""
+    if product.pk is None:
+        check_propose(user)
+        product.proposed_by = user
+        product.stage = Stage.CANDIDATE
+    else:
+        check_edit(user, product)
+        claim_version(product, expected_version)
+    product._history_user = user
+    if write is None:
+        product.save()
+    else:
+        write()
+    return product
 
 
 @transaction.atomic
@@ -210,6 +222,7 @@ def register(product, user, on_date=None, expected_version=None):
     product.stage = Stage.REGISTERED
     product.registered_on = on_date or timezone.localdate()
     product._change_reason = "registered"
+    product._history_user = user
     product.save(update_fields=["stage", "registered_on", "version"])
     return product
 

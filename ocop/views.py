@@ -133,7 +133,7 @@ def product_create(request):
     initial = {"commune": Commune.objects.filter(slug=request.GET.get("commune", "")).first()}
     form = ProductForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        product = lifecycle.save_product(form, None)
+        product = lifecycle.save_product(form.instance, request.user, None, write=form.save)
         messages.success(request, _("“%(product)s” is proposed as a candidate.") % {"product": product.name})
         return redirect(product)
     return render(request, "ocop/product_form.html", {"form": form, "product": None})
@@ -153,7 +153,8 @@ def product_edit(request, slug):
     form = ProductForm(request.POST or None, request.FILES or None, instance=product, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            lifecycle.save_product(form, _loaded_version(form))
+            lifecycle.save_product(form.instance, request.user, _loaded_version(form),
+                                   write=form.save)
         except StaleEdit as error:
             return _stale(request, error)
         messages.success(request, _("Changes saved."))

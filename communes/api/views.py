@@ -6,6 +6,7 @@ dated rules of ``communes.registry``) and ``registry.save_record`` with its vers
 """
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,7 @@ from rest_framework.response import Response
 
 from communes import registry
 from communes.forms import ModelAreaForm, ModelGardenForm
-from communes.scoping import CHANGE, VIEW
-from communes.workflow import WorkflowError
+from communes.scoping import VIEW
 
 from communes.models import Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village
 from ntm_portal.api_defaults import IntFilter, PortalFilterSet
@@ -114,11 +114,6 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
             return self.input_serializer
         return super().get_serializer_class()
 
-    def _check_change(self, commune):
-        if not Commune.objects.restrict(self.request.user, CHANGE).filter(pk=commune.pk).exists():
-            raise WorkflowError(_("Your account may read this commune's registries but not "
-                                  "change them."))
-
     def _save(self, record, commune, code):
         serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
@@ -129,8 +124,12 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
         if not form.is_valid():
             raise invalid({field: list(messages) for field, messages in form.errors.items()})
         version = serializer.validated_data.get("version")
-        saved = registry.save_record(form.instance, self.request.user,
-                                     0 if version is None else version)
+        try:
+            saved = registry.save_record(form.instance, self.request.user,
+                                         0 if version is None else version)
+        except ValidationError as error:
+            raise invalid(error.message_dict if hasattr(error, "error_dict")
+                          else {"non_field_errors": error.messages}) from None
         output = super().get_serializer_class()(saved, context=self.get_serializer_context())
         return Response(output.data, status=code)
 
@@ -140,13 +139,13 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
                    .filter(pk=village_id).first() if isinstance(village_id, int) else None)
         if village is None:
             raise invalid({"village": [_("Unknown village.")]})
-        self._check_change(village.commune)
+        registry.check_change(request.user, village.commune)
         return self._save(None, village.commune, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         record = self.get_object()
         commune = record.village.commune
-        self._check_change(commune)
+        registry.check_change(request.user, commune)
         return self._save(record, commune, status.HTTP_200_OK)
 
 
