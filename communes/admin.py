@@ -136,6 +136,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 class SubmissionEventInline(admin.TabularInline):
+    form = BoundaryAdminForm
     model = SubmissionEvent
     fields = ["at", "action", "from_status", "to_status", "user", "comment"]
     readonly_fields = fields
@@ -189,7 +190,7 @@ class ModelGardenAdmin(RegistryAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     """Tokens are created by their owners (profile page); here they can only be revoked."""
 
     list_display = ["name", "user", "prefix", "created", "last_used", "revoked_at"]

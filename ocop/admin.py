@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ntm_portal.backoffice import BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin
+from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin
 
 from . import lifecycle
 
@@ -35,6 +35,7 @@ class RatingInline(admin.TabularInline):
     """Ratings are decisions entered on the product's "rate" page (``lifecycle.rate``)."""
 
     model = Rating
+    form = BoundaryAdminForm
     fields = ["score", "stars", "level", "decision_number", "decision_date", "valid_until", "note"]
     readonly_fields = fields
     extra = 0
