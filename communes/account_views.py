@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .forms import TokenForm
 from .tokens import create_token, revoke_token
 
 
 @login_required
 def profile(request):
     new_key = None
+    form = TokenForm()
     if request.method == "POST":
         if "revoke" in request.POST:
             try:
@@ -20,10 +22,12 @@ def profile(request):
             if revoke_token(request.user, token_id):
                 messages.success(request, _("Token revoked: scripts using it are refused from now on."))
             return redirect("profile")
-        name = request.POST.get("name", "").strip()
-        if not name:
-            messages.error(request, _("Give the token a name, e.g. the script that uses it."))
-            return redirect("profile")
-        _token, new_key = create_token(request.user, name)
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            _token, new_key = create_token(request.user, form.cleaned_data["name"])
+            form = TokenForm()
+        else:
+            messages.error(request, _("Nothing was saved: correct the fields marked in red."))
     tokens = request.user.api_tokens.all()
-    return render(request, "communes/profile.html", {"tokens": tokens, "new_key": new_key})
+    return render(request, "communes/profile.html", {"tokens": tokens, "new_key": new_key,
+                                                     "form": form})

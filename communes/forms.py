@@ -1,6 +1,7 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from ntm_portal.forms import BootstrapMixin, VnDateField
+from ntm_portal.forms import BootstrapMixin, PlainTextField, VnDateField
 
 from .models import ModelArea, ModelGarden, Village
 from .registry import date_errors, open_area_message
@@ -53,3 +54,15 @@ class ModelGardenForm(RegistryForm):
         fields = ["village", "household", "level", "registered_on", "recognised_on",
                   "decision_number", "lapsed_on", "note"]
         field_classes = {name: VnDateField for name in DATES if name != "building_since"}
+
+
+class TokenForm(BootstrapMixin, forms.Form):
+    """Name of a new API token (the profile page)."""
+
+    name = PlainTextField(label=_("Name"), max_length=100, widget=forms.TextInput(attrs={
+        "id": "token-name", "placeholder": _("What the token is for")}),
+        error_messages={"required": _("Give the token a name, e.g. the script that uses it.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm_portal.formats import format_date
+from ntm_portal.forms import LONG_TEXT_MAX, text_errors
 
 from .choices import Role, SubmissionStatus, WorkflowAction
 from .models import Submission, SubmissionEvent
@@ -167,6 +168,13 @@ def submit(submission, user, missing_sections=(), today=None):
                        S.SUBMITTED, submitted_at=now, submitted_by=user, submitted_late=late)
 
 
+def _check_comment(comment):
+    """A reviewer's comment or reason passes the text boundary (``ntm_portal.forms``)."""
+    errors = text_errors(comment or "", LONG_TEXT_MAX)
+    if errors:
+        raise WorkflowError(" ".join(errors))
+
+
 def _check_reviewer(submission, user):
     if not is_district_staff(user):
         raise WorkflowError(_("Only district staff review submissions."))
@@ -176,6 +184,7 @@ def _check_reviewer(submission, user):
 
 def approve(submission, user, comment=""):
     _check_reviewer(submission, user)
+    _check_comment(comment)
     return _transition(submission, user, WorkflowAction.APPROVE, {S.SUBMITTED}, S.APPROVED,
                        comment=comment, reviewed_at=timezone.now(), reviewed_by=user,
                        review_comment=comment)
@@ -183,6 +192,7 @@ def approve(submission, user, comment=""):
 
 def return_for_correction(submission, user, comment):
     _check_reviewer(submission, user)
+    _check_comment(comment)
     if not (comment or "").strip():
         raise WorkflowError(_("Say what needs correcting: the comment is required."))
     return _transition(submission, user, WorkflowAction.RETURN, {S.SUBMITTED}, S.RETURNED,
@@ -193,6 +203,7 @@ def return_for_correction(submission, user, comment):
 def reopen(submission, user, reason):
     """Staff reopen an approved or deadline-locked submission for the officer."""
     _check_reviewer(submission, user)
+    _check_comment(reason)
     if not (reason or "").strip():
         raise WorkflowError(_("Give the reason for reopening."))
     return _transition(submission, user, WorkflowAction.REOPEN, {S.APPROVED, S.DRAFT, S.RETURNED},

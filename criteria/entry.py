@@ -9,12 +9,14 @@ grow with the number of indicators.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.workflow import bump_version, bump_versions, check_can_edit
 from ntm_portal.formats import NumberParseError, parse_number
+from ntm_portal.forms import LONG_TEXT_MAX, text_errors
 
 from .aggregates import criteria_set_for
 from .choices import IndicatorSource
@@ -104,6 +106,7 @@ def check_assessments(criteria, inputs):
         data.indicator_raw = data.indicator_raw or {}
         if data.met not in ("", "1", "0"):
             data.errors.append(_("Choose met or not met."))
+        data.errors.extend(text_errors(data.evidence, LONG_TEXT_MAX))
         try:
             data.score = parse_number(data.score_raw)
         except NumberParseError:
@@ -177,7 +180,13 @@ def save_assessments(submission, user, criteria, inputs, expected_version):
 
 
 def save_texts(submission, user, difficulties, proposals, expected_version):
+    """Save the difficulties and proposals; ``ValidationError`` (by field) for text the
+    boundary refuses, with nothing saved."""
     check_can_edit(submission, user)
+    errors = {name: text_errors(text, LONG_TEXT_MAX)
+              for name, text in (("difficulties", difficulties), ("proposals", proposals))}
+    if any(errors.values()):
+        raise ValidationError({name: messages for name, messages in errors.items() if messages})
     with transaction.atomic():
         bump_version(submission, expected_version)
         submission.difficulties = difficulties.strip()

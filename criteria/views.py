@@ -7,7 +7,7 @@ saves from ``criteria.entry`` / ``criteria.validation``, figures from
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -237,6 +237,10 @@ def save_texts(request, slug, year, quarter):
         messages.error(request, str(error))
         submission.refresh_from_db()
         return _render(request, commune, period, submission, status=409,
+                       texts={"difficulties": difficulties, "proposals": proposals}, anchor="texts")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, commune, period, submission, status=400,
                        texts={"difficulties": difficulties, "proposals": proposals}, anchor="texts")
     messages.success(request, _("Difficulties and proposals saved."))
     return redirect(submission.get_absolute_url() + "#texts")

@@ -69,6 +69,22 @@ def validate_plain_text(value):
         )
 
 
+def text_errors(value, max_length):
+    """The boundary's messages for ``value`` (empty if it passes), for services that take
+    text without a form (Excel cells, JSON already parsed, workflow comments)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    errors = []
+    try:
+        validate_plain_text(value)
+    except ValidationError as error:
+        errors.extend(error.messages)
+    if isinstance(value, str) and len(value) > max_length:
+        errors.append(_("The text is too long: at most %(n)s characters.") % {"n": max_length})
+    return errors
+
+
 class PlainTextField(forms.CharField):
     """A CharField with the boundary's rule; ``max_length`` defaults to the long-text cap."""
 

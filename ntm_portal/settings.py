@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "ntm_portal.middleware.QueryBoundaryMiddleware",
 ]
 
 ROOT_URLCONF = "ntm_portal.urls"

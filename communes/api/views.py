@@ -6,7 +6,6 @@ dated rules of ``communes.registry``) and ``registry.save_record`` with its vers
 """
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,12 +123,9 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
         if not form.is_valid():
             raise invalid({field: list(messages) for field, messages in form.errors.items()})
         version = serializer.validated_data.get("version")
-        try:
-            saved = registry.save_record(form.instance, self.request.user,
-                                         0 if version is None else version)
-        except ValidationError as error:
-            raise invalid(error.message_dict if hasattr(error, "error_dict")
-                          else {"non_field_errors": error.messages}) from None
+        # A refusal (ValidationError) becomes a 400 in ntm_portal.api.exception_handler.
+        saved = registry.save_record(form.instance, self.request.user,
+                                     0 if version is None else version)
         output = super().get_serializer_class()(saved, context=self.get_serializer_context())
         return Response(output.data, status=code)
 
