@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ntm_portal.forms import BootstrapMixin, PlainTextField, VnDateField
 
+from .idempotency import OnceMixin
 from .models import ModelArea, ModelGarden, Village
 from .registry import date_errors, open_area_message
 
 DATES = ["registered_on", "building_since", "recognised_on", "lapsed_on"]
 
 
-class RegistryForm(BootstrapMixin, forms.ModelForm):
+class RegistryForm(OnceMixin, BootstrapMixin, forms.ModelForm):
     """Shared by both registries: the commune's villages, Vietnamese dates, dated rules."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -20,6 +21,7 @@ class RegistryForm(BootstrapMixin, forms.ModelForm):
         self.fields["village"].queryset = Village.objects.filter(commune=commune).order_by("name")
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            del self.fields["once"]  # the one-time key is for creating
         self.style_fields()
 
     def _post_clean(self):

@@ -691,3 +691,33 @@ class ApiToken(models.Model):
 
     def get_absolute_url(self):
         return reverse("profile")
+
+
+class CreationClaim(models.Model):
+    """A one-time key of a create form or API call, claimed once (``communes.idempotency``).
+
+    The unique key makes a second post of the same form (double click, retry, two
+    concurrent requests) find the object the first one created instead of creating
+    another.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                     null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("creation claim")
+        verbose_name_plural = _("creation claims")
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def target(self):
+        if self.content_type_id is None:
+            return None
+        return self.content_type.get_object_for_this_type(pk=self.object_id)

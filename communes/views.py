@@ -111,6 +111,12 @@ def _registry_commune(request, slug):
     return commune
 
 
+def _already_created(request, commune, kind, record):
+    """The second post of a create form: nothing new, show what the first one created."""
+    messages.info(request, _("This form was sent twice; it was saved once. Here is the record."))
+    return redirect("communes:registry_edit", commune.slug, kind, record.pk)
+
+
 @login_required
 def registry_edit(request, slug, kind, pk=None):
     """Add or edit a model residential area or model garden record of a commune."""
@@ -125,10 +131,19 @@ def registry_edit(request, slug, kind, pk=None):
     form = form_class(request.POST or None, instance=record, commune=commune, user=request.user)
     status = 200
     if request.method == "POST":
+        earlier = form.created_before(request.user) if record is None else None
+        if earlier is not None:
+            return _already_created(request, commune, kind, earlier)
         if form.is_valid():
             try:
-                registry.save_record(form.instance, request.user,
-                                     form.cleaned_data.get("version") or 0)
+                if record is None:
+                    saved, created = form.create_once(request.user, lambda: registry.save_record(
+                        form.instance, request.user, 0))
+                    if not created:
+                        return _already_created(request, commune, kind, saved)
+                else:
+                    registry.save_record(form.instance, request.user,
+                                         form.cleaned_data.get("version") or 0)
             except StaleEdit as error:
                 messages.error(request, str(error))
                 record.refresh_from_db()

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes.idempotency import OnceMixin
 from communes.models import Commune
 from communes.scoping import is_district_staff
 from ntm_portal.formats import NumberParseError, format_number, parse_number
@@ -45,7 +46,7 @@ class VersionMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ProductForm(BootstrapMixin, VersionMixin, forms.ModelForm):
+class ProductForm(OnceMixin, BootstrapMixin, VersionMixin, forms.ModelForm):
     """Propose or edit a candidate; a new producer can be entered alongside."""
 
     new_producer_name = forms.CharField(
@@ -83,6 +84,7 @@ class ProductForm(BootstrapMixin, VersionMixin, forms.ModelForm):
             self.initial.setdefault("year", timezone.localdate().year)
         else:
             self.initial["version"] = self.instance.version
+            del self.fields["once"]  # the one-time key is for proposing
         self.style_fields()
 
     def clean(self):

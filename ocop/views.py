@@ -126,14 +126,26 @@ def product_detail(request, slug):
     })
 
 
+def _already_proposed(request, product):
+    """The second post of a proposal: nothing new, show the product the first one created."""
+    messages.info(request, _("This form was sent twice; the product was proposed once."))
+    return redirect(product)
+
+
 @login_required
 def product_create(request):
     lifecycle.check_propose(request.user)
     # Staff may come from a commune's page: preselect that commune.
     initial = {"commune": Commune.objects.filter(slug=request.GET.get("commune", "")).first()}
     form = ProductForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    earlier = form.created_before(request.user) if request.method == "POST" else None
+    if earlier is not None:
+        return _already_proposed(request, earlier)
     if request.method == "POST" and form.is_valid():
-        product = lifecycle.save_product(form.instance, request.user, None, write=form.save)
+        product, created = form.create_once(request.user, lambda: lifecycle.save_product(
+            form.instance, request.user, None, write=form.save))
+        if not created:
+            return _already_proposed(request, product)
         messages.success(request, _("“%(product)s” is proposed as a candidate.") % {"product": product.name})
         return redirect(product)
     return render(request, "ocop/product_form.html", {"form": form, "product": None})

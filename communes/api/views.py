@@ -9,11 +9,11 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from communes import registry
+from communes import idempotency, registry
 from communes.forms import ModelAreaForm, ModelGardenForm
 from communes.scoping import VIEW
 
@@ -97,6 +97,12 @@ class ModelAreaFilter(RegistryFilter):
         fields = ["village", "commune", "commune_slug", "decision_number"]
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER, location=OpenApiParameter.HEADER, required=False,
+    description="A key of your choice (8–64 letters, digits, - or _): sending the same call "
+                "again with it answers 200 with the record created the first time.")
+
+
 def _errors(*codes):
     return {code: OpenApiResponse(ErrorSerializer) for code in codes}
 
@@ -113,7 +119,11 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
             return self.input_serializer
         return super().get_serializer_class()
 
-    def _save(self, record, commune, code):
+    def _output(self, record, code):
+        output = super().get_serializer_class()(record, context=self.get_serializer_context())
+        return Response(output.data, status=code)
+
+    def _save(self, record, commune, code, key=None):
         serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         data = {"village" if k == "village_id" else k: "" if v is None else str(v)
@@ -124,19 +134,28 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
             raise invalid({field: list(messages) for field, messages in form.errors.items()})
         version = serializer.validated_data.get("version")
         # A refusal (ValidationError) becomes a 400 in ntm_portal.api.exception_handler.
+        if record is None:
+            saved, created = idempotency.create_once(key, self.request.user, lambda: (
+                registry.save_record(form.instance, self.request.user, 0)))
+            return self._output(saved, code if created else status.HTTP_200_OK)
         saved = registry.save_record(form.instance, self.request.user,
                                      0 if version is None else version)
-        output = super().get_serializer_class()(saved, context=self.get_serializer_context())
-        return Response(output.data, status=code)
+        return self._output(saved, code)
 
     def create(self, request, *args, **kwargs):
+        """With an ``Idempotency-Key`` header, a repeated call answers 200 with the record
+        the first one created (``communes.idempotency``)."""
+        key = idempotency.header_key(request)
+        earlier = idempotency.created_before(key, request.user)
+        if earlier is not None:
+            return self._output(earlier, status.HTTP_200_OK)
         village_id = request.data.get("village") if hasattr(request.data, "get") else None
         village = (Village.objects.restrict(request.user, VIEW).select_related("commune")
                    .filter(pk=village_id).first() if isinstance(village_id, int) else None)
         if village is None:
             raise invalid({"village": [_("Unknown village.")]})
         registry.check_change(request.user, village.commune)
-        return self._save(None, village.commune, status.HTTP_201_CREATED)
+        return self._save(None, village.commune, status.HTTP_201_CREATED, key)
 
     def update(self, request, *args, **kwargs):
         record = self.get_object()
@@ -146,7 +165,9 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: serializers.ModelAreaSerializer, **_errors(400, 403)}),
+    create=extend_schema(responses={201: serializers.ModelAreaSerializer,
+                                    200: serializers.ModelAreaSerializer, **_errors(400, 403)},
+                         parameters=[IDEMPOTENCY_KEY]),
     update=extend_schema(responses={200: serializers.ModelAreaSerializer,
                                     **_errors(400, 403, 404, 409)}))
 class ModelAreaViewSet(RegistryWriteMixin, ScopedReadOnlyViewSet):
@@ -167,7 +188,9 @@ class ModelGardenFilter(RegistryFilter):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: serializers.ModelGardenSerializer, **_errors(400, 403)}),
+    create=extend_schema(responses={201: serializers.ModelGardenSerializer,
+                                    200: serializers.ModelGardenSerializer, **_errors(400, 403)},
+                         parameters=[IDEMPOTENCY_KEY]),
     update=extend_schema(responses={200: serializers.ModelGardenSerializer,
                                     **_errors(400, 403, 404, 409)}))
 class ModelGardenViewSet(RegistryWriteMixin, ScopedReadOnlyViewSet):
