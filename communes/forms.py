@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from ntm_portal.forms import BootstrapMixin, PlainTextField, VnDateField
 
 from .idempotency import OnceMixin
-from .models import ModelArea, ModelGarden, Village
+from .models import ModelArea, ModelGarden, Village, registry_date_fields
 from .registry import date_errors, open_area_message
 
-DATES = ["registered_on", "building_since", "recognised_on", "lapsed_on"]
 
 
 class RegistryForm(OnceMixin, BootstrapMixin, forms.ModelForm):
@@ -38,7 +37,7 @@ class ModelAreaForm(RegistryForm):
         model = ModelArea
         fields = ["village", "registered_on", "building_since", "recognised_on",
                   "decision_number", "lapsed_on", "note"]
-        field_classes = {name: VnDateField for name in DATES}
+        field_classes = {name: VnDateField for name in registry_date_fields(ModelArea)}
 
     def clean_village(self):
         village = self.cleaned_data["village"]
@@ -55,7 +54,7 @@ class ModelGardenForm(RegistryForm):
         model = ModelGarden
         fields = ["village", "household", "level", "registered_on", "recognised_on",
                   "decision_number", "lapsed_on", "note"]
-        field_classes = {name: VnDateField for name in DATES if name != "building_since"}
+        field_classes = {name: VnDateField for name in registry_date_fields(ModelGarden)}
 
 
 class TokenForm(BootstrapMixin, forms.Form):

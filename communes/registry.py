@@ -12,12 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .choices import Role
-from .models import Commune, ReportingPeriod, Submission
+from .models import Commune, ReportingPeriod, Submission, registry_date_fields
 from .scoping import CHANGE
 from .versioning import claim_versions
 from .workflow import lock_state
 
-DATE_FIELDS = ("registered_on", "building_since", "recognised_on", "lapsed_on")
 
 
 def date_errors(record, commune, user, changed):
@@ -25,8 +24,8 @@ def date_errors(record, commune, user, changed):
     if user.role != Role.OFFICER:
         return {}
     errors = {}
-    for name in DATE_FIELDS:
-        day = getattr(record, name, None)
+    for name in registry_date_fields(type(record)):
+        day = getattr(record, name)
         if day is None or name not in changed:
             continue
         period = ReportingPeriod.containing(day)

@@ -21,7 +21,7 @@ from ntm_portal.forms import LONG_TEXT_MAX, text_errors
 
 from .choices import Role, SubmissionStatus, WorkflowAction
 from .models import Submission, SubmissionEvent
-from .scoping import CHANGE, VIEW, is_district_staff
+from .scoping import CHANGE, is_district_staff
 from .versioning import StaleEdit, claim_versions  # noqa: F401  (StaleEdit: re-exported)
 
 S = SubmissionStatus
@@ -91,10 +91,6 @@ def lock_state(submission, today=None):
             "deadline": format_date(period.entry_deadline), "days": period.grace_days,
             "contact": contact}, period.lock_date)
     return Lock(False)
-
-
-def can_view(submission, user):
-    return Submission.objects.restrict(user, VIEW).filter(pk=submission.pk).exists()
 
 
 def check_can_edit(submission, user, today=None):

@@ -26,7 +26,7 @@ from communes.models import (
 )
 from ntm_portal import quarters
 
-from .choices import Aggregation, IndicatorKind, IndicatorSource
+from .choices import Aggregation, IndicatorKind
 from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
 
 APPROVED = (SubmissionStatus.APPROVED,)
@@ -235,10 +235,6 @@ def share_done(figure, target, kind):
         return None
     achieved = figure.ytd if kind == IndicatorKind.FLOW else figure.quarter
     return target.share_done(achieved)
-
-
-def is_computed(indicator):
-    return indicator.source == IndicatorSource.COMPUTED
 
 
 def criteria_met_over_time(communes=None, statuses=APPROVED):

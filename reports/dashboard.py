@@ -260,15 +260,14 @@ class Dashboard:
         data = {"labels": [p.label for p in self.trend_periods],
                 "works": [series(code) for code in TREND_CODES[:3]],
                 "registries": [series(code) for code in TREND_CODES[3:]]}
-        if self.ocop.available:
-            stars = sorted(set(self.ocop.products_by_star) | set(self.ocop.candidates_by_star))
-            data["ocop"] = {
-                "labels": [_("%(stars)s stars") % {"stars": stars_} for stars_ in stars],
-                "products": [self.ocop.products_by_star.get(s, 0) for s in stars],
-                "candidates": [self.ocop.candidates_by_star.get(s, 0) for s in stars],
-                "products_label": _("Products with a valid certificate"),
-                "candidates_label": _("Candidates of the year, by the stars aimed for"),
-            }
+        stars = sorted(set(self.ocop.products_by_star) | set(self.ocop.candidates_by_star))
+        data["ocop"] = {
+            "labels": [_("%(stars)s stars") % {"stars": stars_} for stars_ in stars],
+            "products": [self.ocop.products_by_star.get(s, 0) for s in stars],
+            "candidates": [self.ocop.candidates_by_star.get(s, 0) for s in stars],
+            "products_label": _("Products with a valid certificate"),
+            "candidates_label": _("Candidates of the year, by the stars aimed for"),
+        }
         return data
 
     def by_commune(self):

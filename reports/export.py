@@ -366,10 +366,6 @@ def _ocop(workbook, d):
     heading = _("OCOP PRODUCTS, %(year)s") % {"year": d.period.year}
     s = Sheet(workbook, _("OCOP"), d, heading)
     ocop = d.ocop
-    if not ocop.available:
-        s.header([_("Note")], [80])
-        s.text(1, _("OCOP figures are not available yet."))
-        return
     s.header([_("Stars"), _("Products with a valid certificate"),
               _("Candidates of the year, by the stars aimed for")], [12, 30, 34])
     s.ws.row_dimensions[s.row - 1].height = 45

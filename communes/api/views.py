@@ -6,7 +6,6 @@ dated rules of ``communes.registry``) and ``registry.save_record`` with its vers
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -17,7 +16,8 @@ from communes import idempotency, registry
 from communes.forms import ModelAreaForm, ModelGardenForm
 from communes.scoping import VIEW
 
-from communes.models import Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village
+from communes.models import (
+    Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village, recognised_q)
 from ntm_portal.api_defaults import IntFilter, PortalFilterSet
 from ntm_portal.api import ErrorSerializer, ScopedReadOnlyViewSet, invalid
 
@@ -86,8 +86,7 @@ class RegistryFilter(PortalFilterSet):
                                               label="Recognised today (not lapsed)")
 
     def filter_recognised(self, queryset, name, value):
-        today = timezone.localdate()
-        current = Q(recognised_on__lte=today) & (Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=today))
+        current = recognised_q(timezone.localdate())
         return queryset.filter(current) if value else queryset.exclude(current)
 
 

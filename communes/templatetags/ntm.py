@@ -16,7 +16,3 @@ def vn_number(value, decimals=None):
 def vn_date(value):
     return formats.format_date(value)
 
-
-@register.simple_tag
-def quarter_label(year, quarter):
-    return formats.quarter_label(year, quarter)
