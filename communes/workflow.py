@@ -93,11 +93,26 @@ def lock_state(submission, today=None):
     return Lock(False)
 
 
+def enters_figures(user, commune):
+    """Whether ``user`` is the one who enters ``commune``'s figures: its commune officer.
+
+    The one rule of "who may edit a submission" (with the lock, ``check_can_edit``);
+    district staff correct data only through the district import (drafts) or by
+    returning or reopening a submission. See docs/ARCHITECTURE.md.
+    """
+    return user.is_authenticated and user.role == Role.OFFICER and user.commune_id == commune.pk
+
+
+def check_enters_figures(user, commune):
+    """Raise ``WorkflowError`` unless ``user`` enters ``commune``'s figures."""
+    if not enters_figures(user, commune):
+        raise WorkflowError(_("Only the officer of %(commune)s enters its figures; your account "
+                              "may read them.") % {"commune": commune.name})
+
+
 def check_can_edit(submission, user, today=None):
     """Raise ``WorkflowError`` unless ``user`` may change the submission's data now."""
-    if user.role != Role.OFFICER or user.commune_id != submission.commune_id:
-        raise WorkflowError(_("Only the officer of %(commune)s enters its figures; your account "
-                              "may read them.") % {"commune": submission.commune.name})
+    check_enters_figures(user, submission.commune)
     lock = lock_state(submission, today)
     if lock.locked:
         raise WorkflowError(lock.reason)
@@ -171,15 +186,15 @@ def _check_comment(comment):
         raise WorkflowError(" ".join(errors))
 
 
-def _check_reviewer(submission, user):
-    if not is_district_staff(user):
-        raise WorkflowError(_("Only district staff review submissions."))
-    if not Submission.objects.restrict(user, CHANGE).filter(pk=submission.pk).exists():
+def check_reviewer(user, submission=None):
+    """Raise ``WorkflowError`` unless ``user`` reviews (district staff in scope)."""
+    if not is_district_staff(user) or (submission is not None and not Submission.objects.restrict(
+            user, CHANGE).filter(pk=submission.pk).exists()):
         raise WorkflowError(_("Only district staff review submissions."))
 
 
 def approve(submission, user, comment=""):
-    _check_reviewer(submission, user)
+    check_reviewer(user, submission)
     _check_comment(comment)
     return _transition(submission, user, WorkflowAction.APPROVE, {S.SUBMITTED}, S.APPROVED,
                        comment=comment, reviewed_at=timezone.now(), reviewed_by=user,
@@ -187,7 +202,7 @@ def approve(submission, user, comment=""):
 
 
 def return_for_correction(submission, user, comment):
-    _check_reviewer(submission, user)
+    check_reviewer(user, submission)
     _check_comment(comment)
     if not (comment or "").strip():
         raise WorkflowError(_("Say what needs correcting: the comment is required."))
@@ -198,7 +213,7 @@ def return_for_correction(submission, user, comment):
 
 def reopen(submission, user, reason):
     """Staff reopen an approved or deadline-locked submission for the officer."""
-    _check_reviewer(submission, user)
+    check_reviewer(user, submission)
     _check_comment(reason)
     if not (reason or "").strip():
         raise WorkflowError(_("Give the reason for reopening."))

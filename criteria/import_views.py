@@ -6,14 +6,13 @@ stale template 409; nothing is saved in either case.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from communes import workflow
 from communes.models import Commune, ReportingPeriod
-from communes.scoping import CHANGE, is_district_staff
+from communes.scoping import CHANGE
 
 from . import excel_import
 from .views import _load
@@ -28,9 +27,8 @@ def _xlsx(content, filename):
 @login_required
 def commune_template(request, slug, year, quarter):
     commune, period, submission = _load(request, slug, year, quarter)
-    if submission.pk is None:
-        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
-                                 "account may read them.") % {"commune": commune.name})
+    if submission.pk is None:  # nothing entered yet: only its officer starts one
+        workflow.check_enters_figures(request.user, commune)
     return _xlsx(excel_import.commune_template(submission),
                  f"{commune.slug}-{period.year}-q{period.quarter}.xlsx")
 
@@ -38,9 +36,6 @@ def commune_template(request, slug, year, quarter):
 @login_required
 def commune_import(request, slug, year, quarter):
     commune, period, submission = _load(request, slug, year, quarter)
-    if submission.pk is None:
-        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
-                                 "account may read them.") % {"commune": commune.name})
     workflow.check_can_edit(submission, request.user)
     context = {"commune": commune, "period": period, "submission": submission, "errors": []}
     if request.method != "POST":
@@ -70,8 +65,7 @@ def commune_import(request, slug, year, quarter):
 
 
 def _district(request, year, quarter):
-    if not is_district_staff(request.user):
-        raise PermissionDenied(_("Only district staff import a whole district."))
+    excel_import.check_district_importer(request.user)
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
     communes = list(Commune.objects.restrict(request.user, CHANGE).order_by("name"))
     return period, communes

@@ -7,7 +7,7 @@ saves from ``criteria.entry`` / ``criteria.validation``, figures from
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import workflow
-from communes.choices import Role, SubmissionStatus
+from communes.choices import SubmissionStatus
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.scoping import VIEW, is_district_staff
 from ntm_portal.formats import vn_sort_key
@@ -33,7 +33,7 @@ def _load(request, slug, year, quarter):
     submission = (Submission.objects.filter(commune=commune, period=period)
                   .select_related("commune", "period", "reviewed_by", "submitted_by").first())
     if submission is None:
-        if request.user.role == Role.OFFICER and request.user.commune_id == commune.pk:
+        if workflow.enters_figures(request.user, commune):
             submission = workflow.get_or_create_submission(commune, period)
         else:
             submission = Submission(commune=commune, period=period, version=0)
@@ -153,9 +153,6 @@ def submission_page(request, slug, year, quarter):
 
 def _editable_submission(request, slug, year, quarter):
     commune, period, submission = _load(request, slug, year, quarter)
-    if submission.pk is None:
-        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
-                                 "account may read them.") % {"commune": commune.name})
     workflow.check_can_edit(submission, request.user)
     return commune, period, submission
 
@@ -263,8 +260,7 @@ def submit(request, slug, year, quarter):
 
 def _review(request, slug, year, quarter, action):
     commune, period, submission = _load(request, slug, year, quarter)
-    if not is_district_staff(request.user):
-        raise PermissionDenied(_("Only district staff review submissions."))
+    workflow.check_reviewer(request.user)
     if submission.pk is None:
         raise Http404
     try:
@@ -327,8 +323,7 @@ def history(request, slug, year, quarter):
 @login_required
 def review_board(request, year, quarter):
     """Staff's board for a quarter: every commune, its status, on time or late, its warnings."""
-    if not is_district_staff(request.user):
-        raise PermissionDenied(_("Only district staff review submissions."))
+    workflow.check_reviewer(request.user)
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
     communes = list(Commune.objects.restrict(request.user).select_related("district"))
     submissions = {s.commune_id: s for s in Submission.objects.filter(period=period)
