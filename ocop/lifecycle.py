@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, CharField, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,13 +85,21 @@ def validate_rating(score, decision_date, today=None):
         raise ValidationError(errors)
 
 
-def product_status(stage, valid_until, on_date):
-    """Status in words from the stored stage and the current certificate's last valid day."""
-    if stage == Stage.CANDIDATE:
-        return Status.CANDIDATE
-    if valid_until is None:
-        return Status.REGISTERED
-    return Status.CERTIFIED if valid_until >= on_date else Status.EXPIRED
+def status_expression(on_date):
+    """The one rule of a product's status on ``on_date``, as a database expression.
+
+    A candidate is a candidate; a product past candidacy without a rating decided by
+    ``on_date`` is registered; with one, it is certified while the certificate is valid
+    (``cert_valid_until``, from ``ProductQuerySet.with_certificate``), then expired.
+    Pages, the API, filters and counts all read it through ``with_certificate``'s
+    ``cert_status``, so display and filtering cannot disagree.
+    """
+    return Case(
+        When(stage=Stage.CANDIDATE, then=Value(Status.CANDIDATE.value)),
+        When(cert_valid_until__isnull=True, then=Value(Status.REGISTERED.value)),
+        When(cert_valid_until__gte=on_date, then=Value(Status.CERTIFIED.value)),
+        default=Value(Status.EXPIRED.value), output_field=CharField(),
+    )
 
 
 def status_colour(status):

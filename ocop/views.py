@@ -18,7 +18,7 @@ from communes.workflow import StaleEdit
 from ntm_portal.formats import format_date
 
 from . import lifecycle
-from .choices import Stage, Status
+from .choices import Status
 from .forms import FilterForm, ProductForm, RatingForm, RegisterForm
 from .models import Product, Rating
 
@@ -40,21 +40,14 @@ def filter_products(products, data, today):
     if data.get("group"):
         products = products.filter(group=data["group"])
     if data.get("stars"):
-        products = products.filter(cert_stars=data["stars"], cert_valid_until__gte=today)
+        products = products.filter(cert_stars=data["stars"], cert_status=Status.CERTIFIED)
     if data.get("year"):
         products = products.filter(year=data["year"])
-    status = data.get("status")
-    if status == Status.CANDIDATE:
-        products = products.filter(stage=Stage.CANDIDATE)
-    elif status == Status.REGISTERED:
-        products = products.exclude(stage=Stage.CANDIDATE).filter(cert_valid_until__isnull=True)
-    elif status == Status.CERTIFIED:
-        products = products.filter(cert_valid_until__gte=today).exclude(stage=Stage.CANDIDATE)
-    elif status == Status.EXPIRED:
-        products = products.filter(cert_valid_until__lt=today).exclude(stage=Stage.CANDIDATE)
+    if data.get("status"):
+        products = products.filter(cert_status=data["status"])
     if data.get("expiring") is not None:
         products = products.filter(
-            cert_valid_until__gte=today,
+            cert_status=Status.CERTIFIED,
             cert_valid_until__lte=lifecycle.add_months(today, data["expiring"]),
         )
     return products.order_by(*SORT_FIELDS.get(data.get("sort") or "commune"))
