@@ -4,7 +4,8 @@ Counts per quarter come from the records' dates, so a date decides which quarter
 change counts in. A commune officer may only write dates that fall in a quarter
 still open for their commune: once a quarter is approved or locked, its counts
 cannot move by back-dating a record. District staff correct any date. No date may
-lie in the future (the model's own ``clean``). Saves carry a version check.
+lie in the future (the model's own ``clean``). Saves carry a version check. Why dates
+decide the counts: docs/DOMAIN.md#model-residential-areas-and-model-gardens.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError

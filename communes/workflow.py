@@ -3,7 +3,7 @@
 draft → submitted → approved, or submitted → returned (with a comment) → submitted.
 Approval locks the data. After the entry deadline plus the grace days, drafts and
 returned submissions lock too and are marked late; district staff can reopen one
-submission with a reason. Views now, and the API later, call these functions; every
+submission with a reason. Views, the API and the imports call these functions; every
 refusal is a ``WorkflowError`` whose message says what is locked, since when, and
 who can reopen it, in words a commune officer understands.
 """

@@ -5,7 +5,8 @@ quarter's, the year to date and the cumulative value. A flow (houses renovated) 
 over quarters; a stock (poor households) takes the quarter's level for all three.
 Entered figures come from ``IndicatorValue``; computed ones from the registries
 (model residential areas, model gardens, NTM recognitions). Every function runs a
-fixed number of SQL queries, whatever the number of communes.
+fixed number of SQL queries, whatever the number of communes. The domain's rules of
+aggregation: docs/DOMAIN.md#how-figures-aggregate.
 """
 
 import datetime

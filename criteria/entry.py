@@ -1,6 +1,6 @@
 """Saving a commune's quarterly data: all or nothing, with a version check.
 
-Views and, later, the API and Excel imports call these functions. Each save claims
+Views, the API and the Excel imports call these functions. Each save claims
 the submission's next version first (``communes.workflow.bump_version``): a save made
 from a form loaded before someone else's save is refused and writes nothing. Writes
 are bulk operations with their history rows, so the number of SQL queries does not

@@ -138,8 +138,7 @@ def _render(request, commune, period, submission, status=200, figure_checked=Non
         "missing": missing, "can_submit": editable and not missing,
         "is_reviewer": is_district_staff(request.user), "warnings_count": warnings,
         "texts": texts or {"difficulties": submission.difficulties, "proposals": submission.proposals},
-        "events": events, "days_left": period.days_left(), "is_late": workflow.is_late(submission)
-        if submission.pk else period.is_locked_on(),
+        "events": events, "days_left": period.days_left(), "is_late": workflow.is_late(submission),
         "anchor": anchor,
     }
     return render(request, "criteria/submission.html", context, status=status)
@@ -336,7 +335,7 @@ def review_board(request, year, quarter):
         rows.append({"commune": commune, "submission": s,
                      "status": s.get_status_display() if s else _("Not started"),
                      "status_code": s.status if s else "missing",
-                     "late": workflow.is_late(s, today) if s else period.is_locked_on(today),
+                     "late": workflow.is_late(s or Submission(commune=commune, period=period), today),
                      "warnings": warnings.get(commune.pk, 0),
                      "url": f"/communes/{commune.slug}/{period.year}/q{period.quarter}/"})
     order = {"submitted": 0, "returned": 1, "draft": 2, "missing": 3, "approved": 4}

@@ -4,6 +4,7 @@ A product moves: candidate (for a year, proposed by its commune) → registered 
 evaluation (district staff) → rated (district staff enter the decision). A rating's
 certificate is valid 36 months from the decision date; then the product shows as
 expired until it is rated again. Views, forms, admin and seeds call these functions.
+The programme itself: docs/DOMAIN.md#ocop.
 """
 
 import calendar

@@ -393,7 +393,6 @@ def _completeness(period, communes, commune_list):
               "reviewed_at", "difficulties", "proposals", "review_comment")
     }
     rows = []
-    locked = period.is_locked_on()
     for commune in commune_list:
         submission = submissions.get(commune.pk)
         handed_in = submission is not None and submission.status in (
@@ -403,10 +402,8 @@ def _completeness(period, communes, commune_list):
             overdue = False
         else:
             category = "missing"
-            if submission is None:
-                overdue = locked
-            else:
-                submission.period = period  # already loaded: no query per commune
-                overdue = is_late(submission)
+            pending = submission or Submission(commune=commune, period=period)
+            pending.period = period  # already loaded: no query per commune
+            overdue = is_late(pending)
         rows.append(CompletenessRow(commune, submission, category, overdue))
     return rows
