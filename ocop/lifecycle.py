@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,10 +216,17 @@ def save_product(product, user, expected_version, write=None):
         check_edit(user, product)
         claim_version(product, expected_version)
     product._history_user = user
-    if write is None:
-        product.save()
-    else:
-        write()
+    try:
+        with transaction.atomic():
+            (write or product.save)()
+    except IntegrityError:
+        # A producer or product of the same name saved at the same moment (a unique
+        # constraint): the form's message, never a server error.
+        if product._state.adding:
+            product.pk = None
+        raise ValidationError(_("A product or producer with this name was saved at the same "
+                                "moment. Nothing of yours was saved; reload the page and check "
+                                "the list.")) from None
     return product
 
 

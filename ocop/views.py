@@ -6,6 +6,7 @@ Scope first (``restrict``: another commune answers 404), then the lifecycle rule
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -135,12 +136,17 @@ def product_create(request):
     if earlier is not None:
         return _already_proposed(request, earlier)
     if request.method == "POST" and form.is_valid():
-        product, created = form.create_once(request.user, lambda: lifecycle.save_product(
-            form.instance, request.user, None, write=form.save))
-        if not created:
-            return _already_proposed(request, product)
-        messages.success(request, _("“%(product)s” is proposed as a candidate.") % {"product": product.name})
-        return redirect(product)
+        try:
+            product, created = form.create_once(request.user, lambda: lifecycle.save_product(
+                form.instance, request.user, None, write=form.save))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not created:
+                return _already_proposed(request, product)
+            messages.success(request, _("“%(product)s” is proposed as a candidate.")
+                             % {"product": product.name})
+            return redirect(product)
     return render(request, "ocop/product_form.html", {"form": form, "product": None})
 
 
@@ -162,8 +168,11 @@ def product_edit(request, slug):
                                    write=form.save)
         except StaleEdit as error:
             return _stale(request, error)
-        messages.success(request, _("Changes saved."))
-        return redirect(product)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(product)
     return render(request, "ocop/product_form.html", {"form": form, "product": product})
 
 

@@ -186,3 +186,24 @@ def test_concurrent_new_model_areas_with_different_forms_one_is_the_forms_messag
     results = _race(post)
     assert sorted(results) == [200, 302], results
     assert ModelArea.objects.filter(village=village, lapsed_on__isnull=True).count() == 1
+
+
+@pytest.mark.postgres
+def test_concurrent_proposals_with_one_new_producer_never_crash(restore_demo, transactional_db):
+    """Two tabs, two keys, the same new producer: one producer, the other post a message."""
+    _postgres_only()
+    from tests.conftest import load_demo
+
+    load_demo()
+    officer = User.objects.get(username="ky-tay")
+    data = {**_proposal(), "producer": "", "new_producer_name": "Hợp tác xã thử đồng thời",
+            "new_producer_kind": "cooperative"}
+
+    def post(index):
+        client = Client()
+        client.force_login(officer)
+        return client.post("/ocop/new/", {**data, "once": f"{KEY[:-1]}{index}"}).status_code
+
+    results = _race(post)
+    assert set(results) <= {200, 302} and 302 in results, results
+    assert Producer.objects.filter(name="Hợp tác xã thử đồng thời").count() == 1
