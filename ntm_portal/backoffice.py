@@ -88,12 +88,19 @@ class ServiceSaveAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         self.service_save(request, obj, form, change)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def _refusal_as_message(self, request, view, *args, **kwargs):
         from communes.versioning import StaleEdit
 
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return view(request, *args, **kwargs)
         except (StaleEdit, PermissionDenied, ValidationError) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             self.message_user(request, text, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().changeform_view, *args, **kwargs)
+
+    def history_form_view(self, request, *args, **kwargs):
+        # django-simple-history's "revert" saves through save_model: the service decides.
+        return self._refusal_as_message(request, super().history_form_view, *args, **kwargs)

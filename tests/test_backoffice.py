@@ -129,6 +129,19 @@ def test_registry_record_saved_in_the_back_office_goes_through_its_service(clien
     area.refresh_from_db()
     assert area.note == "checked"
 
+    # django-simple-history's "revert" form saves through the service too: a version claim
+    # and history; the same revert form posted again is stale, refused, nothing written.
+    old = area.history.last()
+    history_url = f"{url[:-len('change/')]}history/{old.history_id}/"
+    data = _area_data(area, note="reverted", loaded_version=area.version)
+    assert client.post(history_url, data).status_code == 302
+    area.refresh_from_db()
+    assert area.note == "reverted" and area.version == 3
+    assert area.history.first().history_user == staff
+    assert client.post(history_url, {**data, "note": "again"}).status_code == 302
+    area.refresh_from_db()
+    assert area.note == "reverted" and area.version == 3
+
     # No delete: counts per quarter come from these records.
     assert client.post(f"/admin/communes/modelarea/{area.pk}/delete/", {"post": "yes"}).status_code == 403
     assert ModelArea.objects.filter(pk=area.pk).exists()
