@@ -100,6 +100,8 @@ def apply_text_boundary(form):
     from django.core.validators import MaxLengthValidator
 
     for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            _guard_keys(field)
         if not isinstance(field, forms.CharField) or not getattr(field, "is_text", True):
             continue
         if validate_plain_text not in field.validators:
@@ -108,3 +110,49 @@ def apply_text_boundary(form):
             field.max_length = LONG_TEXT_MAX
             field.validators.append(MaxLengthValidator(LONG_TEXT_MAX))
             field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
+KEY_MAX = 2**63 - 1
+
+
+def _guard_keys(field):
+    """A choice of records refuses a key no database column can hold (a number of forty
+    digits would be a server error in the lookup), as an ordinary invalid choice."""
+    from django.core.exceptions import ValidationError
+
+    if getattr(field, "_keys_guarded", False):
+        return
+    clean = field.clean
+
+    def guarded(value):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            text = str(item).strip() if item is not None else ""
+            if text.lstrip("-").isdigit() and abs(int(text)) > KEY_MAX:
+                raise ValidationError(field.error_messages["invalid_choice"],
+                                      code="invalid_choice", params={"value": text})
+        return clean(value)
+
+    field.clean = guarded
+    field._keys_guarded = True
+    widget = getattr(field.widget, "widget", field.widget)  # the admin wraps its widgets
+    if hasattr(widget, "optgroups") and hasattr(widget, "url_name"):  # admin autocomplete
+        optgroups = widget.optgroups
+
+        def safe_optgroups(name, value, attr=None):
+            # Re-showing a refused key must not look it up in the database.
+            return optgroups(name, [v for v in value if _is_key(field, v)], attr)
+
+        widget.optgroups = safe_optgroups
+
+
+def _is_key(field, value):
+    from django.core.exceptions import ValidationError
+
+    if value in (None, ""):
+        return False
+    try:
+        key = field.queryset.model._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return not isinstance(key, int) or abs(key) <= KEY_MAX

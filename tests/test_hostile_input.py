@@ -176,3 +176,35 @@ def test_hostile_values_in_every_form_field(request, client_for, samples, cast):
                     _check(response, f"POST {target} {field}={value[:20]!r}")
                     posted += 1
     assert posted > 100  # the crawl really reached the forms
+
+
+def test_hostile_values_in_the_back_office_and_api_lists(client_for, staff, samples):
+    """Every back-office list and add form, and every API list, as district staff."""
+    from django.contrib import admin
+
+    client = client_for(staff)
+    posted = 0
+    for model in admin.site._registry:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        _check(client.get(base, {"q": "a\x00b", "o": "9" * 40, "p": "x" * 3000}), f"GET {base}")
+        _check(client.get(base, {"q": "9" * 40, "o": "-1", "p": "9" * 40}), f"GET {base}")
+        response = client.get(base + "add/")
+        if response.status_code != 200:
+            continue
+        parser = Forms()
+        parser.feed(response.content.decode())
+        # The add form (the page also holds the logout form): the one with most fields.
+        for _action, data, texts in sorted(parser.forms, key=lambda f: -len(f[2]))[:1]:
+            # Every field hostile at once: a form checks and re-shows all its fields.
+            fields = [f for f in texts if f != "csrfmiddlewaretoken"]
+            for value in ("a\x00b", "9" * 40):
+                _check(client.post(base + "add/", {**data, **dict.fromkeys(fields, value)}),
+                       f"POST {base}add/ {value[:5]!r}")
+                posted += 1
+    assert posted > 30
+    api = client.get("/api/").json()
+    for name, url in api.items():
+        for value in ("a\x00b", "9" * 40, "-1"):
+            params = {key: value for key in ("commune", "village", "year", "page", "page_size",
+                                             "ordering", "name", "product", "indicator")}
+            _check(client.get(url, params), f"GET {url}")
