@@ -156,6 +156,11 @@ def registry_edit(request, slug, kind, pk=None):
                 messages.success(request, _("Saved."))
                 return redirect(commune.get_absolute_url() + "#registries")
         else:
+            # A concurrent post of this very form may have created it meanwhile (its record
+            # then makes ours invalid): lead to it rather than show the refusal.
+            earlier = form.created_before(request.user) if record is None else None
+            if earlier is not None:
+                return _already_created(request, commune, kind, earlier)
             messages.error(request, _("Nothing was saved: correct the fields marked in red."))
     history = list(record.history.select_related("history_user")[:50]) if record else []
     return render(request, "communes/registry_form.html", {

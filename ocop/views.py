@@ -135,7 +135,11 @@ def product_create(request):
     earlier = form.created_before(request.user) if request.method == "POST" else None
     if earlier is not None:
         return _already_proposed(request, earlier)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        earlier = form.created_before(request.user)  # created meanwhile by a concurrent post
+        if earlier is not None:
+            return _already_proposed(request, earlier)
+    elif request.method == "POST":
         try:
             product, created = form.create_once(request.user, lambda: lifecycle.save_product(
                 form.instance, request.user, None, write=form.save))

@@ -130,6 +130,10 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
         form = self.form_class(data=data, instance=record, commune=commune,
                                user=self.request.user)
         if not form.is_valid():
+            # A concurrent call with the same key may have created it meanwhile.
+            earlier = idempotency.created_before(key, self.request.user) if record is None else None
+            if earlier is not None:
+                return self._output(earlier, status.HTTP_200_OK)
             raise invalid({field: list(messages) for field, messages in form.errors.items()})
         version = serializer.validated_data.get("version")
         # A refusal (ValidationError) becomes a 400 in ntm_portal.api.exception_handler.
