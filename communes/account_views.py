@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .accounts import change_password, logout_everywhere
+from .forms import TokenForm
 from .tokens import create_token, revoke_token
 
 
 @login_required
 def profile(request):
     new_key = None
+    form = TokenForm()
     if request.method == "POST":
         if "revoke" in request.POST:
             try:
@@ -27,14 +29,16 @@ def profile(request):
             if revoke_token(request.user, token_id):
                 messages.success(request, _("Token revoked: scripts using it are refused from now on."))
             return redirect("profile")
-        name = request.POST.get("name", "").strip()
-        if not name:
-            messages.error(request, _("Give the token a name, e.g. the script that uses it."))
-            return redirect("profile")
-        _token, new_key = create_token(request.user, name)
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            _token, new_key = create_token(request.user, form.cleaned_data["name"])
+            form = TokenForm()
+        else:
+            messages.error(request, _("Nothing was saved: correct the fields marked in red."))
     tokens = request.user.api_tokens.all()
     return render(request, "communes/profile.html", {
-        "tokens": tokens, "new_key": new_key, "idle_minutes": settings.SESSION_IDLE_MINUTES})
+        "tokens": tokens, "new_key": new_key, "form": form,
+        "idle_minutes": settings.SESSION_IDLE_MINUTES})
 
 
 @login_required

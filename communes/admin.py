@@ -1,10 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin
+
+from . import registry, tokens
 from .accounts import can_reset_password, reset_password
 
 from .models import (
@@ -30,7 +34,7 @@ admin.site.index_title = _("Back office")
 
 
 @admin.register(District)
-class DistrictAdmin(SimpleHistoryAdmin):
+class DistrictAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "province", "code", "valid_from", "valid_to"]
     search_fields = ["name", "province", "code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -38,25 +42,28 @@ class DistrictAdmin(SimpleHistoryAdmin):
 
 
 class VillageInline(admin.TabularInline):
+    form = BoundaryAdminForm
     model = Village
     fields = ["name", "is_invented", "valid_from", "valid_to"]
     extra = 0
 
 
 class RecognitionInline(admin.TabularInline):
+    form = BoundaryAdminForm
     model = NtmRecognition
     fields = ["level", "year", "decision_number", "decision_date", "note"]
     extra = 0
 
 
 class SponsorshipInline(admin.TabularInline):
+    form = BoundaryAdminForm
     model = Sponsorship
     fields = ["unit", "start_date", "end_date", "purpose"]
     extra = 0
 
 
 @admin.register(Commune)
-class CommuneAdmin(SimpleHistoryAdmin):
+class CommuneAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "district", "code", "slug", "valid_from", "valid_to"]
     list_filter = ["district", "kind"]
     search_fields = ["name", "slug", "code"]
@@ -66,7 +73,7 @@ class CommuneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(SimpleHistoryAdmin):
+class VillageAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "commune", "is_invented", "valid_from", "valid_to"]
     list_filter = ["commune__district", "commune", "is_invented"]
     search_fields = ["name", "commune__name"]
@@ -75,7 +82,7 @@ class VillageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NtmRecognition)
-class NtmRecognitionAdmin(SimpleHistoryAdmin):
+class NtmRecognitionAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["commune", "level", "year", "decision_number", "decision_date"]
     list_filter = ["level", "year"]
     search_fields = ["commune__name", "decision_number"]
@@ -84,7 +91,7 @@ class NtmRecognitionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CommuneGroup)
-class CommuneGroupAdmin(admin.ModelAdmin):
+class CommuneGroupAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "year"]
     list_filter = ["year"]
     search_fields = ["name"]
@@ -92,13 +99,13 @@ class CommuneGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(SponsoringUnit)
-class SponsoringUnitAdmin(admin.ModelAdmin):
+class SponsoringUnitAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "contact"]
     search_fields = ["name"]
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(SimpleHistoryAdmin):
+class SponsorshipAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["unit", "commune", "start_date", "end_date"]
     list_filter = ["unit"]
     search_fields = ["unit__name", "commune__name"]
@@ -107,7 +114,7 @@ class SponsorshipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "year", "quarter", "entry_deadline", "grace_days"]
     list_filter = ["year"]
 
@@ -124,6 +131,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
     )
+    # Staff status and groups follow the role (communes/roles.py): shown, never set by hand.
+    readonly_fields = ["is_staff", "groups", "user_permissions", "last_login", "date_joined"]
+
+    form = type("UserChangeForm", (BoundaryAdminForm, UserChangeForm), {})
+    add_form = type("UserCreationForm", (BoundaryAdminForm, AdminUserCreationForm), {})
+
     actions = ["reset_passwords"]
 
     @admin.action(description=_("Reset the password (temporary password, changed at next sign-in)"))
@@ -149,6 +162,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 class SubmissionEventInline(admin.TabularInline):
+    form = BoundaryAdminForm
     model = SubmissionEvent
     fields = ["at", "action", "from_status", "to_status", "user", "comment"]
     readonly_fields = fields
@@ -160,8 +174,9 @@ class SubmissionEventInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
-    """Status changes go through the workflow (the submission page), never through here."""
+class SubmissionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only: figures and texts change on the submission page or the API
+    (``criteria.entry``), statuses through the workflow (``communes.workflow``)."""
 
     list_display = ["commune", "period", "status", "submitted_at", "submitted_late", "reviewed_by"]
     list_filter = ["period", "status", "submitted_late", "commune"]
@@ -169,36 +184,39 @@ class SubmissionAdmin(SimpleHistoryAdmin):
     list_select_related = ["commune", "period", "reviewed_by"]
     readonly_fields = ["commune", "period", "status", "version", "submitted_at", "submitted_by",
                        "submitted_late", "reviewed_at", "reviewed_by", "review_comment",
-                       "reopened_at", "reopened_by", "reopen_reason"]
-    fields = readonly_fields + ["difficulties", "proposals"]
+                       "reopened_at", "reopened_by", "reopen_reason", "difficulties", "proposals"]
+    fields = readonly_fields
     inlines = [SubmissionEventInline]
 
-    def has_add_permission(self, request):
-        return False
+
+class RegistryAdmin(ServiceSaveAdmin, SimpleHistoryAdmin):
+    """Saved by ``communes.registry.save_record`` (permission, version, history)."""
+
+    list_select_related = ["village__commune"]
+    autocomplete_fields = ["village"]
+
+    def service_save(self, request, obj, form, change):
+        registry.save_record(obj, request.user, self.loaded_version(form) if change else 0)
 
 
 @admin.register(ModelArea)
-class ModelAreaAdmin(SimpleHistoryAdmin):
+class ModelAreaAdmin(RegistryAdmin):
     list_display = ["village", "registered_on", "building_since", "recognised_on",
                     "decision_number", "lapsed_on"]
     list_filter = ["village__commune", "recognised_on"]
     search_fields = ["village__name", "village__commune__name", "decision_number"]
-    list_select_related = ["village__commune"]
-    autocomplete_fields = ["village"]
 
 
 @admin.register(ModelGarden)
-class ModelGardenAdmin(SimpleHistoryAdmin):
+class ModelGardenAdmin(RegistryAdmin):
     list_display = ["household", "village", "level", "registered_on", "recognised_on",
                     "decision_number", "lapsed_on"]
     list_filter = ["level", "village__commune", "recognised_on"]
     search_fields = ["household", "village__name", "decision_number"]
-    list_select_related = ["village__commune"]
-    autocomplete_fields = ["village"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     """Tokens are created by their owners (profile page); here they can only be revoked."""
 
     list_display = ["name", "user", "prefix", "created", "last_used", "revoked_at"]
@@ -211,8 +229,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Revoke the selected tokens"))
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
-        from django.utils import timezone
-
-        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = tokens.revoke_tokens(queryset)
+        self.message_user(request, _("%(count)s tokens revoked.") % {"count": count})

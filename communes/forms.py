@@ -1,15 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal.forms import BootstrapMixin, VnDateField
+from ntm_portal.forms import BootstrapMixin, PlainTextField, VnDateField
 
-from .models import ModelArea, ModelGarden, Village
-from .registry import date_errors
+from .idempotency import OnceMixin
+from .models import ModelArea, ModelGarden, Village, registry_date_fields
+from .registry import date_errors, open_area_message
 
-DATES = ["registered_on", "building_since", "recognised_on", "lapsed_on"]
 
 
-class RegistryForm(BootstrapMixin, forms.ModelForm):
+class RegistryForm(OnceMixin, BootstrapMixin, forms.ModelForm):
     """Shared by both registries: the commune's villages, Vietnamese dates, dated rules."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -20,6 +20,7 @@ class RegistryForm(BootstrapMixin, forms.ModelForm):
         self.fields["village"].queryset = Village.objects.filter(commune=commune).order_by("name")
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            del self.fields["once"]  # the one-time key is for creating
         self.style_fields()
 
     def _post_clean(self):
@@ -36,7 +37,7 @@ class ModelAreaForm(RegistryForm):
         model = ModelArea
         fields = ["village", "registered_on", "building_since", "recognised_on",
                   "decision_number", "lapsed_on", "note"]
-        field_classes = {name: VnDateField for name in DATES}
+        field_classes = {name: VnDateField for name in registry_date_fields(ModelArea)}
 
     def clean_village(self):
         village = self.cleaned_data["village"]
@@ -44,10 +45,7 @@ class ModelAreaForm(RegistryForm):
         if self.instance.pk:
             open_records = open_records.exclude(pk=self.instance.pk)
         if open_records.exists():
-            raise forms.ValidationError(_(
-                "%(village)s already has a model residential area record in progress: a "
-                "commune cannot count more model areas than it has villages. Edit that "
-                "record instead.") % {"village": village.name})
+            raise forms.ValidationError(open_area_message(village))
         return village
 
 
@@ -56,4 +54,16 @@ class ModelGardenForm(RegistryForm):
         model = ModelGarden
         fields = ["village", "household", "level", "registered_on", "recognised_on",
                   "decision_number", "lapsed_on", "note"]
-        field_classes = {name: VnDateField for name in DATES if name != "building_since"}
+        field_classes = {name: VnDateField for name in registry_date_fields(ModelGarden)}
+
+
+class TokenForm(BootstrapMixin, forms.Form):
+    """Name of a new API token (the profile page)."""
+
+    name = PlainTextField(label=_("Name"), max_length=100, widget=forms.TextInput(attrs={
+        "id": "token-name", "placeholder": _("What the token is for")}),
+        error_messages={"required": _("Give the token a name, e.g. the script that uses it.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()

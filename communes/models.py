@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ntm_portal import quarters
-from ntm_portal.formats import format_date, quarter_label, vn_slugify
+from ntm_portal.formats import quarter_label, vn_slugify
 
 from .choices import (CommuneKind, GardenLevel, ModelAreaStatus, NoticeKind, NtmLevel, Role,
                       SubmissionStatus, WorkflowAction)
@@ -365,9 +365,6 @@ class ReportingPeriod(models.Model):
         """Results are due ten days after the quarter ends (local practice, editable)."""
         return quarters.end(year, quarter) + datetime.timedelta(days=10)
 
-    def deadline_text(self):
-        return format_date(self.entry_deadline)
-
 
 class User(AbstractUser):
     """A portal user with one role and, where the role needs it, a commune or a sponsoring unit."""
@@ -405,6 +402,19 @@ class User(AbstractUser):
             secret=secret, algorithm="sha256",
         ).hexdigest()
 
+    def save(self, *args, **kwargs):
+        """Staff status and back-office permissions follow the role (``communes.roles``)."""
+        from .roles import apply_role, staff_flag
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not {"role", "is_superuser"} & set(update_fields):
+            return super().save(*args, **kwargs)
+        self.is_staff = staff_flag(self)
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"is_staff"}
+        super().save(*args, **kwargs)
+        apply_role(self)
+
     def clean(self):
         super().clean()
         if self.role == Role.OFFICER and not self.commune_id:
@@ -415,15 +425,24 @@ class User(AbstractUser):
             )
 
 
+# The dates of a registry record, in the order of its lifecycle (gardens have no
+# "being built" step). Forms, the dated rules and the checks below all read this list.
+REGISTRY_DATE_FIELDS = ("registered_on", "building_since", "recognised_on", "lapsed_on")
+
+
+def registry_date_fields(model):
+    """The lifecycle dates ``model`` has, in order."""
+    names = {f.name for f in model._meta.get_fields()}
+    return [name for name in REGISTRY_DATE_FIELDS if name in names]
+
+
 def check_registry_dates(record):
     """The dates of a registry record follow its lifecycle and none lies in the future."""
     today = timezone.localdate()
     errors = {}
-    steps = [("registered_on", record.registered_on),
-             ("building_since", getattr(record, "building_since", None)),
-             ("recognised_on", record.recognised_on), ("lapsed_on", record.lapsed_on)]
     previous = None
-    for name, value in steps:
+    for name in registry_date_fields(type(record)):
+        value = getattr(record, name)
         if value is None:
             continue
         if value > today:
@@ -550,25 +569,6 @@ def building_q(on_date):
             & (Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on_date)))
 
 
-class RegistryQuerySet(ScopedQuerySet):
-    """Counts from dated registry records (model areas and gardens alike).
-
-    The conditions are plain Q builders above, so that aggregates can count several
-    dates in one query with ``Count(filter=…)``.
-    """
-
-    def recognised_on(self, on_date):
-        return self.filter(recognised_q(on_date))
-
-    def recognised_between(self, start, end):
-        return self.filter(recognised_between_q(start, end))
-
-
-class ModelAreaQuerySet(RegistryQuerySet):
-    def building_on(self, on_date):
-        return self.filter(building_q(on_date))
-
-
 class RegistryRecordMixin(models.Model):
     """Status of a dated registry record on a day, and the checks of its dates."""
 
@@ -598,7 +598,8 @@ class ModelArea(RegistryRecordMixin):
 
     registered → being built → recognised (decision number and date); recognition can
     lapse on re-inspection. A lapsed village starts a new record to try again. Counts
-    per quarter come from these dates (``ModelAreaQuerySet``).
+    per quarter come from these dates (the Q builders above, used by
+    ``criteria.aggregates``).
     """
 
     village = models.ForeignKey(
@@ -612,7 +613,7 @@ class ModelArea(RegistryRecordMixin):
     note = models.CharField(_("note"), max_length=255, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    objects = ModelAreaQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_commune_path = "village__commune"
     history = HistoricalRecords()
 
@@ -652,7 +653,7 @@ class ModelGarden(RegistryRecordMixin):
     note = models.CharField(_("note"), max_length=255, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    objects = RegistryQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     scope_commune_path = "village__commune"
     history = HistoricalRecords()
 
@@ -760,3 +761,32 @@ class NoticePreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind}"
+
+class CreationClaim(models.Model):
+    """A one-time key of a create form or API call, claimed once (``communes.idempotency``).
+
+    The unique key makes a second post of the same form (double click, retry, two
+    concurrent requests) find the object the first one created instead of creating
+    another.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                     null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("creation claim")
+        verbose_name_plural = _("creation claims")
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def target(self):
+        if self.content_type_id is None:
+            return None
+        return self.content_type.get_object_for_this_type(pk=self.object_id)

@@ -4,18 +4,20 @@ Counts per quarter come from the records' dates, so a date decides which quarter
 change counts in. A commune officer may only write dates that fall in a quarter
 still open for their commune: once a quarter is approved or locked, its counts
 cannot move by back-dating a record. District staff correct any date. No date may
-lie in the future (the model's own ``clean``). Saves carry a version check.
+lie in the future (the model's own ``clean``). Saves carry a version check. Why dates
+decide the counts: docs/DOMAIN.md#model-residential-areas-and-model-gardens.
 """
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .choices import Role
-from .models import ReportingPeriod, Submission
+from .models import Commune, ReportingPeriod, Submission, registry_date_fields
+from .scoping import CHANGE
 from .versioning import claim_versions
 from .workflow import lock_state
 
-DATE_FIELDS = ("registered_on", "building_since", "recognised_on", "lapsed_on")
 
 
 def date_errors(record, commune, user, changed):
@@ -23,8 +25,8 @@ def date_errors(record, commune, user, changed):
     if user.role != Role.OFFICER:
         return {}
     errors = {}
-    for name in DATE_FIELDS:
-        day = getattr(record, name, None)
+    for name in registry_date_fields(type(record)):
+        day = getattr(record, name)
         if day is None or name not in changed:
             continue
         period = ReportingPeriod.containing(day)
@@ -40,16 +42,46 @@ def date_errors(record, commune, user, changed):
     return errors
 
 
+def check_change(user, commune):
+    """Raise ``PermissionDenied`` unless ``user`` may change ``commune``'s registries."""
+    if not Commune.objects.restrict(user, CHANGE).filter(pk=commune.pk).exists():
+        raise PermissionDenied(_("Your account may read this commune's registries but not "
+                                 "change them."))
+
+
+def open_area_message(village):
+    return _("%(village)s already has a model residential area record in progress: a "
+             "commune cannot count more model areas than it has villages. Edit that "
+             "record instead.") % {"village": village.name}
+
+
 def save_record(record, user, expected_version):
-    """Save a new record, or an existing one if nobody saved it since the form was loaded."""
+    """Save a new record, or an existing one if nobody saved it since the form was loaded.
+
+    The one door of registry writes (pages, API, back office): the user's right to change
+    the commune, the version check, the history's author. A second open record for a
+    village saved at the same moment (the database's constraint) is a ``ValidationError``
+    on ``village``, never a crash.
+    """
+    check_change(user, record.village.commune)
     record._history_user = user
-    with transaction.atomic():
-        if record.pk is None:
-            record.version = 1
+    try:
+        with transaction.atomic():
+            if record.pk is None:
+                record.version = 1
+                record.save()
+                return record
+            claim_versions(type(record), [(record, expected_version)], _(
+                "Someone else saved this record after you opened the form. Nothing of yours "
+                "was saved; the form now shows their data."))
             record.save()
-            return record
-        claim_versions(type(record), [(record, expected_version)], _(
-            "Someone else saved this record after you opened the form. Nothing of yours was "
-            "saved; the form now shows their data."))
-        record.save()
+    except IntegrityError:
+        if record._state.adding:
+            record.pk = None
+        from .models import ModelArea
+
+        if isinstance(record, ModelArea):
+            raise ValidationError({"village": open_area_message(record.village)}) from None
+        raise ValidationError(_("Another save of this record happened at the same moment; "
+                                "nothing of yours was saved. Reload the page.")) from None
     return record

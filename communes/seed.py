@@ -7,7 +7,6 @@ recognitions and the sponsoring units' names are invented and say so in a note.
 import datetime
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from ntm_portal import quarters
@@ -29,7 +28,7 @@ from .models import (
 DEMO_PASSWORD = "demo-ntm-2021"
 DEMO_NOTE = "Dữ liệu minh họa (demo)"
 
-# The 21 communes of Kỳ Anh around 2021 (REFERENCE §2) and how many villages each
+# The 21 communes of Kỳ Anh around 2021 (docs/DOMAIN.md#the-demo-district) and how many villages each
 # gets in the demo (invented numbers: no official village list is in our sources).
 COMMUNES = [
     ("Kỳ Bắc", 10), ("Kỳ Châu", 7), ("Kỳ Đồng", 9), ("Kỳ Giang", 10), ("Kỳ Hải", 8),
@@ -39,7 +38,7 @@ COMMUNES = [
     ("Kỳ Xuân", 11),
 ]
 NOT_YET = {"Kỳ Tây", "Kỳ Lạc"}
-# Recognised as advanced NTM communes in 2021 (REFERENCE §2); with four more, the
+# Recognised as advanced NTM communes in 2021 (docs/DOMAIN.md#the-demo-district); with four more, the
 # group striving for the advanced standard in 2021.
 ADVANCED_2021 = ["Kỳ Phú", "Kỳ Châu", "Kỳ Đồng", "Kỳ Giang"]
 ADVANCED_GROUP = ADVANCED_2021 + ["Kỳ Tân", "Kỳ Thư", "Kỳ Trung", "Kỳ Văn"]
@@ -87,7 +86,7 @@ def seed_demo(out):
                     "note": DEMO_NOTE,
                 },
             )
-    # Later in 2021 (REFERENCE §2): Kỳ Tây and Kỳ Lạc reach the standard, four communes
+    # Later in 2021 (docs/DOMAIN.md#the-demo-district): Kỳ Tây and Kỳ Lạc reach the standard, four communes
     # the advanced standard. Dated in December, so Q1–Q3 2021 still see the old levels.
     for offset, name in enumerate(sorted(NOT_YET)):
         NtmRecognition.objects.get_or_create(
@@ -141,32 +140,17 @@ def seed_demo(out):
 
     # One hash for every demo user: hashing is slow by design, and the password is shared.
     password_hash = make_password(DEMO_PASSWORD)
-    _user("admin", Role.ADMIN, password_hash, is_staff=True, is_superuser=True, first_name="Quản trị")
-    _user("staff", Role.STAFF, password_hash, is_staff=True, first_name="Cán bộ VP điều phối")
+    _user("admin", Role.ADMIN, password_hash, is_superuser=True, first_name="Quản trị")
+    _user("staff", Role.STAFF, password_hash, first_name="Cán bộ VP điều phối")
     _user("committee", Role.COMMITTEE, password_hash, first_name="Thành viên BCĐ")
     _user("sponsor", Role.SPONSOR, password_hash, sponsoring_unit=units[0], first_name="Đơn vị đỡ đầu")
     for commune in communes.values():
         _user(commune.slug, Role.OFFICER, password_hash, commune=commune, first_name=f"Cán bộ xã {commune.name}")
-    _staff_group()
     seed_registries(out)
     out.write(
         f"  {District.objects.count()} district, {Commune.objects.count()} communes, "
         f"{Village.objects.count()} villages, {ReportingPeriod.objects.count()} periods"
     )
-
-
-STAFF_GROUP = "Cán bộ huyện (VP điều phối)"
-BACK_OFFICE_APPS = ["communes", "criteria", "ocop"]
-
-
-def _staff_group():
-    """District staff's permissions in the back office: the catalogue, units and users."""
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    perms = Permission.objects.filter(content_type__app_label__in=BACK_OFFICE_APPS)
-    if set(group.permissions.values_list("pk", flat=True)) != set(perms.values_list("pk", flat=True)):
-        group.permissions.set(perms)
-    for user in User.objects.filter(role=Role.STAFF).exclude(groups=group):
-        user.groups.add(group)
 
 
 def _user(username, role, password_hash, **fields):
@@ -186,13 +170,13 @@ def print_logins(out):
     out.write(f"  commune officers, one per commune: {slugs}")
 
 
-# Model residential areas (REFERENCE §8): 73 recognised by the end of Q1 2021, 4 of them
+# Model residential areas (docs/DOMAIN.md#the-demo-district): 73 recognised by the end of Q1 2021, 4 of them
 # in Q1; 71 being built at the end of Q1. Q2 2021 adds 6 recognitions (invented).
 AREAS_BEFORE_2021 = 69
 AREAS_Q1_2021 = ["Kỳ Phú", "Kỳ Châu", "Kỳ Đồng", "Kỳ Giang"]
 AREAS_Q2_2021 = ["Kỳ Tân", "Kỳ Thư", "Kỳ Trung", "Kỳ Văn", "Kỳ Phú", "Kỳ Đồng"]
 AREAS_BUILDING_Q1 = 71
-# Model gardens (REFERENCE §4: 235 at the end of 2020); Q1 and Q2 2021 invented.
+# Model gardens (docs/DOMAIN.md#the-demo-district: 235 at the end of 2020); Q1 and Q2 2021 invented.
 GARDENS_BEFORE_2021, GARDENS_Q1_2021, GARDENS_Q2_2021 = 235, 41, 58
 
 

@@ -7,7 +7,7 @@ An app may have:
   each returns a list of ``Panel`` to show on the home page or on a commune's page.
 
 Discovering them here keeps ``communes`` free of imports of ``criteria``, ``ocop``
-and ``reports`` (ARCHITECTURE: dependencies run one way).
+and ``reports`` (docs/ARCHITECTURE.md: dependencies run one way).
 """
 
 from dataclasses import dataclass, field

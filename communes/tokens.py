@@ -25,8 +25,12 @@ def create_token(user, name):
 
 def revoke_token(user, token_id):
     """Revoke one of ``user``'s own tokens; return whether one was revoked."""
-    return bool(ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True)
-                .update(revoked_at=timezone.now()))
+    return bool(revoke_tokens(ApiToken.objects.filter(user=user, pk=token_id)))
+
+
+def revoke_tokens(tokens):
+    """Revoke the tokens of the queryset ``tokens`` not yet revoked (the back office's action)."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def user_for_key(key):

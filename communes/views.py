@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -107,10 +107,14 @@ REGISTRIES = {"areas": (ModelArea, ModelAreaForm), "gardens": (ModelGarden, Mode
 
 def _registry_commune(request, slug):
     commune = get_object_or_404(Commune.objects.restrict(request.user, VIEW), slug=slug)
-    if not Commune.objects.restrict(request.user, CHANGE).filter(pk=commune.pk).exists():
-        raise PermissionDenied(_("Your account may read this commune's registries but not "
-                                 "change them."))
+    registry.check_change(request.user, commune)
     return commune
+
+
+def _already_created(request, commune, kind, record):
+    """The second post of a create form: nothing new, show what the first one created."""
+    messages.info(request, _("This form was sent twice; it was saved once. Here is the record."))
+    return redirect("communes:registry_edit", commune.slug, kind, record.pk)
 
 
 @login_required
@@ -128,19 +132,36 @@ def registry_edit(request, slug, kind, pk=None):
     back = _safe_next(request) or commune.get_absolute_url() + "#registries"
     status = 200
     if request.method == "POST":
+        earlier = form.created_before(request.user) if record is None else None
+        if earlier is not None:
+            return _already_created(request, commune, kind, earlier)
         if form.is_valid():
             try:
-                registry.save_record(form.instance, request.user,
-                                     form.cleaned_data.get("version") or 0)
+                if record is None:
+                    saved, created = form.create_once(request.user, lambda: registry.save_record(
+                        form.instance, request.user, 0))
+                    if not created:
+                        return _already_created(request, commune, kind, saved)
+                else:
+                    registry.save_record(form.instance, request.user,
+                                         form.cleaned_data.get("version") or 0)
             except StaleEdit as error:
                 messages.error(request, str(error))
                 record.refresh_from_db()
                 form = form_class(instance=record, commune=commune, user=request.user)
                 status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                messages.error(request, _("Nothing was saved: correct the fields marked in red."))
             else:
                 messages.success(request, _("Saved."))
                 return redirect(back)
         else:
+            # A concurrent post of this very form may have created it meanwhile (its record
+            # then makes ours invalid): lead to it rather than show the refusal.
+            earlier = form.created_before(request.user) if record is None else None
+            if earlier is not None:
+                return _already_created(request, commune, kind, earlier)
             messages.error(request, _("Nothing was saved: correct the fields marked in red."))
     history = list(record.history.select_related("history_user")[:50]) if record else []
     return render(request, "communes/registry_form.html", {

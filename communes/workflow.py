@@ -3,7 +3,7 @@
 draft → submitted → approved, or submitted → returned (with a comment) → submitted.
 Approval locks the data. After the entry deadline plus the grace days, drafts and
 returned submissions lock too and are marked late; district staff can reopen one
-submission with a reason. Views now, and the API later, call these functions; every
+submission with a reason. Views, the API and the imports call these functions; every
 refusal is a ``WorkflowError`` whose message says what is locked, since when, and
 who can reopen it, in words a commune officer understands.
 """
@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm_portal.formats import format_date
+from ntm_portal.forms import LONG_TEXT_MAX, text_errors
 
 from .choices import Role, SubmissionStatus, WorkflowAction
 from .models import Submission, SubmissionEvent
-from .scoping import CHANGE, VIEW, is_district_staff
+from .scoping import CHANGE, is_district_staff
 from .signals import data_changed
 from .versioning import StaleEdit, claim_versions  # noqa: F401  (StaleEdit: re-exported)
 
@@ -94,15 +95,26 @@ def lock_state(submission, today=None):
     return Lock(False)
 
 
-def can_view(submission, user):
-    return Submission.objects.restrict(user, VIEW).filter(pk=submission.pk).exists()
+def enters_figures(user, commune):
+    """Whether ``user`` is the one who enters ``commune``'s figures: its commune officer.
+
+    The one rule of "who may edit a submission" (with the lock, ``check_can_edit``);
+    district staff correct data only through the district import (drafts) or by
+    returning or reopening a submission. See docs/ARCHITECTURE.md.
+    """
+    return user.is_authenticated and user.role == Role.OFFICER and user.commune_id == commune.pk
+
+
+def check_enters_figures(user, commune):
+    """Raise ``WorkflowError`` unless ``user`` enters ``commune``'s figures."""
+    if not enters_figures(user, commune):
+        raise WorkflowError(_("Only the officer of %(commune)s enters its figures; your account "
+                              "may read them.") % {"commune": commune.name})
 
 
 def check_can_edit(submission, user, today=None):
     """Raise ``WorkflowError`` unless ``user`` may change the submission's data now."""
-    if user.role != Role.OFFICER or user.commune_id != submission.commune_id:
-        raise WorkflowError(_("Only the officer of %(commune)s enters its figures; your account "
-                              "may read them.") % {"commune": submission.commune.name})
+    check_enters_figures(user, submission.commune)
     lock = lock_state(submission, today)
     if lock.locked:
         raise WorkflowError(lock.reason)
@@ -169,22 +181,31 @@ def submit(submission, user, missing_sections=(), today=None):
                        S.SUBMITTED, submitted_at=now, submitted_by=user, submitted_late=late)
 
 
-def _check_reviewer(submission, user):
-    if not is_district_staff(user):
-        raise WorkflowError(_("Only district staff review submissions."))
-    if not Submission.objects.restrict(user, CHANGE).filter(pk=submission.pk).exists():
+def _check_comment(comment):
+    """A reviewer's comment or reason passes the text boundary (``ntm_portal.forms``)."""
+    errors = text_errors(comment or "", LONG_TEXT_MAX)
+    if errors:
+        raise WorkflowError(" ".join(errors))
+
+
+def check_reviewer(user, submission=None):
+    """Raise ``WorkflowError`` unless ``user`` reviews (district staff in scope)."""
+    if not is_district_staff(user) or (submission is not None and not Submission.objects.restrict(
+            user, CHANGE).filter(pk=submission.pk).exists()):
         raise WorkflowError(_("Only district staff review submissions."))
 
 
 def approve(submission, user, comment=""):
-    _check_reviewer(submission, user)
+    check_reviewer(user, submission)
+    _check_comment(comment)
     return _transition(submission, user, WorkflowAction.APPROVE, {S.SUBMITTED}, S.APPROVED,
                        comment=comment, reviewed_at=timezone.now(), reviewed_by=user,
                        review_comment=comment)
 
 
 def return_for_correction(submission, user, comment):
-    _check_reviewer(submission, user)
+    check_reviewer(user, submission)
+    _check_comment(comment)
     if not (comment or "").strip():
         raise WorkflowError(_("Say what needs correcting: the comment is required."))
     now = timezone.now()
@@ -199,7 +220,8 @@ def return_for_correction(submission, user, comment):
 
 def reopen(submission, user, reason):
     """Staff reopen an approved or deadline-locked submission for the officer."""
-    _check_reviewer(submission, user)
+    check_reviewer(user, submission)
+    _check_comment(reason)
     if not (reason or "").strip():
         raise WorkflowError(_("Give the reason for reopening."))
     return _transition(submission, user, WorkflowAction.REOPEN, {S.APPROVED, S.DRAFT, S.RETURNED},

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin
+
 from .models import (
     CriteriaSet,
     Criterion,
@@ -14,13 +16,14 @@ from .models import (
 
 
 class CriterionInline(admin.TabularInline):
+    form = BoundaryAdminForm
     model = Criterion
     fields = ["number", "group", "name_vi", "name_en"]
     extra = 0
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(SimpleHistoryAdmin):
+class CriteriaSetAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "level", "legal_basis", "valid_from", "valid_to", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "legal_basis", "code"]
@@ -28,13 +31,14 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
 
 
 class CriterionIndicatorInline(admin.TabularInline):
+    form = BoundaryAdminForm
     model = CriterionIndicator
     fields = ["code", "name", "unit", "threshold", "direction", "requirement", "is_official"]
     extra = 0
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "name_vi", "name_en", "group", "criteria_set"]
     list_filter = ["criteria_set", "group"]
     search_fields = ["name_vi", "name_en"]
@@ -43,7 +47,7 @@ class CriterionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CriterionIndicator)
-class CriterionIndicatorAdmin(SimpleHistoryAdmin):
+class CriterionIndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "criterion", "unit", "threshold", "direction", "is_official"]
     list_filter = ["criterion__criteria_set", "is_official"]
     search_fields = ["code", "name"]
@@ -51,7 +55,7 @@ class CriterionIndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name_vi", "unit_vi", "programme", "kind", "source", "is_required",
                     "is_active", "position"]
     list_filter = ["programme", "kind", "source", "is_required", "is_active"]
@@ -60,7 +64,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["indicator", "year", "district", "commune", "low", "high", "note"]
     list_filter = ["year", "indicator__programme", "district"]
     search_fields = ["indicator__name_vi", "indicator__code", "note"]
@@ -68,8 +72,12 @@ class TargetAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["indicator", "commune"]
 
 
+# Figures and assessments are written by ``criteria.entry`` only (lock, validation,
+# version, history): the back office reads them.
+
+
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["submission", "indicator", "value", "comment"]
     list_filter = ["submission__period", "indicator__programme", "indicator"]
     search_fields = ["submission__commune__name", "indicator__name_vi", "comment"]
@@ -78,7 +86,7 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CriterionAssessment)
-class CriterionAssessmentAdmin(SimpleHistoryAdmin):
+class CriterionAssessmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["submission", "criterion", "is_met", "score"]
     list_filter = ["submission__period", "is_met", "criterion__number"]
     search_fields = ["submission__commune__name", "evidence"]

@@ -5,7 +5,8 @@ quarter's, the year to date and the cumulative value. A flow (houses renovated) 
 over quarters; a stock (poor households) takes the quarter's level for all three.
 Entered figures come from ``IndicatorValue``; computed ones from the registries
 (model residential areas, model gardens, NTM recognitions). Every function runs a
-fixed number of SQL queries, whatever the number of communes.
+fixed number of SQL queries, whatever the number of communes. The domain's rules of
+aggregation: docs/DOMAIN.md#how-figures-aggregate.
 """
 
 import datetime
@@ -26,7 +27,7 @@ from communes.models import (
 )
 from ntm_portal import quarters
 
-from .choices import Aggregation, IndicatorKind, IndicatorSource
+from .choices import Aggregation, IndicatorKind
 from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
 
 APPROVED = (SubmissionStatus.APPROVED,)
@@ -254,10 +255,6 @@ def share_done(figure, target, kind):
         return None
     achieved = figure.ytd if kind == IndicatorKind.FLOW else figure.quarter
     return target.share_done(achieved)
-
-
-def is_computed(indicator):
-    return indicator.source == IndicatorSource.COMPUTED
 
 
 def criteria_met_over_time(communes=None, statuses=APPROVED):

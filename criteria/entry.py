@@ -1,6 +1,6 @@
 """Saving a commune's quarterly data: all or nothing, with a version check.
 
-Views and, later, the API and Excel imports call these functions. Each save claims
+Views, the API and the Excel imports call these functions. Each save claims
 the submission's next version first (``communes.workflow.bump_version``): a save made
 from a form loaded before someone else's save is refused and writes nothing. Writes
 are one upsert (INSERT … ON CONFLICT DO UPDATE) of the new and changed rows and one
@@ -10,6 +10,7 @@ number of indicators.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from communes.signals import data_changed
 from communes.versioning import StaleEdit
 from communes.workflow import bump_version, bump_versions, check_can_edit
 from ntm_portal.formats import NumberParseError, parse_number
+from ntm_portal.forms import LONG_TEXT_MAX, text_errors
 
 from .aggregates import criteria_set_for
 from .choices import IndicatorSource
@@ -147,6 +149,7 @@ def check_assessments(criteria, inputs):
         data.indicator_raw = data.indicator_raw or {}
         if data.met not in ("", "1", "0"):
             data.errors.append(_("Choose met or not met."))
+        data.errors.extend(text_errors(data.evidence, LONG_TEXT_MAX))
         try:
             data.score = parse_number(data.score_raw)
         except NumberParseError:
@@ -219,7 +222,13 @@ def _write_assessments(submission, user, criteria, checked):
 
 
 def save_texts(submission, user, difficulties, proposals, expected_version):
+    """Save the difficulties and proposals; ``ValidationError`` (by field) for text the
+    boundary refuses, with nothing saved."""
     check_can_edit(submission, user)
+    errors = {name: text_errors(text, LONG_TEXT_MAX)
+              for name, text in (("difficulties", difficulties), ("proposals", proposals))}
+    if any(errors.values()):
+        raise ValidationError({name: messages for name, messages in errors.items() if messages})
     with transaction.atomic():
         bump_version(submission, expected_version)
         submission.difficulties = difficulties.strip()

@@ -349,8 +349,7 @@ def check_staff_can_import(submission, user):
     The communes come from ``Commune.objects.restrict(user, CHANGE)`` (see the view), so
     scope needs no query per submission here.
     """
-    if not is_district_staff(user):
-        raise workflow.WorkflowError(_("Only district staff import a whole district."))
+    check_district_importer(user)
     if submission.status not in EDITABLE:
         raise workflow.WorkflowError(
             _("%(commune)s: the submission is “%(status)s”; only drafts and submissions "
@@ -414,10 +413,15 @@ def district_template(period, communes):
     return out.getvalue()
 
 
-def import_district(period, user, communes, upload):
-    """Check and save a district workbook: every commune's figures, or none."""
+def check_district_importer(user):
+    """Raise ``WorkflowError`` unless ``user`` may import a whole district (staff)."""
     if not is_district_staff(user):
         raise workflow.WorkflowError(_("Only district staff import a whole district."))
+
+
+def import_district(period, user, communes, upload):
+    """Check and save a district workbook: every commune's figures, or none."""
+    check_district_importer(user)
     result = ImportResult()
     try:
         wb = open_workbook(upload)

@@ -7,14 +7,13 @@ stale template 409; nothing is saved in either case.
 from django.contrib import messages
 from django.db import transaction
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from communes import workflow
 from communes.models import Commune, ReportingPeriod
-from communes.scoping import CHANGE, is_district_staff
+from communes.scoping import CHANGE
 
 from . import entry, excel_import
 from .views import _load
@@ -28,9 +27,8 @@ def _xlsx(content, filename):
 
 def _unsaved_for_officer(request, commune, submission):
     """An unsaved report (nobody saved this quarter yet) is for its officer only."""
-    if submission.pk is None and not workflow.can_edit(submission, request.user):
-        raise PermissionDenied(_("Only the officer of %(commune)s enters its figures; your "
-                                 "account may read them.") % {"commune": commune.name})
+    if submission.pk is None:
+        workflow.check_enters_figures(request.user, commune)
 
 
 @login_required
@@ -83,8 +81,7 @@ def commune_import(request, slug, year, quarter):
 
 
 def _district(request, year, quarter):
-    if not is_district_staff(request.user):
-        raise PermissionDenied(_("Only district staff import a whole district."))
+    excel_import.check_district_importer(request.user)
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
     communes = list(Commune.objects.restrict(request.user, CHANGE).order_by("name"))
     return period, communes

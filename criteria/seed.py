@@ -1,8 +1,8 @@
 """Demo catalogue: criteria sets, the quarterly indicator catalogue and the 2021 targets.
 
-Criteria names and legal bases are real (REFERENCE §3). Criterion indicators are a
+Criteria names and legal bases are real (docs/DOMAIN.md#criteria-sets-and-ntm-levels). Criterion indicators are a
 few examples whose wording is ours, marked ``is_official=False``. The catalogue
-covers every figure of the seed report (REFERENCE §8).
+covers every figure of the seed report (docs/DOMAIN.md#the-demo-district).
 """
 
 import datetime
@@ -126,7 +126,7 @@ CATALOGUE = [
      "Residential groups recognised as civilised urban areas", "tổ", "groups",
      P.DTVM, K.STOCK, S.ENTERED, {"is_required": False, "is_cumulative": True}),
 ]
-# The targets the meeting set for 2021 (REFERENCE §8): (indicator, low, high).
+# The targets the meeting set for 2021 (docs/DOMAIN.md#the-demo-district): (indicator, low, high).
 TARGETS_2021 = [
     ("ntm-communes-standard", 21, None, "Kỳ Tây và Kỳ Lạc đạt chuẩn NTM"),
     ("ntm-communes-advanced", 2, 3, "Từ 2-3 xã đạt chuẩn NTM nâng cao"),
@@ -184,7 +184,7 @@ def seed_demo(out):
         [(n, g, new or old, en) for n, g, old, new, en in COMMUNE_CRITERIA],
     )
     # Decision 51/2025/QĐ-TTg issues the 2026–2030 set; its list is not transcribed in our
-    # sources (REFERENCE §3), so the demo carries the 2021–2025 names and says so.
+    # sources (docs/DOMAIN.md#criteria-sets-and-ntm-levels), so the demo carries the 2021–2025 names and says so.
     _criteria_set(
         "xa-ntm-2026-2030", "Bộ tiêu chí quốc gia về xã NTM giai đoạn 2026–2030 (minh họa)",
         "Quyết định 51/2025/QĐ-TTg (danh mục tiêu chí cần đối chiếu với văn bản)",

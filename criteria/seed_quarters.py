@@ -22,7 +22,7 @@ Q1_TOTALS = {"ntm-houses-renovated": 4054, "ntm-gardens-renovated": 2193,
              "ntm-clean-house-models": 314}
 Q2_TOTALS = {"ntm-houses-renovated": 3120, "ntm-gardens-renovated": 1875,
              "ntm-clean-house-models": 262}
-# Unmet criteria on the 2016–2020 set extended by Hà Tĩnh's criterion 20 (REFERENCE §8:
+# Unmet criteria on the 2016–2020 set extended by Hà Tĩnh's criterion 20 (docs/DOMAIN.md#the-demo-district:
 # Kỳ Tây is weak on schools, environment and model residential areas; Kỳ Lạc on
 # transport, environmental sanitation and model residential areas).
 UNMET_Q1 = {"ky-tay": {5, 17, 20}, "ky-lac": {2, 17, 20}, "ky-son": {17, 20}, "ky-thuong": {20}}

@@ -12,7 +12,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ntm_portal import forms as boundary
 from ntm_portal.formats import NumberParseError, format_number, parse_number
+from ntm_portal.forms import text_errors
 
 from .models import IndicatorValue
 
@@ -20,6 +22,7 @@ OUTLIER_FACTOR = Decimal(3)
 # Figures are stored with 14 digits, 2 of them decimals: 10¹² and more cannot be kept.
 STORABLE_LIMIT = Decimal(10) ** 12
 COMMENT_MAX = IndicatorValue._meta.get_field("comment").max_length
+assert COMMENT_MAX == boundary.COMMENT_MAX, "one cap for a figure's comment"
 RECENT_QUARTERS = 4
 
 
@@ -133,9 +136,7 @@ def check_figures(submission, indicators, inputs, recent=None):
             raw = "" if raw is None else str(raw).strip()
             value, errors = check_number(indicator, raw)
         comment = (comment or "").strip()
-        if len(comment) > COMMENT_MAX:
-            errors = errors + [_("The comment is too long: at most %(n)s characters.")
-                               % {"n": COMMENT_MAX}]
+        errors = errors + text_errors(comment, COMMENT_MAX)
         checked = Checked(raw=raw, value=value, comment=comment, errors=errors)
         if not errors:
             checked.warnings = warnings_for(indicator, value, recent.get(indicator.pk, []))

@@ -257,8 +257,7 @@ def submit(request, slug, year, quarter):
 
 def _review(request, slug, year, quarter, action):
     commune, period, submission = _load(request, slug, year, quarter)
-    if not is_district_staff(request.user):
-        raise PermissionDenied(_("Only district staff review submissions."))
+    workflow.check_reviewer(request.user)
     if submission.pk is None:
         raise Http404
     try:
@@ -326,8 +325,7 @@ def history(request, slug, year, quarter):
 @login_required
 def review_board(request, year, quarter):
     """Staff's board for a quarter: every commune, its status, on time or late, its warnings."""
-    if not is_district_staff(request.user):
-        raise PermissionDenied(_("Only district staff review submissions."))
+    workflow.check_reviewer(request.user)
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
     communes = list(Commune.objects.restrict(request.user).select_related("district"))
     submissions = {s.commune_id: s for s in Submission.objects.filter(period=period)
@@ -340,7 +338,7 @@ def review_board(request, year, quarter):
         rows.append({"commune": commune, "submission": s,
                      "status": s.get_status_display() if s else _("Not started"),
                      "status_code": s.status if s else "missing",
-                     "late": workflow.is_late(s, today) if s else period.is_locked_on(today),
+                     "late": workflow.is_late(s or Submission(commune=commune, period=period), today),
                      "warnings": warnings.get(commune.pk, 0),
                      "url": f"/communes/{commune.slug}/{period.year}/q{period.quarter}/"})
     order = {"submitted": 0, "returned": 1, "draft": 2, "missing": 3, "approved": 4}

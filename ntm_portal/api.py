@@ -83,6 +83,15 @@ def exception_handler(exc, context):
     return response
 
 
+def text_field(max_length, **kwargs):
+    """A text input of the API with the web's boundary: control characters refused, the
+    same cap as the form (``ntm_portal.forms``)."""
+    from .forms import validate_plain_text
+
+    return serializers.CharField(max_length=max_length, validators=[validate_plain_text],
+                                 **kwargs)
+
+
 def invalid(errors, summary=None):
     """A 400 with per-field messages (``{field: [messages]}``)."""
     error = exceptions.ValidationError(errors)

@@ -7,7 +7,12 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d%m%Y", "%Y-%m-%d"]
 
 
 class BootstrapMixin:
-    """Bootstrap classes on widgets, and ``is-invalid`` on fields with errors."""
+    """Bootstrap classes on widgets, ``is-invalid`` on fields with errors, and the text
+    boundary (``apply_text_boundary``) on every text field: every portal form has both."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_text_boundary(self)
 
     def style_fields(self):
         for name, field in self.fields.items():
@@ -57,7 +62,7 @@ def validate_plain_text(value):
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    if value and any((ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or ord(ch) == 127
+    if isinstance(value, str) and any((ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or ord(ch) == 127
                      for ch in value):
         raise ValidationError(
             _("The text contains invisible control characters (for example from a copied "
@@ -66,9 +71,90 @@ def validate_plain_text(value):
         )
 
 
+def text_errors(value, max_length):
+    """The boundary's messages for ``value`` (empty if it passes), for services that take
+    text without a form (Excel cells, JSON already parsed, workflow comments)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    errors = []
+    try:
+        validate_plain_text(value)
+    except ValidationError as error:
+        errors.extend(error.messages)
+    if isinstance(value, str) and len(value) > max_length:
+        errors.append(_("The text is too long: at most %(n)s characters.") % {"n": max_length})
+    return errors
+
+
 class PlainTextField(forms.CharField):
     """A CharField with the boundary's rule; ``max_length`` defaults to the long-text cap."""
 
     def __init__(self, *, max_length=LONG_TEXT_MAX, **kwargs):
         super().__init__(max_length=max_length, **kwargs)
         self.validators.append(validate_plain_text)
+
+
+def apply_text_boundary(form):
+    """Give every text field of ``form`` the boundary's rule and, when it has none, the
+    long-text cap (fields that parse text into something else say ``is_text = False``
+    and check their input themselves). Called by every portal form (``BootstrapMixin``) and admin form."""
+    from django.core.validators import MaxLengthValidator
+
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            _guard_keys(field)
+        if not isinstance(field, forms.CharField) or not getattr(field, "is_text", True):
+            continue
+        if validate_plain_text not in field.validators:
+            field.validators.append(validate_plain_text)
+        if field.max_length is None:
+            field.max_length = LONG_TEXT_MAX
+            field.validators.append(MaxLengthValidator(LONG_TEXT_MAX))
+            field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
+KEY_MAX = 2**63 - 1
+
+
+def _guard_keys(field):
+    """A choice of records refuses a key no database column can hold (a number of forty
+    digits would be a server error in the lookup), as an ordinary invalid choice."""
+    from django.core.exceptions import ValidationError
+
+    if getattr(field, "_keys_guarded", False):
+        return
+    clean = field.clean
+
+    def guarded(value):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            text = str(item).strip() if item is not None else ""
+            if text.lstrip("-").isdigit() and abs(int(text)) > KEY_MAX:
+                raise ValidationError(field.error_messages["invalid_choice"],
+                                      code="invalid_choice", params={"value": text})
+        return clean(value)
+
+    field.clean = guarded
+    field._keys_guarded = True
+    widget = getattr(field.widget, "widget", field.widget)  # the admin wraps its widgets
+    if hasattr(widget, "optgroups") and hasattr(widget, "url_name"):  # admin autocomplete
+        optgroups = widget.optgroups
+
+        def safe_optgroups(name, value, attr=None):
+            # Re-showing a refused key must not look it up in the database.
+            return optgroups(name, [v for v in value if _is_key(field, v)], attr)
+
+        widget.optgroups = safe_optgroups
+
+
+def _is_key(field, value):
+    from django.core.exceptions import ValidationError
+
+    if value in (None, ""):
+        return False
+    try:
+        key = field.queryset.model._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return not isinstance(key, int) or abs(key) <= KEY_MAX

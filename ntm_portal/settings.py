@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "communes.sessions.AccountSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "ntm_portal.middleware.QueryBoundaryMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

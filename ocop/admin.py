@@ -1,25 +1,29 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin
+
+from . import lifecycle
+
 from .models import Producer, Product, ProductGroup, Rating, StarBand
 
 
 @admin.register(ProductGroup)
-class ProductGroupAdmin(SimpleHistoryAdmin):
+class ProductGroupAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(StarBand)
-class StarBandAdmin(SimpleHistoryAdmin):
+class StarBandAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["stars", "min_score", "valid_from", "valid_to", "basis"]
     list_filter = ["stars", "basis"]
     search_fields = ["basis"]
 
 
 @admin.register(Producer)
-class ProducerAdmin(SimpleHistoryAdmin):
+class ProducerAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "commune", "contact"]
     list_filter = ["kind", "commune"]
     search_fields = ["name", "contact", "commune__name"]
@@ -28,38 +32,41 @@ class ProducerAdmin(SimpleHistoryAdmin):
 
 
 class RatingInline(admin.TabularInline):
+    """Ratings are decisions entered on the product's "rate" page (``lifecycle.rate``)."""
+
     model = Rating
+    form = BoundaryAdminForm
     fields = ["score", "stars", "level", "decision_number", "decision_date", "valid_until", "note"]
-    readonly_fields = ["stars", "valid_until"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(ServiceSaveAdmin, SimpleHistoryAdmin):
+    """Saved by ``lifecycle.save_product``; the stage moves only by registering and rating."""
+
     list_display = ["name", "commune", "producer", "group", "year", "target_stars", "stage"]
     list_filter = ["stage", "group", "year", "target_stars", "commune"]
     search_fields = ["name", "slug", "producer__name", "commune__name"]
     list_select_related = ["commune", "producer", "group"]
     autocomplete_fields = ["commune", "producer"]
-    readonly_fields = ["proposed_by", "created_at", "version"]
+    readonly_fields = ["stage", "registered_on", "proposed_by", "created_at"]
     inlines = [RatingInline]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1  # forms opened before this save become stale
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, form, change):
+        lifecycle.save_product(obj, request.user, self.loaded_version(form) if change else None)
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["product", "score", "stars", "level", "decision_number", "decision_date", "valid_until"]
     list_filter = ["stars", "level", "decision_date"]
     search_fields = ["product__name", "decision_number"]
     list_select_related = ["product"]
-    autocomplete_fields = ["product"]
-    readonly_fields = ["stars", "valid_until", "rated_by"]
-
-    def save_model(self, request, obj, form, change):
-        if not obj.rated_by_id:
-            obj.rated_by = request.user
-        super().save_model(request, obj, form, change)

@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes.idempotency import OnceMixin
 from communes.models import Commune
 from communes.scoping import is_district_staff
 from ntm_portal.formats import NumberParseError, format_number, parse_number
 from ntm_portal.forms import BootstrapMixin, DateInput, VnDateField
 
 from . import lifecycle
-from .choices import STAR_CHOICES, ProducerKind, Stage, Status
+from .choices import STAR_CHOICES, ProducerKind, Status
 from .models import Producer, Product, ProductGroup, Rating
 
 
@@ -25,8 +26,12 @@ class VnDecimalField(forms.CharField):
     def prepare_value(self, value):
         return value if isinstance(value, str) else format_number(value)
 
+    is_text = False  # a number: ``to_python`` checks the typed text
+
     def to_python(self, value):
         value = super().to_python(value)
+        if len(value) > 30:
+            raise ValidationError(_("Enter a number, for example 72 or 72,5."), code="invalid")
         try:
             return parse_number(value)
         except NumberParseError:
@@ -41,7 +46,7 @@ class VersionMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ProductForm(BootstrapMixin, VersionMixin, forms.ModelForm):
+class ProductForm(OnceMixin, BootstrapMixin, VersionMixin, forms.ModelForm):
     """Propose or edit a candidate; a new producer can be entered alongside."""
 
     new_producer_name = forms.CharField(
@@ -79,6 +84,7 @@ class ProductForm(BootstrapMixin, VersionMixin, forms.ModelForm):
             self.initial.setdefault("year", timezone.localdate().year)
         else:
             self.initial["version"] = self.instance.version
+            del self.fields["once"]  # the one-time key is for proposing
         self.style_fields()
 
     def clean(self):
@@ -119,9 +125,6 @@ class ProductForm(BootstrapMixin, VersionMixin, forms.ModelForm):
                 commune=product.commune,
                 contact=self.cleaned_data.get("new_producer_contact", ""),
             )
-        if not product.pk:
-            product.proposed_by = self.user
-            product.stage = Stage.CANDIDATE
         if commit:
             product.save()
         return product

@@ -4,6 +4,7 @@ A product moves: candidate (for a year, proposed by its commune) → registered 
 evaluation (district staff) → rated (district staff enter the decision). A rating's
 certificate is valid 36 months from the decision date; then the product shows as
 expired until it is rated again. Views, forms, admin and seeds call these functions.
+The programme itself: docs/DOMAIN.md#ocop.
 """
 
 import calendar
@@ -11,8 +12,8 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,13 +86,21 @@ def validate_rating(score, decision_date, today=None):
         raise ValidationError(errors)
 
 
-def product_status(stage, valid_until, on_date):
-    """Status in words from the stored stage and the current certificate's last valid day."""
-    if stage == Stage.CANDIDATE:
-        return Status.CANDIDATE
-    if valid_until is None:
-        return Status.REGISTERED
-    return Status.CERTIFIED if valid_until >= on_date else Status.EXPIRED
+def status_expression(on_date):
+    """The one rule of a product's status on ``on_date``, as a database expression.
+
+    A candidate is a candidate; a product past candidacy without a rating decided by
+    ``on_date`` is registered; with one, it is certified while the certificate is valid
+    (``cert_valid_until``, from ``ProductQuerySet.with_certificate``), then expired.
+    Pages, the API, filters and counts all read it through ``with_certificate``'s
+    ``cert_status``, so display and filtering cannot disagree.
+    """
+    return Case(
+        When(stage=Stage.CANDIDATE, then=Value(Status.CANDIDATE.value)),
+        When(cert_valid_until__isnull=True, then=Value(Status.REGISTERED.value)),
+        When(cert_valid_until__gte=on_date, then=Value(Status.CERTIFIED.value)),
+        default=Value(Status.EXPIRED.value), output_field=CharField(),
+    )
 
 
 def status_colour(status):
@@ -195,11 +204,30 @@ def claim_version(product, expected_version):
 
 
 @transaction.atomic
-def save_product(form, expected_version):
-    """Save a product form (proposal or edit) with the version check for edits."""
-    if form.instance.pk:
-        claim_version(form.instance, expected_version)
-    return form.save()
+def save_product(product, user, expected_version, write=None):
+    """Propose (a new ``product``) or change one: the permission, the version check for
+    changes, the history's author. ``write()`` stores it: a form's ``save`` (which may
+    create the producer alongside), by default ``product.save``. Returns the product."""
+    if product.pk is None:
+        check_propose(user)
+        product.proposed_by = user
+        product.stage = Stage.CANDIDATE
+    else:
+        check_edit(user, product)
+        claim_version(product, expected_version)
+    product._history_user = user
+    try:
+        with transaction.atomic():
+            (write or product.save)()
+    except IntegrityError:
+        # A producer or product of the same name saved at the same moment (a unique
+        # constraint): the form's message, never a server error.
+        if product._state.adding:
+            product.pk = None
+        raise ValidationError(_("A product or producer with this name was saved at the same "
+                                "moment. Nothing of yours was saved; reload the page and check "
+                                "the list.")) from None
+    return product
 
 
 @transaction.atomic
@@ -210,6 +238,7 @@ def register(product, user, on_date=None, expected_version=None):
     product.stage = Stage.REGISTERED
     product.registered_on = on_date or timezone.localdate()
     product._change_reason = "registered"
+    product._history_user = user
     product.save(update_fields=["stage", "registered_on", "version"])
     return product
 

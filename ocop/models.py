@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from communes.models import Commune
 from communes.scoping import ScopedQuerySet
 from ntm_portal.formats import vn_slugify
 
-from .choices import STAR_CHOICES, CertifyingLevel, ProducerKind, Stage
+from .choices import STAR_CHOICES, CertifyingLevel, ProducerKind, Stage, Status
 from .validators import validate_photo
 
 MAX_SCORE = 100
@@ -136,6 +136,8 @@ class ProductQuerySet(ScopedQuerySet):
         ``cert_stars``, ``cert_score``, ``cert_level``, ``cert_decision_date`` and
         ``cert_valid_until``: one subquery each, so a list costs one query whatever its length.
         """
+        from .lifecycle import status_expression
+
         on_date = on_date or timezone.localdate()
         latest = Rating.objects.filter(
             product=OuterRef("pk"), decision_date__lte=on_date
@@ -143,11 +145,11 @@ class ProductQuerySet(ScopedQuerySet):
         return self.annotate(**{
             f"cert_{name}": Subquery(latest.values(name)[:1])
             for name in ("stars", "score", "level", "decision_date", "valid_until")
-        })
+        }).annotate(cert_status=status_expression(on_date), status_date=Value(on_date, output_field=models.DateField()))
 
     def certified_on(self, on_date):
         """Products whose latest rating decided by ``on_date`` is still valid on that date."""
-        return self.with_certificate(on_date).filter(cert_valid_until__gte=on_date)
+        return self.with_certificate(on_date).filter(cert_status=Status.CERTIFIED)
 
 
 class Product(models.Model):
@@ -233,16 +235,13 @@ class Product(models.Model):
         return max(ratings, key=lambda r: (r.decision_date, r.pk), default=None)
 
     def status(self, on_date=None):
-        """The status in words (``choices.Status``), from ``lifecycle.product_status``."""
-        from .lifecycle import product_status
-
+        """The status (``choices.Status``) by ``lifecycle.status_expression``: the
+        annotation of ``with_certificate`` when loaded for that day, else one query."""
         on_date = on_date or timezone.localdate()
-        if hasattr(self, "cert_valid_until"):
-            valid_until = self.cert_valid_until
-        else:
-            rating = self.current_rating(on_date)
-            valid_until = rating.valid_until if rating else None
-        return product_status(self.stage, valid_until, on_date)
+        if getattr(self, "status_date", None) == on_date:
+            return Status(self.cert_status)
+        return Status(Product.objects.with_certificate(on_date).filter(pk=self.pk)
+                      .values_list("cert_status", flat=True).get())
 
 
 class Rating(models.Model):

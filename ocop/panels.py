@@ -6,6 +6,7 @@ from communes.scoping import is_district_staff
 from communes.seeding import Panel
 
 from . import lifecycle
+from .choices import Status
 from .models import Product
 
 
@@ -14,7 +15,8 @@ def expiring_products(on_date, months=lifecycle.EXPIRING_SOON_MONTHS, products=N
     products = Product.objects.all() if products is None else products
     return (
         products.with_certificate(on_date)
-        .filter(cert_valid_until__gte=on_date, cert_valid_until__lte=lifecycle.add_months(on_date, months))
+        .filter(cert_status=Status.CERTIFIED,
+                cert_valid_until__lte=lifecycle.add_months(on_date, months))
         .select_related("commune")
         .order_by("cert_valid_until", "name")
     )

@@ -8,6 +8,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from communes.workflow import StaleEdit
 from ntm_portal.formats import format_date
 
 from . import lifecycle
-from .choices import Stage, Status
+from .choices import Status
 from .forms import FilterForm, ProductForm, RatingForm, RegisterForm
 from .models import Product, Rating
 
@@ -43,21 +44,14 @@ def filter_products(products, data, today):
     if data.get("group"):
         products = products.filter(group=data["group"])
     if data.get("stars"):
-        products = products.filter(cert_stars=data["stars"], cert_valid_until__gte=today)
+        products = products.filter(cert_stars=data["stars"], cert_status=Status.CERTIFIED)
     if data.get("year"):
         products = products.filter(year=data["year"])
-    status = data.get("status")
-    if status == Status.CANDIDATE:
-        products = products.filter(stage=Stage.CANDIDATE)
-    elif status == Status.REGISTERED:
-        products = products.exclude(stage=Stage.CANDIDATE).filter(cert_valid_until__isnull=True)
-    elif status == Status.CERTIFIED:
-        products = products.filter(cert_valid_until__gte=today).exclude(stage=Stage.CANDIDATE)
-    elif status == Status.EXPIRED:
-        products = products.filter(cert_valid_until__lt=today).exclude(stage=Stage.CANDIDATE)
+    if data.get("status"):
+        products = products.filter(cert_status=data["status"])
     if data.get("expiring") is not None:
         products = products.filter(
-            cert_valid_until__gte=today,
+            cert_status=Status.CERTIFIED,
             cert_valid_until__lte=lifecycle.add_months(today, data["expiring"]),
         )
     return products.order_by(*SORT_FIELDS.get(data.get("sort") or "commune"))
@@ -129,16 +123,37 @@ def product_detail(request, slug):
     })
 
 
+def _already_proposed(request, product):
+    """The second post of a proposal: nothing new, show the product the first one created."""
+    messages.info(request, _("This form was sent twice; the product was proposed once."))
+    return redirect(product)
+
+
 @login_required
 def product_create(request):
     lifecycle.check_propose(request.user)
     # Staff may come from a commune's page: preselect that commune.
     initial = {"commune": Commune.objects.filter(slug=request.GET.get("commune", "")).first()}
     form = ProductForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        product = lifecycle.save_product(form, None)
-        messages.success(request, _("“%(product)s” is proposed as a candidate.") % {"product": product.name})
-        return redirect(product)
+    earlier = form.created_before(request.user) if request.method == "POST" else None
+    if earlier is not None:
+        return _already_proposed(request, earlier)
+    if request.method == "POST" and not form.is_valid():
+        earlier = form.created_before(request.user)  # created meanwhile by a concurrent post
+        if earlier is not None:
+            return _already_proposed(request, earlier)
+    elif request.method == "POST":
+        try:
+            product, created = form.create_once(request.user, lambda: lifecycle.save_product(
+                form.instance, request.user, None, write=form.save))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not created:
+                return _already_proposed(request, product)
+            messages.success(request, _("“%(product)s” is proposed as a candidate.")
+                             % {"product": product.name})
+            return redirect(product)
     return render(request, "ocop/product_form.html", {"form": form, "product": None})
 
 
@@ -156,11 +171,15 @@ def product_edit(request, slug):
     form = ProductForm(request.POST or None, request.FILES or None, instance=product, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            lifecycle.save_product(form, _loaded_version(form))
+            lifecycle.save_product(form.instance, request.user, _loaded_version(form),
+                                   write=form.save)
         except StaleEdit as error:
             return _stale(request, error)
-        messages.success(request, _("Changes saved."))
-        return redirect(product)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(product)
     return render(request, "ocop/product_form.html", {"form": form, "product": product})
 
 

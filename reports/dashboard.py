@@ -319,15 +319,14 @@ class Dashboard:
         data = {"labels": [p.label for p in self.trend_periods],
                 "works": [series(code) for code in TREND_CODES[:3]],
                 "registries": [series(code) for code in TREND_CODES[3:]]}
-        if self.ocop.available:
-            stars = sorted(set(self.ocop.products_by_star) | set(self.ocop.candidates_by_star))
-            data["ocop"] = {
-                "labels": [_("%(stars)s stars") % {"stars": stars_} for stars_ in stars],
-                "products": [self.ocop.products_by_star.get(s, 0) for s in stars],
-                "candidates": [self.ocop.candidates_by_star.get(s, 0) for s in stars],
-                "products_label": _("Products with a valid certificate"),
-                "candidates_label": _("Candidates of the year, by the stars aimed for"),
-            }
+        stars = sorted(set(self.ocop.products_by_star) | set(self.ocop.candidates_by_star))
+        data["ocop"] = {
+            "labels": [_("%(stars)s stars") % {"stars": stars_} for stars_ in stars],
+            "products": [self.ocop.products_by_star.get(s, 0) for s in stars],
+            "candidates": [self.ocop.candidates_by_star.get(s, 0) for s in stars],
+            "products_label": _("Products with a valid certificate"),
+            "candidates_label": _("Candidates of the year, by the stars aimed for"),
+        }
         return data
 
     def by_commune(self):
@@ -468,7 +467,6 @@ def _completeness(period, communes, commune_list):
         .values_list(*SubmissionRef.FIELDS)
     }
     rows = []
-    locked = period.is_locked_on()
     for commune in commune_list:
         submission = submissions.get(commune.pk)
         handed_in = submission is not None and submission.status in (
@@ -478,6 +476,7 @@ def _completeness(period, communes, commune_list):
             overdue = False
         else:
             category = "missing"
-            overdue = locked if submission is None else is_late(submission)
+            # Not handed in: late once the period has locked (the one rule, workflow.is_late).
+            overdue = is_late(submission or Submission(commune=commune, period=period))
         rows.append(CompletenessRow(commune, submission, category, overdue))
     return rows

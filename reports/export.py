@@ -402,10 +402,6 @@ def _ocop(workbook, formats, d):
     heading = _("OCOP PRODUCTS, %(year)s") % {"year": d.period.year}
     s = Sheet(workbook, formats, _("OCOP"), d, heading)
     ocop = d.ocop
-    if not ocop.available:
-        s.header([_("Note")], [80])
-        s.text(1, _("OCOP figures are not available yet."))
-        return
     s.header([_("Stars"), _("Products with a valid certificate"),
               _("Candidates of the year, by the stars aimed for")], [12, 30, 34], height=45)
     stars = sorted(set(ocop.products_by_star) | set(ocop.candidates_by_star))

@@ -84,7 +84,7 @@ def narrative(dashboard):
         paragraphs.extend(remaining_sentences(d.plan))
 
     ocop = d.ocop
-    if ocop.available and ocop.candidates:
+    if ocop.candidates:
         breakdown = ", ".join(
             _("%(count)s aiming for %(stars)s stars") % {"count": _n(count), "stars": stars}
             for stars, count in ocop.candidates_by_star.items() if count

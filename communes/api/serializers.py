@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from ntm_portal.api import text_field
+from ntm_portal.forms import SHORT_TEXT_MAX
+
 from communes.models import Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village
 
 
@@ -72,10 +75,10 @@ class RegistryInputSerializer(serializers.Serializer):
     registered_on = serializers.CharField(max_length=20, help_text="dd/mm/yyyy or yyyy-mm-dd")
     recognised_on = serializers.CharField(max_length=20, required=False, allow_blank=True,
                                           allow_null=True)
-    decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    decision_number = text_field(50, required=False, allow_blank=True)
     lapsed_on = serializers.CharField(max_length=20, required=False, allow_blank=True,
                                       allow_null=True)
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    note = text_field(SHORT_TEXT_MAX, required=False, allow_blank=True)
     version = serializers.IntegerField(min_value=0, required=False,
                                        help_text="Required to change a record: its version "
                                                  "as read.")
@@ -87,5 +90,5 @@ class ModelAreaInputSerializer(RegistryInputSerializer):
 
 
 class ModelGardenInputSerializer(RegistryInputSerializer):
-    household = serializers.CharField(max_length=150)
+    household = text_field(150)
     level = serializers.CharField(max_length=10, required=False, default="district")

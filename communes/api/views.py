@@ -6,19 +6,18 @@ dated rules of ``communes.registry``) and ``registry.save_record`` with its vers
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from communes import registry
+from communes import idempotency, registry
 from communes.forms import ModelAreaForm, ModelGardenForm
-from communes.scoping import CHANGE, VIEW
-from communes.workflow import WorkflowError
+from communes.scoping import VIEW
 
-from communes.models import Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village
+from communes.models import (
+    Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village, recognised_q)
 from ntm_portal.api_defaults import IntFilter, PortalFilterSet
 from ntm_portal.api import ErrorSerializer, ScopedReadOnlyViewSet, invalid
 
@@ -87,8 +86,7 @@ class RegistryFilter(PortalFilterSet):
                                               label="Recognised today (not lapsed)")
 
     def filter_recognised(self, queryset, name, value):
-        today = timezone.localdate()
-        current = Q(recognised_on__lte=today) & (Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=today))
+        current = recognised_q(timezone.localdate())
         return queryset.filter(current) if value else queryset.exclude(current)
 
 
@@ -96,6 +94,12 @@ class ModelAreaFilter(RegistryFilter):
     class Meta:
         model = ModelArea
         fields = ["village", "commune", "commune_slug", "decision_number"]
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER, location=OpenApiParameter.HEADER, required=False,
+    description="A key of your choice (8–64 letters, digits, - or _): sending the same call "
+                "again with it answers 200 with the record created the first time.")
 
 
 def _errors(*codes):
@@ -114,12 +118,11 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
             return self.input_serializer
         return super().get_serializer_class()
 
-    def _check_change(self, commune):
-        if not Commune.objects.restrict(self.request.user, CHANGE).filter(pk=commune.pk).exists():
-            raise WorkflowError(_("Your account may read this commune's registries but not "
-                                  "change them."))
+    def _output(self, record, code):
+        output = super().get_serializer_class()(record, context=self.get_serializer_context())
+        return Response(output.data, status=code)
 
-    def _save(self, record, commune, code):
+    def _save(self, record, commune, code, key=None):
         serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         data = {"village" if k == "village_id" else k: "" if v is None else str(v)
@@ -127,31 +130,47 @@ class RegistryWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
         form = self.form_class(data=data, instance=record, commune=commune,
                                user=self.request.user)
         if not form.is_valid():
+            # A concurrent call with the same key may have created it meanwhile.
+            earlier = idempotency.created_before(key, self.request.user) if record is None else None
+            if earlier is not None:
+                return self._output(earlier, status.HTTP_200_OK)
             raise invalid({field: list(messages) for field, messages in form.errors.items()})
         version = serializer.validated_data.get("version")
+        # A refusal (ValidationError) becomes a 400 in ntm_portal.api.exception_handler.
+        if record is None:
+            saved, created = idempotency.create_once(key, self.request.user, lambda: (
+                registry.save_record(form.instance, self.request.user, 0)))
+            return self._output(saved, code if created else status.HTTP_200_OK)
         saved = registry.save_record(form.instance, self.request.user,
                                      0 if version is None else version)
-        output = super().get_serializer_class()(saved, context=self.get_serializer_context())
-        return Response(output.data, status=code)
+        return self._output(saved, code)
 
     def create(self, request, *args, **kwargs):
+        """With an ``Idempotency-Key`` header, a repeated call answers 200 with the record
+        the first one created (``communes.idempotency``)."""
+        key = idempotency.header_key(request)
+        earlier = idempotency.created_before(key, request.user)
+        if earlier is not None:
+            return self._output(earlier, status.HTTP_200_OK)
         village_id = request.data.get("village") if hasattr(request.data, "get") else None
         village = (Village.objects.restrict(request.user, VIEW).select_related("commune")
                    .filter(pk=village_id).first() if isinstance(village_id, int) else None)
         if village is None:
             raise invalid({"village": [_("Unknown village.")]})
-        self._check_change(village.commune)
-        return self._save(None, village.commune, status.HTTP_201_CREATED)
+        registry.check_change(request.user, village.commune)
+        return self._save(None, village.commune, status.HTTP_201_CREATED, key)
 
     def update(self, request, *args, **kwargs):
         record = self.get_object()
         commune = record.village.commune
-        self._check_change(commune)
+        registry.check_change(request.user, commune)
         return self._save(record, commune, status.HTTP_200_OK)
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: serializers.ModelAreaSerializer, **_errors(400, 403)}),
+    create=extend_schema(responses={201: serializers.ModelAreaSerializer,
+                                    200: serializers.ModelAreaSerializer, **_errors(400, 403)},
+                         parameters=[IDEMPOTENCY_KEY]),
     update=extend_schema(responses={200: serializers.ModelAreaSerializer,
                                     **_errors(400, 403, 404, 409)}))
 class ModelAreaViewSet(RegistryWriteMixin, ScopedReadOnlyViewSet):
@@ -172,7 +191,9 @@ class ModelGardenFilter(RegistryFilter):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: serializers.ModelGardenSerializer, **_errors(400, 403)}),
+    create=extend_schema(responses={201: serializers.ModelGardenSerializer,
+                                    200: serializers.ModelGardenSerializer, **_errors(400, 403)},
+                         parameters=[IDEMPOTENCY_KEY]),
     update=extend_schema(responses={200: serializers.ModelGardenSerializer,
                                     **_errors(400, 403, 404, 409)}))
 class ModelGardenViewSet(RegistryWriteMixin, ScopedReadOnlyViewSet):

@@ -17,10 +17,6 @@ def vn_date(value):
     return formats.format_date(value)
 
 
-@register.simple_tag
-def quarter_label(year, quarter):
-    return formats.quarter_label(year, quarter)
-
 
 @register.inclusion_tag("_period_picker.html")
 def period_picker(current, url_name, *args):

@@ -5,6 +5,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ntm_portal.api import text_field
+from ntm_portal.forms import COMMENT_MAX, LONG_TEXT_MAX
+
 from communes import workflow
 from communes.models import Submission
 from criteria.models import (
@@ -18,7 +21,7 @@ from criteria.models import (
     Target,
     Task,
 )
-from ntm_portal.forms import SHORT_TEXT_MAX, LONG_TEXT_MAX, validate_plain_text
+from ntm_portal.forms import SHORT_TEXT_MAX, validate_plain_text
 
 
 class CriteriaSetSerializer(serializers.ModelSerializer):
@@ -147,10 +150,9 @@ class NumberInputField(serializers.Field):
 
 
 class ValueInputSerializer(serializers.Serializer):
-    indicator = serializers.CharField(max_length=60, help_text="Indicator code, e.g. "
-                                                                "ntm-houses-renovated")
+    indicator = text_field(60, help_text="Indicator code, e.g. ntm-houses-renovated")
     value = NumberInputField(required=False)
-    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    comment = text_field(COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class ValuesInputSerializer(serializers.Serializer):
@@ -175,8 +177,7 @@ class AssessmentInputSerializer(serializers.Serializer):
                                                                 "in force for the period.")
     is_met = serializers.BooleanField(allow_null=True, required=False, default=None)
     score = NumberInputField(required=False)
-    evidence = serializers.CharField(required=False, allow_blank=True, default="",
-                                     max_length=5000)
+    evidence = text_field(LONG_TEXT_MAX, required=False, allow_blank=True, default="")
     indicators = serializers.DictField(child=NumberInputField(), required=False, default=dict,
                                        help_text="Criterion indicator code → value, "
                                                  'e.g. {"2.1": "85"}.')
@@ -189,8 +190,8 @@ class AssessmentsInputSerializer(serializers.Serializer):
 
 class TextsInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
-    difficulties = serializers.CharField(allow_blank=True, max_length=20000)
-    proposals = serializers.CharField(allow_blank=True, max_length=20000)
+    difficulties = text_field(LONG_TEXT_MAX, allow_blank=True)
+    proposals = text_field(LONG_TEXT_MAX, allow_blank=True)
 
 
 class VersionSerializer(serializers.Serializer):
@@ -198,7 +199,7 @@ class VersionSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
+    comment = text_field(LONG_TEXT_MAX, allow_blank=True, required=False, default="")
 
 
 class FigureSerializer(serializers.Serializer):

@@ -26,7 +26,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communes import workflow
-from communes.choices import Role
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.scoping import VIEW, is_district_reader
 from criteria import entry, excel_import, tasks
@@ -233,10 +232,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             problems["period"] = [_("Unknown reporting period.")]
         if problems:
             raise invalid(problems)
-        if request.user.role != Role.OFFICER or request.user.commune_id != commune.pk:
-            raise workflow.WorkflowError(
-                _("Only the officer of %(commune)s enters its figures; your account may read "
-                  "them.") % {"commune": commune.name})
+        workflow.check_enters_figures(request.user, commune)
         existed = Submission.objects.filter(commune=commune, period=period).exists()
         submission = workflow.get_or_create_submission(commune, period)
         return self._done(submission, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)

@@ -1,6 +1,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ntm_portal.api import text_field
+from ntm_portal.forms import SHORT_TEXT_MAX
+
 from ocop.models import Producer, Product, ProductGroup, Rating
 
 
@@ -54,6 +57,6 @@ class RateInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
     score = serializers.CharField(max_length=20, help_text='0–100, e.g. "72,5"')
     level = serializers.CharField(max_length=20)
-    decision_number = serializers.CharField(max_length=50)
+    decision_number = text_field(50)
     decision_date = serializers.CharField(max_length=20, help_text="dd/mm/yyyy or yyyy-mm-dd")
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    note = text_field(SHORT_TEXT_MAX, required=False, allow_blank=True, default="")

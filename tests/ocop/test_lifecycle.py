@@ -44,12 +44,21 @@ def test_certificate_is_valid_36_months(decision, until):
     assert lifecycle.certificate_valid_until(decision) == until
 
 
-def test_status_from_stage_and_certificate():
-    until = datetime.date(2024, 6, 15)
-    assert lifecycle.product_status(Stage.CANDIDATE, None, DAY) == Status.CANDIDATE
-    assert lifecycle.product_status(Stage.REGISTERED, None, DAY) == Status.REGISTERED
-    assert lifecycle.product_status(Stage.RATED, until, until) == Status.CERTIFIED
-    assert lifecycle.product_status(Stage.RATED, until, until + datetime.timedelta(days=1)) == Status.EXPIRED
+def test_status_is_one_rule_for_display_and_filtering(demo):
+    """The list's status filter and the status shown agree for every product, any day."""
+    from ocop.models import Product
+
+    seen = set()
+    for day in [datetime.date(2019, 1, 1), datetime.date(2021, 3, 31), DAY,
+                datetime.date(2030, 1, 1)]:
+        shown = {p.pk: p.status(day) for p in Product.objects.with_certificate(day)}
+        for status in Status:
+            filtered = set(Product.objects.with_certificate(day).filter(cert_status=status)
+                           .values_list("pk", flat=True))
+            assert filtered == {pk for pk, s in shown.items() if s == status}, (day, status)
+        assert all(Product.objects.get(pk=pk).status(day) == s for pk, s in shown.items())
+        seen |= set(shown.values())
+    assert seen == set(Status)  # every status occurred: the comparison means something
 
 
 @pytest.fixture
