@@ -21,8 +21,17 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ntm_portal.formats import format_date
+
 from .choices import NoticeKind, Role, SubmissionStatus, WorkflowAction
-from .models import Notice, NoticePreference, ReportingPeriod, Submission, SubmissionEvent, User
+from .models import (
+    Notice,
+    NoticePreference,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+    User,
+)
 from .seeding import _app_modules
 
 log = logging.getLogger(__name__)
@@ -78,7 +87,7 @@ def deadline_drafts(today):
                 continue
             url = Submission(commune=commune, period=period).get_absolute_url()
             values = {"period": period.label, "commune": commune.name,
-                      "date": period.deadline_text()}
+                      "date": format_date(period.entry_deadline)}
             if period.entry_deadline >= today:
                 drafts.append(Draft(officer.pk, NoticeKind.DEADLINE_SOON, f"period:{period.pk}",
                                     _("%(period)s report of %(commune)s is due on %(date)s")

@@ -20,7 +20,7 @@ PORTAL_APPS = ("communes", "criteria", "ocop")
 READ_ONLY_MODELS = frozenset({
     "communes.submission", "communes.submissionevent",
     "criteria.indicatorvalue", "criteria.criterionassessment",
-    "criteria.criterionindicatorvalue", "ocop.rating",
+    "criteria.criterionindicatorvalue", "criteria.task", "ocop.rating",
 })
 # Accounts: administrators manage them; staff only read them (a staff member who could
 # change roles could make themself an administrator).

@@ -95,7 +95,7 @@ class CriterionAssessmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read-only here: tasks are created and changed on /plan/ (``criteria.tasks``), which owns
     permission, validation, version and history."""
 
@@ -103,12 +103,3 @@ class TaskAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "owner_kind", "commune"]
     search_fields = ["title", "notes"]
     list_select_related = ["commune", "criterion"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

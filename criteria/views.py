@@ -157,8 +157,7 @@ def _render(request, commune, period, submission, form=None, status=200):
         "text_errors": {name: [str(e) for e in texts.errors.get(name, [])]
                         for name in ("difficulties", "proposals")} if texts.is_bound else {},
         "error_counts": form.error_counts(),
-        "events": events, "days_left": period.days_left(), "is_late": workflow.is_late(submission)
-        if submission.pk else period.is_locked_on(),
+        "events": events, "days_left": period.days_left(), "is_late": workflow.is_late(submission),
         "review_nav": _review_nav(request.user, submission), "stale": status == 409,
     }
     return render(request, "criteria/submission.html", context, status=status)

@@ -346,12 +346,6 @@ def get_period(year, quarter):
     return period
 
 
-def latest_period():
-    """The latest period with submissions in it (the one a meeting speaks of), else the latest."""
-    periods = ReportingPeriod.objects.order_by("-year", "-quarter")
-    return periods.filter(submissions__isnull=False).first() or periods.first()
-
-
 def communes_in_scope(user, period, district_slug=None):
     """(district, communes queryset, restricted) for ``user``; 403 when nothing is in scope.
 
@@ -477,6 +471,6 @@ def _completeness(period, communes, commune_list):
         else:
             category = "missing"
             # Not handed in: late once the period has locked (the one rule, workflow.is_late).
-            overdue = is_late(submission or Submission(commune=commune, period=period))
+            overdue = is_late(submission or Submission(commune_id=commune.pk, period=period))
         rows.append(CompletenessRow(commune, submission, category, overdue))
     return rows

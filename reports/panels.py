@@ -2,14 +2,14 @@
 
 from communes.choices import SubmissionStatus
 from communes.models import Commune, Submission
-from communes.periods import current_period
+from communes.periods import current_period, entry_period
 from communes.scoping import is_district_reader
 from communes.seeding import Panel
 from criteria.aggregates import Figure, criteria_met_over_time, figures, share_done
 from criteria.models import Indicator, Target
 from ntm_portal.formats import quarter_label
 
-from .dashboard import KEY_CODES, HeadlineRow, latest_period
+from .dashboard import KEY_CODES, HeadlineRow
 from .ocop_figures import catalogue_extra, ocop_figures
 
 
@@ -40,7 +40,7 @@ def commune_block(commune):
     """
     approved = (Submission.objects.filter(commune=commune, status=SubmissionStatus.APPROVED)
                 .select_related("period").order_by("-period__year", "-period__quarter").first())
-    period = approved.period if approved else latest_period()
+    period = approved.period if approved else entry_period()
     if period is None:
         return None
     communes = Commune.objects.filter(pk=commune.pk)

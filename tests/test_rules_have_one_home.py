@@ -76,7 +76,10 @@ def test_who_enters_figures():
         "communes.registry.date_errors",  # officers' registry dates stay in open quarters
         "communes.models.User.clean",  # an officer needs a commune
         "communes.views.home",  # the home page's link to one's commune
-        "criteria.panels.home_panels",  # the officer's home panel
+        "criteria.panels._report_panels",  # the officer's home panel
+        "criteria.panels._task_panels",  # the officer's open tasks on the home page
+        "criteria.tasks.is_owner",  # a commune's officer answers for its tasks
+        "criteria.notices._owners",  # who is told that a task falls due
         "ocop.lifecycle.can_propose",  # OCOP: who proposes
         "ocop.lifecycle.edit_refusal",  # OCOP: who edits a candidate
     }, places
@@ -90,6 +93,7 @@ def test_lock_is_decided_once():
     assert places == {
         "communes.workflow.lock_state",  # the submission's lock
         "communes.workflow.is_late",  # late: not handed in when the period locked
+        "communes.workflow.return_for_correction",  # returned after the lock: reopened at once
         "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the period's own date
     }, places
 
@@ -105,7 +109,13 @@ def test_figures_are_summed_in_one_place():
         return _calls("Sum")(node) and node.args and isinstance(node.args[0], ast.Constant) \
             and node.args[0].value == "value"
 
-    assert _places(sums_values) == {"criteria.aggregates.entered_values"}
+    assert _places(sums_values) == {
+        "criteria.aggregates.entered_values",
+        # The same sums for every quarter shown at once (tested equal to entered_values
+        # quarter by quarter in tests/criteria/test_trend.py), and the derived roll-ups
+        # (tested equal to the raw aggregation in tests/reports/test_rollups.py).
+        "criteria.aggregates.trend", "reports.rollups.rebuild",
+    }
     stock_rule = _places(lambda n: _attribute(n, "STOCK"))
     assert stock_rule == {
         "criteria.aggregates.entered_values",  # a stock's year to date is its level
@@ -115,7 +125,8 @@ def test_figures_are_summed_in_one_place():
 
 
 def test_district_rate_is_averaged_in_one_place():
-    assert _places(_calls("Avg")) == {"criteria.aggregates.entered_values"}
+    assert _places(_calls("Avg")) == {"criteria.aggregates.entered_values",
+                                      "criteria.aggregates.trend"}
     mean = _places(lambda n: _attribute(n, "MEAN"))
     assert mean == {
         "criteria.aggregates.entered_values",  # the district figure of a rate
