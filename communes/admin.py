@@ -4,9 +4,11 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin
+from ntm_portal.backoffice import (
+    BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin, scoped_list_filter)
 
 from . import registry, tokens
+from .scoping import user_scope
 
 from .models import (
     ApiToken,
@@ -18,6 +20,7 @@ from .models import (
     Submission,
     SubmissionEvent,
     NtmRecognition,
+    Province,
     ReportingPeriod,
     SponsoringUnit,
     Sponsorship,
@@ -33,7 +36,8 @@ admin.site.index_title = _("Back office")
 @admin.register(District)
 class DistrictAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "province", "code", "valid_from", "valid_to"]
-    search_fields = ["name", "province", "code"]
+    search_fields = ["name", "province__name", "code"]
+    list_select_related = ["province"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["predecessors"]
 
@@ -118,20 +122,29 @@ class ReportingPeriodAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "role", "commune", "sponsoring_unit", "is_active"]
-    list_filter = ["role", "is_active", "commune"]
+    list_display = ["username", "first_name", "role", "district", "province", "commune",
+                    "sponsoring_unit", "is_active"]
+    list_filter = ["role", "is_active", "district", "province"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    list_select_related = ["commune", "sponsoring_unit"]
+    list_select_related = ["commune", "sponsoring_unit", "district", "province"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
+        (_("Role and scope"), {"fields": ["role", "district", "province", "commune",
+                                          "sponsoring_unit"]}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
+        (_("Role and scope"), {"fields": ["role", "district", "province", "commune",
+                                          "sponsoring_unit"]}),
     )
     # Staff status and groups follow the role (communes/roles.py): shown, never set by hand.
     readonly_fields = ["is_staff", "groups", "user_permissions", "last_login", "date_joined"]
 
     form = type("UserChangeForm", (BoundaryAdminForm, UserChangeForm), {})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user_scope(request.user))
+
+    def get_list_filter(self, request):
+        return scoped_list_filter(self.model, super().get_list_filter(request))
     add_form = type("UserCreationForm", (BoundaryAdminForm, AdminUserCreationForm), {})
 
 
@@ -207,3 +220,10 @@ class ApiTokenAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = tokens.revoke_tokens(queryset)
         self.message_user(request, _("%(count)s tokens revoked.") % {"count": count})
+
+
+@admin.register(Province)
+class ProvinceAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "code", "slug"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -38,12 +38,40 @@ class ValidityMixin(models.Model):
         )
 
 
+class Province(models.Model):
+    """A province (tỉnh): a steering unit above its districts and their communes."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    code = models.CharField(_("official code"), max_length=10, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_province_path = "pk"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = vn_slugify(self.name)
+        super().save(*args, **kwargs)
+
+
 class District(ValidityMixin):
-    """A district (huyện): the level whose steering committee runs the programmes."""
+    """A district (huyện): a steering unit whose committee runs the programmes."""
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    province = models.CharField(_("province"), max_length=100)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
     code = models.CharField(_("official code"), max_length=10, blank=True)
     predecessors = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="successors",
@@ -52,10 +80,11 @@ class District(ValidityMixin):
 
     objects = ScopedQuerySet.as_manager()
     scope_commune_path = None
+    scope_district_path = "pk"
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["province", "name"]
+        ordering = ["province__name", "name"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
 
@@ -365,7 +394,11 @@ class ReportingPeriod(models.Model):
 
 
 class User(AbstractUser):
-    """A portal user with one role and, where the role needs it, a commune or a sponsoring unit."""
+    """A portal user with one role and the steering unit (district or province) it works in.
+
+    Staff, committee members and sponsors belong to one steering unit (``district`` or
+    ``province``); officers to a commune; administrators to none (they see everything).
+    """
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COMMITTEE)
     commune = models.ForeignKey(
@@ -375,6 +408,16 @@ class User(AbstractUser):
     sponsoring_unit = models.ForeignKey(
         SponsoringUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
         verbose_name=_("sponsoring unit"), help_text=_("Required for sponsoring unit members."),
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("steering unit: district"),
+        help_text=_("For staff, committee members and sponsors of a district's steering unit."),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("steering unit: province"),
+        help_text=_("For staff and committee members of a province's steering unit."),
     )
 
     objects = UserManager()
@@ -405,6 +448,20 @@ class User(AbstractUser):
             raise ValidationError(
                 {"sponsoring_unit": _("A sponsoring unit member must have a sponsoring unit.")}
             )
+        if self.district_id and self.province_id:
+            raise ValidationError(
+                {"province": _("An account belongs to one steering unit: a district or a province.")})
+        if self.role in UNIT_ROLES and not (self.district_id or self.province_id):
+            raise ValidationError(
+                {"district": _("Staff, committee members and sponsors need a steering unit.")})
+
+    @property
+    def unit(self):
+        """The steering unit (District or Province) the account belongs to, if any."""
+        return self.district or self.province
+
+
+UNIT_ROLES = (Role.STAFF, Role.COMMITTEE, Role.SPONSOR)
 
 
 # The dates of a registry record, in the order of its lifecycle (gardens have no

@@ -11,7 +11,7 @@ from decimal import Decimal
 from communes.models import District
 
 from .choices import CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
-from .seed_quarters import seed_quarters
+from .seed_quarters import seed_quarters, seed_second_district_quarter
 from .models import CriteriaSet, Criterion, CriterionIndicator, Indicator, Target
 
 G = CriterionGroup
@@ -219,6 +219,7 @@ def seed_demo(out):
             commune=None, defaults={"low": low, "high": high, "note": note},
         )
     seed_quarters(out)
+    seed_second_district_quarter(out)
     out.write(
         f"  {CriteriaSet.objects.count()} criteria sets, {Criterion.objects.count()} criteria, "
         f"{Indicator.objects.count()} quarterly indicators, {Target.objects.count()} targets"

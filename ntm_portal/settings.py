@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "communes.context.portal_unit",
             ],
         },
     },
@@ -102,6 +103,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
+
+# The steering unit this deployment serves, as the login page names it (for example
+# "tỉnh Hà Tĩnh"). Empty: the one province in the data, if there is exactly one.
+PORTAL_UNIT_NAME = env_str("PORTAL_UNIT_NAME", default="")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"

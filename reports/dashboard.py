@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from communes.choices import NtmLevel, SubmissionStatus
 from communes.models import Commune, District, ReportingPeriod, Submission
-from communes.scoping import is_district_reader
+from communes.scoping import is_district_reader, visible_districts
 from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
@@ -292,18 +292,20 @@ def latest_period():
 def communes_in_scope(user, period, district_slug=None):
     """(district, communes queryset, restricted) for ``user``; 403 when nothing is in scope.
 
-    Staff, committee and administrators read the whole district. Sponsors and commune
-    officers read the dashboard restricted to their communes: every figure is then
-    computed over those communes only, so nothing of the others shows.
+    Staff, committee and administrators read the whole of the district they pick
+    (``district_slug``, the page's ``?unit=``) among the districts of their steering
+    unit, by default the first by name; a district outside their unit is 404. Sponsors
+    and commune officers read the dashboard restricted to their communes: every figure
+    is then computed over those communes only, so nothing of the others shows.
     """
     scoped = Commune.objects.restrict(user).active(period.end_date)
-    districts = District.objects.all()
+    districts = visible_districts(user)
     if district_slug:
         district = districts.filter(slug=district_slug).first()
         if district is None:
             raise Http404(_("No such district."))
     elif is_district_reader(user):
-        district = districts.order_by("pk").first()
+        district = districts.first()
     else:
         first = scoped.select_related("district").order_by("pk").first()
         district = first.district if first else None

@@ -19,6 +19,7 @@ from communes.models import (
     District,
     ModelArea,
     NtmRecognition,
+    Province,
     ReportingPeriod,
     Submission,
     Village,
@@ -80,7 +81,9 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
                          f"database.")
     rng = random.Random(seed)
     with transaction.atomic():
-        district = District.objects.create(name=name, slug=slug, province=province)
+        province_obj, _created = Province.objects.get_or_create(
+            name=province, defaults={"slug": vn_slugify(province)})
+        district = District.objects.create(name=name, slug=slug, province=province_obj)
         progress = Progress(communes, "communes, villages", stream)
         commune_objs = [Commune(district=district, name=f"Xã mô phỏng {i:05d}",
                                 slug=f"{slug}-{i:05d}") for i in range(1, communes + 1)]
