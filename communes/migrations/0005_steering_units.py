@@ -13,7 +13,7 @@ def provinces_from_names(apps, schema_editor):
 
     District = apps.get_model("communes", "District")
     Province = apps.get_model("communes", "Province")
-    User = apps.get_model("communes", "User")
+    Account = apps.get_model("communes", "User")
     for district in District.objects.all():
         name = (district.province_name or "").strip() or "?"
         province = Province.objects.filter(name=name).first()
@@ -22,7 +22,7 @@ def provinces_from_names(apps, schema_editor):
         district.province = province
         district.save(update_fields=["province"])
     if District.objects.count() == 1:
-        User.objects.filter(role__in=["staff", "committee", "sponsor"]).update(
+        Account.objects.filter(role__in=["staff", "committee", "sponsor"]).update(
             district=District.objects.get())
 
 
