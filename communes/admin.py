@@ -116,7 +116,7 @@ class SponsorshipAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "year", "quarter", "entry_deadline", "grace_days"]
+    list_display = ["__str__", "year", "quarter", "entry_deadline", "grace_days", "is_backfill"]
     list_filter = ["year"]
 
 

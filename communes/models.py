@@ -335,6 +335,11 @@ class ReportingPeriod(models.Model):
         _("grace days"), default=5,
         help_text=_("Days after the deadline before drafts lock and are marked late."),
     )
+    is_backfill = models.BooleanField(
+        _("back-filled"), default=False,
+        help_text=_("A past quarter opened by staff to enter its results after the fact: its "
+                    "submissions are never late and may leave the criteria assessment empty."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_commune_path = None

@@ -28,8 +28,10 @@ from criteria.aggregates import (
     criteria_summary,
     figures,
     figures_by_commune,
+    reached_in_year,
     share_done,
     targets_for,
+    unrecorded_codes,
 )
 from criteria.choices import Programme
 from criteria.models import Indicator
@@ -79,12 +81,25 @@ def share_text(share):
     return format_number(Decimal(str(round(share, 1))))
 
 
+# Targets counted as "communes reaching the level this year": recognitions dated in
+# the target's year, not communes recognised before it.
+TARGETS_REACHED_IN_YEAR = {"ntm-communes-advanced": NtmLevel.ADVANCED}
+
+
 @dataclass
 class HeadlineRow:
     indicator: Indicator
     figure: Figure
     target: object = None
     share: float | None = None
+    reached: Decimal | None = None  # for TARGETS_REACHED_IN_YEAR
+
+    @property
+    def done(self):
+        """What counts against the year's target."""
+        if self.reached is not None:
+            return self.reached
+        return self.figure.ytd if self.indicator.is_flow else self.figure.quarter
 
     @property
     def share_text(self):
@@ -323,14 +338,20 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     end = period.end_date
     ocop = ocop_figures(period.year, end, communes)
     current = figures(period, communes, statuses, extra=catalogue_extra(ocop))
+    for code in unrecorded_codes(communes):
+        current[code] = Figure()  # unknown, not 0
     indicators = list(Indicator.objects.filter(is_active=True))
     targets = _targets(period, district, communes, restricted)
     headline = []
     for indicator in indicators:
         figure = current.get(indicator.code, Figure())
         target = targets.get(indicator.code)
-        headline.append(HeadlineRow(indicator, figure, target,
-                                    share_done(figure, target, indicator.kind)))
+        row = HeadlineRow(indicator, figure, target, share_done(figure, target, indicator.kind))
+        level = TARGETS_REACHED_IN_YEAR.get(indicator.code)
+        if target is not None and level is not None and figure.quarter is not None:
+            row.reached = Decimal(reached_in_year(period, communes, level))
+            row.share = target.share_done(row.reached)
+        headline.append(row)
 
     commune_list = list(communes.with_level(end).with_sponsor(end).order_by("name"))
     commune_list.sort(key=lambda c: name_key(c.name))  # once; later sorts are stable
@@ -400,7 +421,8 @@ def _completeness(period, communes, commune_list):
         handed_in = submission is not None and submission.status in (
             SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
         if handed_in:
-            category = "late" if submission.submitted_late else "on_time"
+            late = submission.submitted_late and not period.is_backfill
+            category = "late" if late else "on_time"
             overdue = False
         else:
             category = "missing"

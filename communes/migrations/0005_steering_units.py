@@ -101,4 +101,14 @@ class Migration(migrations.Migration):
             name='province',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='communes.province', verbose_name='province'),
         ),
+        migrations.AddField(
+            model_name='historicalreportingperiod',
+            name='is_backfill',
+            field=models.BooleanField(default=False, help_text='A past quarter opened by staff to enter its results after the fact: its submissions are never late and may leave the criteria assessment empty.', verbose_name='back-filled'),
+        ),
+        migrations.AddField(
+            model_name='reportingperiod',
+            name='is_backfill',
+            field=models.BooleanField(default=False, help_text='A past quarter opened by staff to enter its results after the fact: its submissions are never late and may leave the criteria assessment empty.', verbose_name='back-filled'),
+        ),
     ]
