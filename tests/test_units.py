@@ -306,3 +306,17 @@ def test_a_province_account_picks_the_unit_and_the_address_keeps_it(client, demo
     assert client.get("/reports/?unit=nghi-xuan")["Location"].endswith("?unit=nghi-xuan")
     # Today's addresses keep working.
     assert client.get("/reports/2021/q1/?district=nghi-xuan").status_code == 200
+
+
+def test_home_panels_count_only_the_unit(client, demo, nx_staff):
+    """Kỳ Anh has submissions waiting in Q2 2021 and certificates expiring; Nghi Xuân none."""
+    from ocop.panels import expiring_products
+
+    client.force_login(nx_staff)
+    page = client.get("/").content.decode()
+    assert "Kỳ" not in page
+    assert "/review/2021/q2/" not in page
+    client.force_login(User.objects.get(username="staff"))
+    assert "/review/2021/q2/" in client.get("/").content.decode()
+    today = datetime.date.today()
+    assert not expiring_products(today, products=Product.objects.restrict(nx_staff)).exists()
