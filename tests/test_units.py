@@ -320,3 +320,22 @@ def test_home_panels_count_only_the_unit(client, demo, nx_staff):
     assert "/review/2021/q2/" in client.get("/").content.decode()
     today = datetime.date.today()
     assert not expiring_products(today, products=Product.objects.restrict(nx_staff)).exists()
+
+
+def test_api_figures_of_a_period_are_the_units(client, demo):
+    """Nghi Xuân's committee reads Nghi Xuân's totals (134 houses in Q1 2021), Kỳ Anh's
+    committee Kỳ Anh's (4.054), the province both."""
+    from communes.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.get(year=2021, quarter=1)
+
+    def houses(username):
+        client.force_login(User.objects.get(username=username))
+        rows = client.get(f"/api/periods/{period.pk}/figures/").json()
+        rows = rows["results"] if isinstance(rows, dict) else rows
+        value = next(r for r in rows if r["code"] == "ntm-houses-renovated")["quarter"]
+        return float(value)
+
+    assert houses("nx-committee") == 134
+    assert houses("committee") == 4054
+    assert houses("province") == 4054 + 134
