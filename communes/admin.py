@@ -8,7 +8,7 @@ from ntm_portal.backoffice import (
     BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin, scoped_list_filter)
 
 from . import registry, tokens
-from .scoping import user_scope
+from .scoping import sees_everything, user_scope
 
 from .models import (
     ApiToken,
@@ -40,6 +40,13 @@ class DistrictAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["province"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["predecessors"]
+
+    def has_add_permission(self, request):
+        # A new steering unit is created by an administrator or its province's staff,
+        # never by a district's staff (it would lie outside their unit).
+        user = request.user
+        return super().has_add_permission(request) and (
+            sees_everything(user) or bool(user.province_id))
 
 
 class VillageInline(admin.TabularInline):

@@ -11,8 +11,6 @@ from functools import cached_property
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .choices import Role
-
 
 def unit_label(unit):
     """'Kỳ Anh district' / 'Hà Tĩnh province' (in the active language)."""
@@ -33,7 +31,7 @@ class PortalUnit:
 
         user = self.user
         if user.is_authenticated:
-            if user.role == Role.OFFICER and user.commune_id:
+            if user.commune_id:  # an officer: its commune's district
                 return unit_label(user.commune.district)
             if user.unit is not None:
                 return unit_label(user.unit)

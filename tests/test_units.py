@@ -339,3 +339,14 @@ def test_api_figures_of_a_period_are_the_units(client, demo):
     assert houses("nx-committee") == 134
     assert houses("committee") == 4054
     assert houses("province") == 4054 + 134
+
+
+def test_district_staff_cannot_add_a_district(client, demo, nx_staff):
+    from communes.models import District, Province
+
+    client.force_login(nx_staff)
+    assert client.get("/admin/communes/district/add/").status_code == 403
+    response = client.post("/admin/communes/district/add/", {
+        "name": "Huyện lạ", "slug": "huyen-la", "province": Province.objects.get().pk})
+    assert response.status_code == 403
+    assert not District.objects.filter(slug="huyen-la").exists()
