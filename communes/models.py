@@ -38,7 +38,19 @@ class ValidityMixin(models.Model):
         )
 
 
-class Province(models.Model):
+class SlugFromNameMixin(models.Model):
+    """A unit whose address slug, left empty, is made from its Vietnamese name."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = vn_slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Province(SlugFromNameMixin):
     """A province (tỉnh): a steering unit above its districts and their communes."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -58,13 +70,9 @@ class Province(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = vn_slugify(self.name)
-        super().save(*args, **kwargs)
 
 
-class District(ValidityMixin):
+class District(SlugFromNameMixin, ValidityMixin):
     """A district (huyện): a steering unit whose committee runs the programmes."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -91,10 +99,6 @@ class District(ValidityMixin):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = vn_slugify(self.name)
-        super().save(*args, **kwargs)
 
 
 class CommuneQuerySet(ScopedQuerySet):
@@ -118,7 +122,7 @@ class CommuneQuerySet(ScopedQuerySet):
         return self.annotate(sponsor_name=Subquery(active.values("unit__name")[:1]))
 
 
-class Commune(ValidityMixin):
+class Commune(SlugFromNameMixin, ValidityMixin):
     """A commune-level unit (xã, thị trấn or phường) that reports to the district."""
 
     district = models.ForeignKey(
@@ -159,10 +163,6 @@ class Commune(ValidityMixin):
     def get_absolute_url(self):
         return reverse("communes:detail", args=[self.slug])
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = vn_slugify(self.name)
-        super().save(*args, **kwargs)
 
     def current_recognition(self, on_date=None):
         qs = self.recognitions.all()
