@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +105,26 @@ class CommuneGroupAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     list_filter = ["year"]
     search_fields = ["name"]
     filter_horizontal = ["communes"]
+
+    def get_queryset(self, request):
+        """Groups shared by every unit: each one shows to the units holding its communes
+        (an empty group to all)."""
+        groups = super().get_queryset(request)
+        if sees_everything(request.user):
+            return groups
+        visible = Commune.objects.restrict(request.user)
+        return groups.filter(Q(communes__in=visible) | Q(communes__isnull=True)).distinct()
+
+    def has_change_permission(self, request, obj=None):
+        """Only a user who may change every commune of a group changes it: a form offering
+        only one's own communes would otherwise drop the others' on saving."""
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and obj.pk is not None:
+            return not obj.communes.exclude(
+                pk__in=Commune.objects.restrict(request.user, "change")).exists()
+        return allowed
+
+    has_delete_permission = has_change_permission
 
 
 @admin.register(SponsoringUnit)

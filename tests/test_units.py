@@ -350,3 +350,23 @@ def test_district_staff_cannot_add_a_district(client, demo, nx_staff):
         "name": "Huyện lạ", "slug": "huyen-la", "province": Province.objects.get().pk})
     assert response.status_code == 403
     assert not District.objects.filter(slug="huyen-la").exists()
+
+
+def test_a_group_of_another_districts_communes_is_neither_shown_nor_changed(client, demo, nx_staff):
+    from communes.models import CommuneGroup
+
+    group = CommuneGroup.objects.filter(communes__district__slug="ky-anh").distinct().first()
+    members = set(group.communes.values_list("pk", flat=True))
+    client.force_login(nx_staff)
+    assert group.name not in client.get("/admin/communes/communegroup/").content.decode()
+    response = client.post(f"/admin/communes/communegroup/{group.pk}/change/", {
+        "name": group.name, "year": group.year, "communes": []})
+    assert response.status_code in (302, 403, 404)
+    assert set(group.communes.values_list("pk", flat=True)) == members
+    # A group holding communes of both districts: Nghi Xuân's staff see it, read-only.
+    group.communes.add(Commune.objects.get(slug="xuan-hoi"))
+    response = client.post(f"/admin/communes/communegroup/{group.pk}/change/", {
+        "name": group.name, "year": group.year, "communes": [
+            Commune.objects.get(slug="xuan-hoi").pk]})
+    assert response.status_code == 403
+    assert len(members) + 1 == group.communes.count()
