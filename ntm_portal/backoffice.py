@@ -75,6 +75,21 @@ class BoundaryAdminMixin:
                 db_field.remote_field.model._default_manager.all(), request.user, "view")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_related(self, request, form, formsets, change):
+        """Links to records outside the user's scope (a predecessor commune of another
+        district) are not offered as choices; saving keeps them instead of dropping them."""
+        hidden = {}
+        if change:
+            for field in form.instance._meta.many_to_many:
+                remote = field.remote_field.model._default_manager
+                if field.name in form.cleaned_data and hasattr(remote, "restrict"):
+                    hidden[field.name] = list(getattr(form.instance, field.name).exclude(
+                        pk__in=remote.restrict(request.user, "view").values("pk")))
+        super().save_related(request, form, formsets, change)
+        for name, records in hidden.items():
+            if records:
+                getattr(form.instance, name).add(*records)
+
     def _in_scope_or_404(self, request, object_id):
         from django.contrib.admin.utils import unquote
 

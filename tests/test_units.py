@@ -370,3 +370,24 @@ def test_a_group_of_another_districts_communes_is_neither_shown_nor_changed(clie
             Commune.objects.get(slug="xuan-hoi").pk]})
     assert response.status_code == 403
     assert len(members) + 1 == group.communes.count()
+
+
+def test_saving_a_commune_keeps_a_predecessor_of_another_district(client, demo, nx_staff):
+    xuan_hoi = Commune.objects.get(slug="xuan-hoi")
+    ky_tay = Commune.objects.get(slug="ky-tay")
+    xuan_hoi.predecessors.add(ky_tay)
+    client.force_login(nx_staff)
+    page = client.get(f"/admin/communes/commune/{xuan_hoi.pk}/change/").content.decode()
+    assert "Kỳ Tây" not in page
+    data = {"name": "Xuân Hội", "slug": "xuan-hoi", "kind": xuan_hoi.kind,
+            "district": xuan_hoi.district_id, "code": "", "predecessors": []}
+    for prefix in ("villages", "recognitions", "sponsorships"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    villages = list(xuan_hoi.villages.all())
+    data.update({"villages-TOTAL_FORMS": len(villages), "villages-INITIAL_FORMS": len(villages)})
+    for i, village in enumerate(villages):
+        data.update({f"villages-{i}-id": village.pk, f"villages-{i}-commune": xuan_hoi.pk,
+                     f"villages-{i}-name": village.name, f"villages-{i}-is_invented": "on"})
+    response = client.post(f"/admin/communes/commune/{xuan_hoi.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(xuan_hoi.predecessors.all()) == [ky_tay]
