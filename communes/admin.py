@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.template.response import TemplateResponse
@@ -6,10 +7,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin
+from ntm_portal.backoffice import (
+    BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin, scoped_list_filter)
 
 from . import registry, tokens
 from .accounts import can_reset_password, reset_password
+from .scoping import sees_everything, user_scope
 
 from .models import (
     ApiToken,
@@ -21,6 +24,7 @@ from .models import (
     Submission,
     SubmissionEvent,
     NtmRecognition,
+    Province,
     ReportingPeriod,
     SponsoringUnit,
     Sponsorship,
@@ -36,9 +40,17 @@ admin.site.index_title = _("Back office")
 @admin.register(District)
 class DistrictAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "province", "code", "valid_from", "valid_to"]
-    search_fields = ["name", "province", "code"]
+    search_fields = ["name", "province__name", "code"]
+    list_select_related = ["province"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["predecessors"]
+
+    def has_add_permission(self, request):
+        # A new steering unit is created by an administrator or its province's staff,
+        # never by a district's staff (it would lie outside their unit).
+        user = request.user
+        return super().has_add_permission(request) and (
+            sees_everything(user) or bool(user.province_id))
 
 
 class VillageInline(admin.TabularInline):
@@ -97,6 +109,26 @@ class CommuneGroupAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
     filter_horizontal = ["communes"]
 
+    def get_queryset(self, request):
+        """Groups shared by every unit: each one shows to the units holding its communes
+        (an empty group to all)."""
+        groups = super().get_queryset(request)
+        if sees_everything(request.user):
+            return groups
+        visible = Commune.objects.restrict(request.user)
+        return groups.filter(Q(communes__in=visible) | Q(communes__isnull=True)).distinct()
+
+    def has_change_permission(self, request, obj=None):
+        """Only a user who may change every commune of a group changes it: a form offering
+        only one's own communes would otherwise drop the others' on saving."""
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and obj.pk is not None:
+            return not obj.communes.exclude(
+                pk__in=Commune.objects.restrict(request.user, "change")).exists()
+        return allowed
+
+    has_delete_permission = has_change_permission
+
 
 @admin.register(SponsoringUnit)
 class SponsoringUnitAdmin(BoundaryAdminMixin, admin.ModelAdmin):
@@ -115,26 +147,35 @@ class SponsorshipAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "year", "quarter", "entry_deadline", "grace_days"]
+    list_display = ["__str__", "year", "quarter", "entry_deadline", "grace_days", "is_backfill"]
     list_filter = ["year"]
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "role", "commune", "sponsoring_unit", "is_active"]
-    list_filter = ["role", "is_active", "commune"]
+    list_display = ["username", "first_name", "role", "district", "province", "commune",
+                    "sponsoring_unit", "is_active"]
+    list_filter = ["role", "is_active", "district", "province"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    list_select_related = ["commune", "sponsoring_unit"]
+    list_select_related = ["commune", "sponsoring_unit", "district", "province"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
+        (_("Role and scope"), {"fields": ["role", "district", "province", "commune",
+                                          "sponsoring_unit"]}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        (_("Role and scope"), {"fields": ["role", "commune", "sponsoring_unit"]}),
+        (_("Role and scope"), {"fields": ["role", "district", "province", "commune",
+                                          "sponsoring_unit"]}),
     )
     # Staff status and groups follow the role (communes/roles.py): shown, never set by hand.
     readonly_fields = ["is_staff", "groups", "user_permissions", "last_login", "date_joined"]
 
     form = type("UserChangeForm", (BoundaryAdminForm, UserChangeForm), {})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user_scope(request.user))
+
+    def get_list_filter(self, request):
+        return scoped_list_filter(self.model, super().get_list_filter(request))
     add_form = type("UserCreationForm", (BoundaryAdminForm, AdminUserCreationForm), {})
 
     actions = ["reset_passwords"]
@@ -233,3 +274,10 @@ class ApiTokenAdmin(BoundaryAdminMixin, admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = tokens.revoke_tokens(queryset)
         self.message_user(request, _("%(count)s tokens revoked.") % {"count": count})
+
+
+@admin.register(Province)
+class ProvinceAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "code", "slug"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}

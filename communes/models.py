@@ -40,12 +40,48 @@ class ValidityMixin(models.Model):
         )
 
 
-class District(ValidityMixin):
-    """A district (huyện): the level whose steering committee runs the programmes."""
+class SlugFromNameMixin(models.Model):
+    """A unit whose address slug, left empty, is made from its Vietnamese name."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = vn_slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Province(SlugFromNameMixin):
+    """A province (tỉnh): a steering unit above its districts and their communes."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    code = models.CharField(_("official code"), max_length=10, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_province_path = "pk"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+
+
+class District(SlugFromNameMixin, ValidityMixin):
+    """A district (huyện): a steering unit whose committee runs the programmes."""
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    province = models.CharField(_("province"), max_length=100)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
     code = models.CharField(_("official code"), max_length=10, blank=True)
     predecessors = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="successors",
@@ -54,20 +90,17 @@ class District(ValidityMixin):
 
     objects = ScopedQuerySet.as_manager()
     scope_commune_path = None
+    scope_district_path = "pk"
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["province", "name"]
+        ordering = ["province__name", "name"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
 
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = vn_slugify(self.name)
-        super().save(*args, **kwargs)
 
 
 class CommuneQuerySet(ScopedQuerySet):
@@ -91,7 +124,7 @@ class CommuneQuerySet(ScopedQuerySet):
         return self.annotate(sponsor_name=Subquery(active.values("unit__name")[:1]))
 
 
-class Commune(ValidityMixin):
+class Commune(SlugFromNameMixin, ValidityMixin):
     """A commune-level unit (xã, thị trấn or phường) that reports to the district."""
 
     district = models.ForeignKey(
@@ -132,10 +165,6 @@ class Commune(ValidityMixin):
     def get_absolute_url(self):
         return reverse("communes:detail", args=[self.slug])
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = vn_slugify(self.name)
-        super().save(*args, **kwargs)
 
     def current_recognition(self, on_date=None):
         qs = self.recognitions.all()
@@ -308,6 +337,11 @@ class ReportingPeriod(models.Model):
         _("grace days"), default=5,
         help_text=_("Days after the deadline before drafts lock and are marked late."),
     )
+    is_backfill = models.BooleanField(
+        _("back-filled"), default=False,
+        help_text=_("A past quarter opened by staff to enter its results after the fact: its "
+                    "submissions are never late and may leave the criteria assessment empty."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_commune_path = None
@@ -367,7 +401,11 @@ class ReportingPeriod(models.Model):
 
 
 class User(AbstractUser):
-    """A portal user with one role and, where the role needs it, a commune or a sponsoring unit."""
+    """A portal user with one role and the steering unit (district or province) it works in.
+
+    Staff, committee members and sponsors belong to one steering unit (``district`` or
+    ``province``); officers to a commune; administrators to none (they see everything).
+    """
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COMMITTEE)
     commune = models.ForeignKey(
@@ -384,6 +422,16 @@ class User(AbstractUser):
     )
     # Raised by "log out everywhere": every session signed with the old value ends.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("steering unit: district"),
+        help_text=_("For staff, committee members and sponsors of a district's steering unit."),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("steering unit: province"),
+        help_text=_("For staff and committee members of a province's steering unit."),
+    )
 
     objects = UserManager()
 
@@ -423,6 +471,20 @@ class User(AbstractUser):
             raise ValidationError(
                 {"sponsoring_unit": _("A sponsoring unit member must have a sponsoring unit.")}
             )
+        if self.district_id and self.province_id:
+            raise ValidationError(
+                {"province": _("An account belongs to one steering unit: a district or a province.")})
+        if self.role in UNIT_ROLES and not (self.district_id or self.province_id):
+            raise ValidationError(
+                {"district": _("Staff, committee members and sponsors need a steering unit.")})
+
+    @property
+    def unit(self):
+        """The steering unit (District or Province) the account belongs to, if any."""
+        return self.district or self.province
+
+
+UNIT_ROLES = (Role.STAFF, Role.COMMITTEE, Role.SPONSOR)
 
 
 # The dates of a registry record, in the order of its lifecycle (gardens have no

@@ -6,6 +6,14 @@ commune itself, "commune" for a village, "submission__commune" for a figure), or
 ``None`` for district-wide records (periods, the catalogue) that every signed-in
 user may read and only district staff may change.
 
+Records of a steering unit that are not under one commune (a district, a district's
+target) name the path to their district in ``scope_district_path`` ("pk" for a
+district itself); a province names ``scope_province_path``.
+
+Steering units: staff, committee members and sponsors belong to one district or one
+province (``User.district`` / ``User.province``); everything they see is inside it. A
+province account sees all its districts and their communes. Administrators see all.
+
 ``Model.objects.restrict(user, action)`` is the scoping function of each model
 (NetBox's style). Out-of-scope objects are simply absent from the queryset, so
 views answer 404 and do not leak their existence.
@@ -34,6 +42,62 @@ def is_district_staff(user):
     return user.is_authenticated and (user.is_superuser or user.role in (Role.STAFF, Role.ADMIN))
 
 
+def sees_everything(user):
+    """Administrators are above every steering unit."""
+    return user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def _join(path, field):
+    return field if path == "pk" else f"{path}__{field}"
+
+
+def unit_q(user, district_path):
+    """A Q object keeping records whose district (reached by ``district_path``, "pk" for a
+    district itself) lies in the user's steering unit."""
+    if sees_everything(user):
+        return Q()
+    if user.district_id:
+        return Q(**{district_path: user.district_id})
+    if user.province_id:
+        return Q(**{_join(district_path, "province"): user.province_id})
+    return _NOTHING
+
+
+def province_q(user, province_path="pk"):
+    """A Q object keeping the provinces the user works in (its own, or its district's)."""
+    if sees_everything(user):
+        return Q()
+    if user.province_id:
+        return Q(**{province_path: user.province_id})
+    if user.district_id:
+        return Q(**{_join(province_path, "districts"): user.district_id})
+    return _NOTHING
+
+
+def visible_districts(user):
+    """The districts (steering units at district level) the user may open, by name."""
+    from .models import District
+
+    return District.objects.restrict(user).select_related("province").order_by("name")
+
+
+def user_scope(user):
+    """The accounts a user may see (the back office's user list): administrators all;
+    staff and committee members the accounts of their unit (its own accounts and its
+    communes' officers); anyone else only themself."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    if sees_everything(user):
+        return Q()
+    if user.role not in (Role.STAFF, Role.COMMITTEE):
+        return Q(pk=user.pk)
+    districts = visible_districts(user).values("pk")
+    scope = Q(commune__district__in=districts) | Q(district__in=districts)
+    if user.province_id:
+        scope |= Q(province=user.province_id)
+    return scope
+
+
 def sponsored_commune_ids(user):
     """Subquery of the communes the user's sponsoring unit sponsors or has sponsored.
 
@@ -49,17 +113,39 @@ def commune_scope(user, action, path):
     """A Q object restricting a model reached from its commune by ``path``."""
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
-    if is_district_staff(user):
+    if sees_everything(user):
         return Q()
+    unit = unit_q(user, _join(path, "district"))
+    if user.role == Role.STAFF:
+        return unit
     if user.role == Role.COMMITTEE:
-        return Q() if action == VIEW else _NOTHING
+        return unit if action == VIEW else _NOTHING
     if user.role == Role.SPONSOR:
         if action != VIEW or not user.sponsoring_unit_id:
             return _NOTHING
-        return Q(**{f"{path}__in": sponsored_commune_ids(user)})
+        return unit & Q(**{f"{path}__in": sponsored_commune_ids(user)})
     if user.role == Role.OFFICER and user.commune_id:
         return Q(**{path: user.commune_id})
     return _NOTHING
+
+
+def unit_scope(user, action, district_path):
+    """A unit's own records that are not under one commune (a district, its targets):
+    everyone of the unit reads them (officers: their commune's district), staff change."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    if sees_everything(user):
+        return Q()
+    if user.role == Role.OFFICER:
+        if action != VIEW or not user.commune_id:
+            return _NOTHING
+        from .models import Commune
+
+        return Q(**{f"{district_path}__in": Commune.objects.filter(
+            pk=user.commune_id).values("district_id")})
+    if action != VIEW and user.role != Role.STAFF:
+        return _NOTHING
+    return unit_q(user, district_path)
 
 
 def district_scope(user, action):
@@ -75,6 +161,15 @@ class ScopedQuerySet(models.QuerySet):
     def restrict(self, user, action=VIEW):
         path = getattr(self.model, "scope_commune_path", None)
         if path is None:
+            district_path = getattr(self.model, "scope_district_path", None)
+            if district_path is not None:
+                return self.filter(unit_scope(user, action, district_path))
+            province_path = getattr(self.model, "scope_province_path", None)
+            if province_path is not None:
+                if action != VIEW and not sees_everything(user):
+                    return self.none()
+                return self.filter(province_q(user, province_path)) if user.is_authenticated \
+                    else self.none()
             return self.filter(district_scope(user, action))
         return self.filter(commune_scope(user, action, path))
 

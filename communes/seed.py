@@ -18,6 +18,7 @@ from .models import (
     CommuneGroup,
     District,
     NtmRecognition,
+    Province,
     ReportingPeriod,
     SponsoringUnit,
     Sponsorship,
@@ -59,10 +60,18 @@ def village_names(count):
     return numbered + named
 
 
+# The second demo district: three real communes of Nghi Xuân (Hà Tĩnh); their villages
+# and figures are invented demo data.
+SECOND_DISTRICT = ("nghi-xuan", "Nghi Xuân")
+SECOND_COMMUNES = [("Xuân Hội", 5), ("Đan Trường", 6), ("Tiên Điền", 4)]
+
+
 def seed_demo(out):
+    province, _ = Province.objects.get_or_create(
+        slug="ha-tinh", defaults={"name": "Hà Tĩnh", "code": "42"})
     district, _ = District.objects.get_or_create(
         slug="ky-anh",
-        defaults={"name": "Kỳ Anh", "province": "Hà Tĩnh", "code": "445"},
+        defaults={"name": "Kỳ Anh", "province": province, "code": "445"},
     )
     communes = {}
     for index, (name, n_villages) in enumerate(COMMUNES):
@@ -141,16 +150,42 @@ def seed_demo(out):
     # One hash for every demo user: hashing is slow by design, and the password is shared.
     password_hash = make_password(DEMO_PASSWORD)
     _user("admin", Role.ADMIN, password_hash, is_superuser=True, first_name="Quản trị")
-    _user("staff", Role.STAFF, password_hash, first_name="Cán bộ VP điều phối")
-    _user("committee", Role.COMMITTEE, password_hash, first_name="Thành viên BCĐ")
-    _user("sponsor", Role.SPONSOR, password_hash, sponsoring_unit=units[0], first_name="Đơn vị đỡ đầu")
+    _user("staff", Role.STAFF, password_hash, district=district, first_name="Cán bộ VP điều phối")
+    _user("committee", Role.COMMITTEE, password_hash, district=district, first_name="Thành viên BCĐ")
+    _user("sponsor", Role.SPONSOR, password_hash, sponsoring_unit=units[0], district=district,
+          first_name="Đơn vị đỡ đầu")
     for commune in communes.values():
         _user(commune.slug, Role.OFFICER, password_hash, commune=commune, first_name=f"Cán bộ xã {commune.name}")
     seed_registries(out)
+    seed_second_district(province, password_hash)
+    _user("province", Role.COMMITTEE, password_hash, province=province,
+          first_name="Ban Chỉ đạo tỉnh Hà Tĩnh")
     out.write(
-        f"  {District.objects.count()} district, {Commune.objects.count()} communes, "
+        f"  {District.objects.count()} districts, {Commune.objects.count()} communes, "
         f"{Village.objects.count()} villages, {ReportingPeriod.objects.count()} periods"
     )
+
+
+def seed_second_district(province, password_hash):
+    """Nghi Xuân beside Kỳ Anh: its communes, invented villages, its own users."""
+    slug, name = SECOND_DISTRICT
+    district, _ = District.objects.get_or_create(
+        slug=slug, defaults={"name": name, "province": province})
+    for commune_name, n_villages in SECOND_COMMUNES:
+        commune, created = Commune.objects.get_or_create(
+            slug=vn_slugify(commune_name),
+            defaults={"name": commune_name, "district": district, "kind": CommuneKind.COMMUNE})
+        if created:
+            Village.objects.bulk_create(
+                Village(commune=commune, name=village, is_invented=True)
+                for village in village_names(n_villages))
+        _user(commune.slug, Role.OFFICER, password_hash, commune=commune,
+              first_name=f"Cán bộ xã {commune.name}")
+    _user("nx-staff", Role.STAFF, password_hash, district=district,
+          first_name="Cán bộ VP điều phối Nghi Xuân")
+    _user("nx-committee", Role.COMMITTEE, password_hash, district=district,
+          first_name="Thành viên BCĐ Nghi Xuân")
+    return district
 
 
 def _user(username, role, password_hash, **fields):
@@ -163,9 +198,11 @@ def _user(username, role, password_hash, **fields):
 def print_logins(out):
     out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     out.write("  admin      administrator (also /admin/)")
-    out.write("  staff      district staff: review, approve, reopen (also /admin/)")
-    out.write("  committee  steering committee member: reads everything")
+    out.write("  staff      Kỳ Anh district staff: review, approve, reopen (also /admin/)")
+    out.write("  committee  Kỳ Anh steering committee member: reads Kỳ Anh")
     out.write("  sponsor    sponsoring unit member: reads Kỳ Tây")
+    out.write("  nx-staff, nx-committee  the same for Nghi Xuân")
+    out.write("  province   Hà Tĩnh's steering committee: reads both districts")
     slugs = ", ".join(Commune.objects.order_by("slug").values_list("slug", flat=True))
     out.write(f"  commune officers, one per commune: {slugs}")
 

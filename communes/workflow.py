@@ -176,7 +176,9 @@ def submit(submission, user, missing_sections=(), today=None):
         raise WorkflowError(_("Complete these sections before submitting: %(sections)s.")
                             % {"sections": ", ".join(str(s) for s in missing_sections)})
     now = timezone.now()
-    late = timezone.localdate(now) > submission.period.entry_deadline
+    # A back-filled quarter is entered after the fact by design: never late.
+    late = (not submission.period.is_backfill
+            and timezone.localdate(now) > submission.period.entry_deadline)
     return _transition(submission, user, WorkflowAction.SUBMIT, {S.DRAFT, S.RETURNED},
                        S.SUBMITTED, submitted_at=now, submitted_by=user, submitted_late=late)
 
@@ -232,6 +234,8 @@ def reopen(submission, user, reason):
 def is_late(submission, today=None):
     """Late: handed in after the deadline, or not handed in by the time the period locked."""
     today = today or timezone.localdate()
+    if submission.period.is_backfill:
+        return False
     if submission.submitted_at:
         return submission.submitted_late
     return submission.period.is_locked_on(today)

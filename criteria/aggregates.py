@@ -175,6 +175,38 @@ def registry_figures(period, communes=None, by_commune=False):
     }
 
 
+# The computed figures and the registry each is counted from.
+REGISTRY_OF = {
+    "ntm-model-areas-building": "areas", "ntm-model-areas-new": "areas",
+    "ntm-model-areas-total": "areas", "ntm-model-gardens-new": "gardens",
+    "ntm-communes-standard": "recognitions", "ntm-communes-advanced": "recognitions",
+}
+
+
+def unrecorded_codes(communes):
+    """Computed figures whose registry holds no record at all for ``communes``: nobody
+    entered them, so they are unknown, not 0. Three queries whatever the size."""
+    from communes.models import NtmRecognition
+
+    held = {
+        "areas": ModelArea.objects.filter(village__commune__in=communes).exists(),
+        "gardens": ModelGarden.objects.filter(village__commune__in=communes).exists(),
+        "recognitions": NtmRecognition.objects.filter(commune__in=communes).exists(),
+    }
+    return {code for code, registry in REGISTRY_OF.items() if not held[registry]}
+
+
+def reached_in_year(period, communes, level):
+    """Communes of ``communes`` recognised at ``level`` or above by a decision of the
+    period's year, dated by the period's end (undated ones: the year suffices)."""
+    from communes.models import NtmRecognition
+
+    return NtmRecognition.objects.filter(
+        commune__in=communes, level__gte=level, year=period.year,
+    ).filter(Q(decision_date__lte=period.end_date) | Q(decision_date__isnull=True)).values(
+        "commune").distinct().count()
+
+
 def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
     """District totals: {indicator code: Figure} for every active catalogue indicator.
 

@@ -317,7 +317,9 @@ def missing_sections(submission, indicators, criteria):
     missing = []
     if required - entered:
         missing.append(_("Quarterly figures"))
-    if criteria and assessed < len(criteria):
+    # A back-filled quarter may leave the assessment empty (the dashboard then says
+    # "not assessed"); a live one needs every criterion.
+    if criteria and assessed < len(criteria) and not submission.period.is_backfill:
         missing.append(_("Criteria assessment"))
     return missing
 

@@ -248,6 +248,7 @@ class Target(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_commune_path = None
+    scope_district_path = "district"
     history = HistoricalRecords()
 
     class Meta:

@@ -47,10 +47,11 @@ def _report_panels(request):
     if period is None:
         return []
     if is_district_staff(user):
-        counts = dict(Submission.objects.filter(period=period).values_list("status")
+        mine = Submission.objects.restrict(user)
+        counts = dict(mine.filter(period=period).values_list("status")
                       .annotate(n=Count("pk")).order_by())
         # Submissions waiting in any quarter: the work to do now, oldest quarter first.
-        waiting = (Submission.objects.filter(status=SubmissionStatus.SUBMITTED)
+        waiting = (mine.filter(status=SubmissionStatus.SUBMITTED)
                    .values("period__year", "period__quarter").annotate(n=Count("pk"))
                    .order_by("period__year", "period__quarter"))
         return [Panel("criteria/panels/staff_home.html", {

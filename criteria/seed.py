@@ -12,7 +12,7 @@ from communes.models import District
 
 from .choices import CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
 from .seed_plan import seed_plan
-from .seed_quarters import seed_quarters
+from .seed_quarters import seed_quarters, seed_second_district_quarter
 from .models import CriteriaSet, Criterion, CriterionIndicator, Indicator, Target
 
 G = CriterionGroup
@@ -222,6 +222,7 @@ def seed_demo(out):
         )
     seed_quarters(out)
     seed_plan(out)
+    seed_second_district_quarter(out)
     out.write(
         f"  {CriteriaSet.objects.count()} criteria sets, {Criterion.objects.count()} criteria, "
         f"{Indicator.objects.count()} quarterly indicators, {Target.objects.count()} targets"

@@ -119,3 +119,48 @@ def seed_quarters(out):
                                     is_met=criterion.number not in misses)
                 for criterion in criteria])
     out.write(f"  {Submission.objects.count()} quarterly submissions (Q1 and Q2 2021)")
+
+
+# Nghi Xuân (the second demo district): invented Q1 2021 figures, approved. Only some
+# indicators are entered and no criteria are assessed, as a district that starts
+# entering would.
+SECOND_Q1 = {
+    "xuan-hoi": {"ntm-houses-renovated": 42, "ntm-gardens-renovated": 30,
+                 "gnbv-poor-households": 61},
+    "dan-truong": {"ntm-houses-renovated": 55, "ntm-gardens-renovated": 26,
+                   "gnbv-poor-households": 48},
+    "tien-dien": {"ntm-houses-renovated": 37, "ntm-gardens-renovated": 19,
+                  "gnbv-poor-households": 33},
+}
+SECOND_NOTE = "Số liệu minh họa (demo), không phải số liệu thật của huyện Nghi Xuân."
+
+
+def seed_second_district_quarter(out):
+    q1 = ReportingPeriod.objects.get(year=2021, quarter=1)
+    communes = list(Commune.objects.filter(slug__in=SECOND_Q1).order_by("name"))
+    if not communes or Submission.objects.filter(period=q1, commune__in=communes).exists():
+        return
+    staff = User.objects.get(username="nx-staff")
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in={
+        code for figures in SECOND_Q1.values() for code in figures})}
+    deadline = datetime.datetime.combine(q1.entry_deadline, datetime.time(9))
+    for index, commune in enumerate(communes):
+        officer = User.objects.get(username=commune.slug)
+        submitted = timezone.make_aware(deadline - datetime.timedelta(days=1 + index))
+        reviewed = submitted + datetime.timedelta(days=3)
+        submission = Submission.objects.create(
+            commune=commune, period=q1, status=S.APPROVED, difficulties=SECOND_NOTE,
+            submitted_at=submitted, submitted_by=officer, reviewed_at=reviewed,
+            reviewed_by=staff)
+        SubmissionEvent.objects.bulk_create([
+            SubmissionEvent(submission=submission, action=WorkflowAction.CREATE, from_status="",
+                            to_status=S.DRAFT, user=officer, at=submitted - datetime.timedelta(days=5)),
+            SubmissionEvent(submission=submission, action=WorkflowAction.SUBMIT,
+                            from_status=S.DRAFT, to_status=S.SUBMITTED, user=officer, at=submitted),
+            SubmissionEvent(submission=submission, action=WorkflowAction.APPROVE,
+                            from_status=S.SUBMITTED, to_status=S.APPROVED, user=staff, at=reviewed),
+        ])
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(submission=submission, indicator=indicators[code], value=Decimal(value))
+            for code, value in SECOND_Q1[commune.slug].items())
+    out.write(f"  {len(communes)} approved Q1 2021 submissions of Nghi Xuân (demo figures)")

@@ -327,7 +327,7 @@ def review_board(request, year, quarter):
     workflow.check_reviewer(request.user)
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
     communes = list(Commune.objects.restrict(request.user).select_related("district"))
-    submissions = {s.commune_id: s for s in Submission.objects.filter(period=period)
+    submissions = {s.commune_id: s for s in Submission.objects.restrict(request.user).filter(period=period)
                    .select_related("period").annotate(n_values=Count("values", filter=Q(values__value__isnull=False)))}
     warnings = _warnings_by_commune(period, submissions.values())
     today = timezone.localdate()

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "communes.notifications.unread_notices",
+                "communes.context.portal_unit",
             ],
         },
     },
@@ -159,6 +160,10 @@ CSRF_FAILURE_VIEW = "ntm_portal.views.csrf_failure"
 
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
+
+# The steering unit this deployment serves, as the login page names it (for example
+# "tỉnh Hà Tĩnh"). Empty: the one province in the data, if there is exactly one.
+PORTAL_UNIT_NAME = env_str("PORTAL_UNIT_NAME", default="")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"

@@ -27,7 +27,8 @@ def home_panels(request):
         return []
     today = timezone.localdate()
     return [Panel("ocop/panel_expiring.html", {
-        "products": list(expiring_products(today)), "months": lifecycle.EXPIRING_SOON_MONTHS,
+        "products": list(expiring_products(today, products=Product.objects.restrict(request.user))),
+        "months": lifecycle.EXPIRING_SOON_MONTHS,
     }, order=40)]
 
 

@@ -133,7 +133,8 @@ def _already_proposed(request, product):
 def product_create(request):
     lifecycle.check_propose(request.user)
     # Staff may come from a commune's page: preselect that commune.
-    initial = {"commune": Commune.objects.filter(slug=request.GET.get("commune", "")).first()}
+    initial = {"commune": Commune.objects.restrict(request.user, "change").filter(
+        slug=request.GET.get("commune", "")).first()}
     form = ProductForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     earlier = form.created_before(request.user) if request.method == "POST" else None
     if earlier is not None:

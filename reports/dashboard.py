@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from communes.choices import NtmLevel, SubmissionStatus
 from communes.models import Commune, District, ReportingPeriod, Submission
-from communes.scoping import is_district_reader
+from communes.scoping import is_district_reader, visible_districts
 from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
@@ -30,9 +30,11 @@ from criteria.aggregates import (
     criteria_summary,
     figures,
     figures_by_commune,
+    reached_in_year,
     share_done,
     targets_for,
     trend,
+    unrecorded_codes,
 )
 from criteria.choices import Programme
 from criteria.models import Indicator
@@ -128,12 +130,25 @@ class SubmissionRef:
         return SubmissionStatus(self.status).label
 
 
+# Targets counted as "communes reaching the level this year": recognitions dated in
+# the target's year, not communes recognised before it.
+TARGETS_REACHED_IN_YEAR = {"ntm-communes-advanced": NtmLevel.ADVANCED}
+
+
 @dataclass
 class HeadlineRow:
     indicator: Indicator
     figure: Figure
     target: object = None
     share: float | None = None
+    reached: Decimal | None = None  # for TARGETS_REACHED_IN_YEAR
+
+    @property
+    def done(self):
+        """What counts against the year's target."""
+        if self.reached is not None:
+            return self.reached
+        return self.figure.ytd if self.indicator.is_flow else self.figure.quarter
 
     @property
     def share_text(self):
@@ -349,18 +364,20 @@ def get_period(year, quarter):
 def communes_in_scope(user, period, district_slug=None):
     """(district, communes queryset, restricted) for ``user``; 403 when nothing is in scope.
 
-    Staff, committee and administrators read the whole district. Sponsors and commune
-    officers read the dashboard restricted to their communes: every figure is then
-    computed over those communes only, so nothing of the others shows.
+    Staff, committee and administrators read the whole of the district they pick
+    (``district_slug``, the page's ``?unit=``) among the districts of their steering
+    unit, by default the first by name; a district outside their unit is 404. Sponsors
+    and commune officers read the dashboard restricted to their communes: every figure
+    is then computed over those communes only, so nothing of the others shows.
     """
     scoped = Commune.objects.restrict(user).active(period.end_date)
-    districts = District.objects.all()
+    districts = visible_districts(user)
     if district_slug:
         district = districts.filter(slug=district_slug).first()
         if district is None:
             raise Http404(_("No such district."))
     elif is_district_reader(user):
-        district = districts.order_by("pk").first()
+        district = districts.first()
     else:
         first = scoped.select_related("district").order_by("pk").first()
         district = first.district if first else None
@@ -381,14 +398,20 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     use_rollups = rollups.usable(district, communes, statuses, restricted)
     entered = rollups.entered_figures(period, district) if use_rollups else None
     current = figures(period, communes, statuses, extra=catalogue_extra(ocop), entered=entered)
+    for code in unrecorded_codes(communes):
+        current[code] = Figure()  # unknown, not 0
     indicators = list(Indicator.objects.filter(is_active=True))
     targets = _targets(period, district, communes, restricted)
     headline = []
     for indicator in indicators:
         figure = current.get(indicator.code, Figure())
         target = targets.get(indicator.code)
-        headline.append(HeadlineRow(indicator, figure, target,
-                                    share_done(figure, target, indicator.kind)))
+        row = HeadlineRow(indicator, figure, target, share_done(figure, target, indicator.kind))
+        level = TARGETS_REACHED_IN_YEAR.get(indicator.code)
+        if target is not None and level is not None and figure.quarter is not None:
+            row.reached = Decimal(reached_in_year(period, communes, level))
+            row.share = target.share_done(row.reached)
+        headline.append(row)
 
     listed = (communes.with_level(end).with_sponsor(end).order_by()
               .values_list("pk", "name", "slug", "level", "sponsor_name"))
@@ -466,7 +489,8 @@ def _completeness(period, communes, commune_list):
         handed_in = submission is not None and submission.status in (
             SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
         if handed_in:
-            category = "late" if submission.submitted_late else "on_time"
+            late = submission.submitted_late and not period.is_backfill
+            category = "late" if late else "on_time"
             overdue = False
         else:
             category = "missing"

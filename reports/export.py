@@ -256,7 +256,7 @@ def _summary(workbook, formats, d):
         s.cell(column, label, bold=True, fill=HEADER_FILL, align=CENTER)
     s.row += 1
     for row in d.target_rows:
-        done = row.figure.ytd if row.indicator.is_flow else row.figure.quarter
+        done = row.done
         s.text(2, row.indicator.name, align=WRAP)
         s.number(3, done)
         s.text(4, row.target.value_text, align=RIGHT)

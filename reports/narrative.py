@@ -5,7 +5,10 @@ mẫu, lũy kế đến nay có 73 khu dân cư đạt chuẩn…").
 It reads ``Dashboard.figures`` and the other parts of the dashboard, never the
 database: every number in the text is one of the dashboard's tables, formatted by
 ``format_number``. Sentences whose figures are missing are left out rather than
-written with a blank.
+written with a blank; a computed figure whose registry holds nothing for the unit is
+missing, not 0 (``criteria.aggregates.unrecorded_codes``). Every key figure with a value
+is mentioned, in its own sentence or in a closing list; lateness is spoken of only
+for quarters entered live (not back-filled).
 """
 
 from django.utils.translation import gettext as _
@@ -27,6 +30,7 @@ def narrative(dashboard):
     d = dashboard
     period = d.period.label
     paragraphs = []
+    mentioned = set()
 
     houses = _value(d, "ntm-houses-renovated")
     gardens = _value(d, "ntm-gardens-renovated")
@@ -39,6 +43,8 @@ def narrative(dashboard):
             "“clean house, beautiful garden” models were given plaques."
         ) % {"period": period, "building": _n(building), "houses": _n(houses),
              "gardens": _n(gardens), "models": _n(models)})
+        mentioned |= {"ntm-houses-renovated", "ntm-gardens-renovated", "ntm-clean-house-models",
+                      "ntm-model-areas-building"}
 
     sentences = []
     new_areas = _value(d, "ntm-model-areas-new")
@@ -48,6 +54,7 @@ def narrative(dashboard):
             "In the quarter, %(new)s more villages were recognised as model residential "
             "areas; to date %(total)s model residential areas meet the standard."
         ) % {"new": _n(new_areas), "total": _n(total_areas)})
+        mentioned |= {"ntm-model-areas-new", "ntm-model-areas-total"}
     new_gardens = _value(d, "ntm-model-gardens-new")
     if new_gardens is not None:
         sentences.append(_(
@@ -107,8 +114,25 @@ def narrative(dashboard):
         paragraphs.append(_("Targets for %(year)s: %(targets)s.")
                           % {"year": d.period.year, "targets": "; ".join(targets)})
 
+    others = []
+    for row in d.key_rows:
+        value = row.figure.quarter
+        if row.indicator.code in mentioned or value is None:
+            continue
+        others.append(_("%(name)s: %(value)s %(unit)s") % {
+            "name": row.indicator.name, "value": _n(value), "unit": row.indicator.unit})
+    if others:
+        paragraphs.insert(0, _("%(period)s: %(figures)s.") % {
+            "period": period, "figures": "; ".join(others)})
+
     counts = d.completeness_counts
-    if counts["total"]:
+    if counts["total"] and d.period.is_backfill:
+        # Entered after the fact: "on time" and "late" would mean nothing.
+        paragraphs.append(_(
+            "Reports of the quarter (entered afterwards): %(approved)s of %(total)s communes "
+            "approved, %(missing)s not handed in."
+        ) % {key: _n(value) for key, value in counts.items()})
+    elif counts["total"]:
         paragraphs.append(_(
             "Reports of the quarter: %(approved)s of %(total)s communes approved, "
             "%(on_time)s handed in on time, %(late)s late, %(missing)s not handed in."

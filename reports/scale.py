@@ -24,6 +24,7 @@ from communes.models import (
     District,
     ModelArea,
     NtmRecognition,
+    Province,
     ReportingPeriod,
     Submission,
     Village,
@@ -122,7 +123,9 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
             # Foreign keys are checked batch by batch, not all at the final commit.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        district = District.objects.create(name=name, slug=slug, province=province)
+        province_obj, _created = Province.objects.get_or_create(
+            name=province, defaults={"slug": vn_slugify(province)})
+        district = District.objects.create(name=name, slug=slug, province=province_obj)
         commune_objs = _batched(
             [Commune(district=district, name=f"Xã mô phỏng {i:05d}", slug=f"{slug}-{i:05d}")
              for i in range(1, communes + 1)],

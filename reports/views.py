@@ -1,22 +1,31 @@
 """Thin views: scope, build the dashboard (reports.dashboard), render or export."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from communes.periods import current_period
+from communes.scoping import visible_districts
 
 from .cache import cached, dashboard_key, panel_key
 from .dashboard import build_dashboard, communes_in_scope, get_period
 from .export import XLSX, export_filename, workbook_file
 
 
+def unit_slug(request):
+    """The steering unit the address names: ``?unit=<slug>`` (``?district=`` still works)."""
+    return request.GET.get("unit") or request.GET.get("district")
+
+
 def _dashboard(request, year, quarter):
     period = get_period(year, quarter)
     district, communes, restricted = communes_in_scope(
-        request.user, period, request.GET.get("district"))
+        request.user, period, unit_slug(request))
     include_submitted = request.GET.get("include") == "submitted"
     key = dashboard_key("dashboard", period, district, communes, restricted, include_submitted)
     d = cached(key, lambda: build_dashboard(period, district, communes, restricted,
@@ -27,7 +36,11 @@ def _dashboard(request, year, quarter):
 
 @login_required
 def dashboard(request, year, quarter):
-    return render(request, "reports/dashboard.html", {"d": _dashboard(request, year, quarter)})
+    d = _dashboard(request, year, quarter)
+    units = [] if d.restricted else list(visible_districts(request.user))
+    return render(request, "reports/dashboard.html", {
+        "d": d, "units": units if len(units) > 1 else [],
+        "unit_query": f"unit={d.district.slug}"})
 
 
 @login_required
@@ -55,7 +68,9 @@ def latest(request):
     period = current_period(request.user)
     if period is None:
         raise Http404(_("There is no reporting period yet."))
-    return redirect("reports:dashboard", period.year, period.quarter)
+    url = reverse("reports:dashboard", args=[period.year, period.quarter])
+    slug = unit_slug(request)
+    return redirect(f"{url}?{urlencode({'unit': slug})}" if slug else url)
 
 
 @login_required

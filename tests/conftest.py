@@ -121,6 +121,18 @@ def sponsor(demo):
 
 
 @pytest.fixture
+def province_user(demo):
+    """Hà Tĩnh's steering committee: reads both demo districts."""
+    return _get_user("province")
+
+
+@pytest.fixture
+def nx_staff(demo):
+    """Staff of Nghi Xuân, the second demo district."""
+    return _get_user("nx-staff")
+
+
+@pytest.fixture
 def admin_user(demo):
     return _get_user("admin")
 

@@ -19,7 +19,7 @@ SERVICE_SAVED = {"communes.modelarea", "communes.modelgarden", "ocop.product"}
 # Records without a service of their own: the catalogue, units, periods, targets, accounts
 # (written in the back office only, with its permissions and the text boundary).
 BACK_OFFICE_OWNED = {
-    "communes.district", "communes.commune", "communes.village", "communes.ntmrecognition",
+    "communes.province", "communes.district", "communes.commune", "communes.village", "communes.ntmrecognition",
     "communes.communegroup", "communes.sponsoringunit", "communes.sponsorship",
     "communes.reportingperiod", "communes.user", "communes.apitoken",
     "criteria.criteriaset", "criteria.criterion", "criteria.criterionindicator",
@@ -217,6 +217,14 @@ def test_staff_created_in_the_back_office_with_a_role_works_at_once(client, db, 
     response = client.post("/admin/communes/user/add/", {
         "username": "new-staff", "password1": "Khó-đoán-2026!", "password2": "Khó-đoán-2026!",
         "role": "staff", "usable_password": "true", "_save": "1"})
+    assert response.status_code == 200  # a staff account needs its steering unit
+    assert User.objects.filter(username="new-staff").count() == 0
+    from communes.models import District
+
+    response = client.post("/admin/communes/user/add/", {
+        "username": "new-staff", "password1": "Khó-đoán-2026!", "password2": "Khó-đoán-2026!",
+        "role": "staff", "district": District.objects.get(slug="ky-anh").pk,
+        "usable_password": "true", "_save": "1"})
     assert response.status_code == 302, response.content[:3000]
     user = User.objects.get(username="new-staff")
     assert user.is_staff

@@ -73,6 +73,7 @@ def test_who_enters_figures():
     assert places == {
         "communes.workflow.enters_figures",  # who enters a submission's figures
         "communes.scoping.commune_scope",  # what an officer sees (scope)
+        "communes.scoping.unit_scope",  # an officer reads its own district's records
         "communes.registry.date_errors",  # officers' registry dates stay in open quarters
         "communes.models.User.clean",  # an officer needs a commune
         "communes.views.home",  # the home page's link to one's commune

@@ -7,9 +7,14 @@ from communes.models import Commune, District, ModelArea, ModelGarden, Reporting
 
 
 class DistrictSerializer(serializers.ModelSerializer):
+    province = serializers.CharField(source="province.name", read_only=True,
+                                     help_text="The province's name.")
+    province_id = serializers.IntegerField(read_only=True)
+
     class Meta:
         model = District
-        fields = ["id", "name", "slug", "province", "code", "valid_from", "valid_to"]
+        fields = ["id", "name", "slug", "province", "province_id", "code", "valid_from",
+                  "valid_to"]
 
 
 class CommuneSerializer(serializers.ModelSerializer):

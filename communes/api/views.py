@@ -25,10 +25,10 @@ from . import serializers
 
 
 class DistrictViewSet(ScopedReadOnlyViewSet):
-    queryset = District.objects.all()
+    queryset = District.objects.select_related("province")
     serializer_class = serializers.DistrictSerializer
     filterset_fields = {"slug": ["exact"], "province": ["exact"], "code": ["exact"]}
-    ordering_fields = ["name", "province"]
+    ordering_fields = ["name", "province__name"]
 
 
 class CommuneFilter(PortalFilterSet):

@@ -20,9 +20,63 @@ def test_other_officer_does_not_see_ky_tay(other_officer):
     assert not Village.objects.restrict(other_officer).filter(commune__slug="ky-tay").exists()
 
 
-@pytest.mark.parametrize("cast", ["staff", "committee", "admin_user"])
-def test_district_readers_see_all_21(request, cast):
-    assert len(visible_slugs(request.getfixturevalue(cast))) == 21
+KY_ANH_21 = 21
+NGHI_XUAN = {"xuan-hoi", "dan-truong", "tien-dien"}
+
+
+@pytest.mark.parametrize("cast", ["staff", "committee"])
+def test_district_readers_see_all_21_of_their_district_only(request, cast):
+    slugs = visible_slugs(request.getfixturevalue(cast))
+    assert len(slugs) == KY_ANH_21
+    assert not slugs & NGHI_XUAN
+
+
+def test_admin_and_province_see_both_districts(admin_user):
+    from communes.models import User
+
+    for user in (admin_user, User.objects.get(username="province")):
+        slugs = visible_slugs(user)
+        assert len(slugs) == KY_ANH_21 + 3 and NGHI_XUAN <= slugs
+
+
+def test_province_account_changes_nothing(province_user):
+    assert visible_slugs(province_user, CHANGE) == set()
+
+
+def test_second_district_sees_only_itself(demo):
+    from communes.models import District, User
+    from criteria.models import Target
+
+    for name in ("nx-staff", "nx-committee"):
+        user = User.objects.get(username=name)
+        assert visible_slugs(user) == NGHI_XUAN
+        assert set(District.objects.restrict(user).values_list("slug", flat=True)) == {"nghi-xuan"}
+        assert not Target.objects.restrict(user).filter(district__slug="ky-anh").exists()
+    assert visible_slugs(User.objects.get(username="nx-staff"), CHANGE) == NGHI_XUAN
+
+
+def test_a_staff_account_without_a_unit_sees_no_commune(demo):
+    from communes.choices import Role
+    from communes.models import User
+
+    user = User.objects.create(username="no-unit", role=Role.STAFF)
+    assert visible_slugs(user) == set()
+
+
+def test_a_unit_role_needs_a_unit_and_only_one(demo):
+    from django.core.exceptions import ValidationError
+
+    from communes.choices import Role
+    from communes.models import District, Province, User
+
+    with pytest.raises(ValidationError) as error:
+        User(username="x", role=Role.COMMITTEE).clean()
+    assert set(error.value.message_dict) == {"district"}
+    with pytest.raises(ValidationError) as error:
+        User(username="x", role=Role.STAFF, district=District.objects.get(slug="ky-anh"),
+             province=Province.objects.get(slug="ha-tinh")).clean()
+    assert set(error.value.message_dict) == {"province"}
+    User(username="x", role=Role.STAFF, province=Province.objects.get(slug="ha-tinh")).clean()
 
 
 def test_committee_changes_nothing(committee):
@@ -30,8 +84,9 @@ def test_committee_changes_nothing(committee):
     assert not ReportingPeriod.objects.restrict(committee, CHANGE).exists()
 
 
-def test_staff_changes_everything(staff):
+def test_staff_changes_everything_of_their_district(staff):
     assert len(visible_slugs(staff, CHANGE)) == 21
+    assert not visible_slugs(staff, CHANGE) & NGHI_XUAN
     assert ReportingPeriod.objects.restrict(staff, CHANGE).exists()
 
 

@@ -26,10 +26,19 @@ def test_seed_demo_twice_changes_nothing(demo):
 
 
 def test_seed_has_the_district_and_its_users(demo):
-    assert Commune.objects.count() == 21
+    assert Commune.objects.filter(district__slug="ky-anh").count() == 21
+    assert set(Commune.objects.filter(district__slug="nghi-xuan").values_list("slug", flat=True)) \
+        == {"xuan-hoi", "dan-truong", "tien-dien"}
     assert not Village.objects.filter(is_invented=False).exists()
     usernames = set(User.objects.values_list("username", flat=True))
-    assert {"admin", "staff", "committee", "sponsor", "ky-tay", "ky-lac", "ky-dong"} <= usernames
+    assert {"admin", "staff", "committee", "sponsor", "ky-tay", "ky-lac", "ky-dong", "nx-staff",
+            "nx-committee", "xuan-hoi", "dan-truong", "tien-dien", "province"} <= usernames
+    units = {u.username: (u.district and u.district.slug, u.province and u.province.slug)
+             for u in User.objects.filter(username__in=[
+                 "staff", "committee", "sponsor", "nx-staff", "nx-committee", "province"])}
+    assert units == {"staff": ("ky-anh", None), "committee": ("ky-anh", None),
+                     "sponsor": ("ky-anh", None), "nx-staff": ("nghi-xuan", None),
+                     "nx-committee": ("nghi-xuan", None), "province": (None, "ha-tinh")}
     assert User.objects.get(username="ky-tay").check_password("demo-ntm-2021")
     first = ReportingPeriod.objects.order_by("year", "quarter").first()
     assert (first.year, first.quarter) == (2021, 1)

@@ -314,7 +314,7 @@ def test_district_import_queries_do_not_grow_with_the_communes(client_for, staff
     from communes.models import Commune
 
     client = client_for(staff)
-    slugs = sorted(Commune.objects.values_list("slug", flat=True))
+    slugs = sorted(Commune.objects.filter(district__slug="ky-anh").values_list("slug", flat=True))
 
     def import_rows(chosen):
         Submission.objects.filter(period=open_period).delete()
