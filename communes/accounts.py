@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .choices import Role
+from .scoping import user_scope
 
 # Without look-alike characters (0/O, 1/l/I), so that it can be read out over the phone.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -27,7 +28,9 @@ def can_reset_password(actor, target):
     if actor.is_superuser or actor.role == Role.ADMIN:
         return True
     if actor.role == Role.STAFF:
-        return not (target.is_superuser or target.is_staff or target.role in (Role.STAFF, Role.ADMIN))
+        if target.is_superuser or target.is_staff or target.role in (Role.STAFF, Role.ADMIN):
+            return False
+        return type(target).objects.filter(user_scope(actor), pk=target.pk).exists()  # own unit
     return False
 
 

@@ -67,6 +67,13 @@ def district_staff():
     return User.objects.filter(is_active=True, role=Role.STAFF)
 
 
+def unit_staff(staff, district):
+    """Of ``staff``, those of the steering unit over ``district``: the district's own, or
+    its province's. Staff of another unit are never told of this district's events."""
+    return [user for user in staff if user.district_id == district.pk
+            or (user.province_id is not None and user.province_id == district.province_id)]
+
+
 def deadline_drafts(today):
     """Officers whose commune has not handed in: before the deadline, and once it passed."""
     drafts = []
@@ -109,7 +116,7 @@ def event_drafts(since):
     events = list(SubmissionEvent.objects.filter(
         at__gte=since, action__in=[WorkflowAction.SUBMIT, WorkflowAction.RETURN,
                                    WorkflowAction.APPROVE])
-        .select_related("submission__commune", "submission__period", "user"))
+        .select_related("submission__commune__district", "submission__period", "user"))
     if not events:
         return []
     officers = {}
@@ -125,7 +132,7 @@ def event_drafts(since):
         url = submission.get_absolute_url()
         key = f"event:{event.pk}"
         if event.action == WorkflowAction.SUBMIT:
-            recipients, kind = staff, NoticeKind.SUBMITTED
+            recipients, kind = unit_staff(staff, submission.commune.district), NoticeKind.SUBMITTED
             title = _("%(commune)s submitted its %(period)s report") % values
             body = _("Submitted by %(user)s; it waits for your review.") % values
         elif event.action == WorkflowAction.RETURN:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from communes.models import Commune, District, SponsoringUnit, Submission
-from communes.scoping import VIEW, ScopedQuerySet, commune_scope, is_district_reader
+from communes.scoping import VIEW, ScopedQuerySet, commune_scope, is_district_reader, unit_q
 
 from .choices import (
     Aggregation,
@@ -393,7 +393,7 @@ class TaskQuerySet(ScopedQuerySet):
         scope = commune_scope(user, action, "commune")
         if action == VIEW and user.is_authenticated and user.is_active:
             if is_district_reader(user):
-                return self.all()
+                return self.filter(unit_q(user, "district"))  # their steering unit's tasks
             if user.sponsoring_unit_id:
                 scope |= Q(owner_unit_id=user.sponsoring_unit_id)
         return self.filter(scope)

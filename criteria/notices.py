@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from communes.choices import NoticeKind, Role
 from communes.models import User
-from communes.notifications import Draft, district_staff
+from communes.notifications import Draft, district_staff, unit_staff
 from ntm_portal.formats import format_date
 
 from .choices import TaskOwnerKind
@@ -38,7 +38,7 @@ def _owners(tasks):
             return by_commune.get(task.commune_id, [])
         if task.owner_kind == TaskOwnerKind.SPONSOR:
             return by_unit.get(task.owner_unit_id, [])
-        return staff
+        return unit_staff(staff, task.district)
 
     return owners
 
@@ -46,7 +46,7 @@ def _owners(tasks):
 def notice_drafts(today, since):
     soon = today + datetime.timedelta(days=settings.NOTIFY_TASK_DAYS_BEFORE)
     tasks = list(Task.objects.open().filter(due_date__lte=soon)
-                 .select_related("commune", "criterion", "owner_unit"))
+                 .select_related("commune", "criterion", "owner_unit", "district"))
     owners = _owners(tasks)
     drafts = []
     for task in tasks:

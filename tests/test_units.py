@@ -391,3 +391,48 @@ def test_saving_a_commune_keeps_a_predecessor_of_another_district(client, demo, 
     response = client.post(f"/admin/communes/commune/{xuan_hoi.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(xuan_hoi.predecessors.all()) == [ky_tay]
+
+
+@pytest.mark.parametrize("username", ["nx-staff", "nx-committee"])
+def test_another_units_readers_see_none_of_kyanhs_action_plan(client_for, demo, username):
+    """The action plan follows the unit: Nghi Xuân reads no task of Kỳ Anh, page or API."""
+    from criteria.models import Task
+
+    user = User.objects.get(username=username)
+    kyanh_tasks = Task.objects.filter(district__slug="ky-anh")
+    assert kyanh_tasks.exists()
+    assert not Task.objects.restrict(user).filter(district__slug="ky-anh").exists()
+    client = client_for(user)
+    page = client.get("/plan/").content.decode()
+    assert not any(t.title in page for t in kyanh_tasks)
+    for task in kyanh_tasks[:3]:
+        assert client.get(f"/plan/{task.pk}/").status_code == 404
+        assert client.get(f"/api/tasks/{task.pk}/").status_code == 404
+    assert client.get("/api/tasks/").json()["count"] == 0
+
+
+def test_submitted_reports_are_told_to_their_own_units_staff_only(demo):
+    """A Kỳ Anh submission is announced to Kỳ Anh's staff, never to Nghi Xuân's."""
+    from django.utils import timezone
+
+    from communes.choices import NoticeKind, WorkflowAction
+    from communes.models import SubmissionEvent
+    from communes.notifications import event_drafts
+
+    submission = Submission.objects.filter(commune__slug="ky-tay").first()
+    SubmissionEvent.objects.create(submission=submission, action=WorkflowAction.SUBMIT,
+                                   user=User.objects.get(username="ky-tay"))
+    told = {User.objects.get(pk=d.user_id).username
+            for d in event_drafts(timezone.now() - datetime.timedelta(minutes=1))
+            if d.kind == NoticeKind.SUBMITTED}
+    assert "staff" in told and "nx-staff" not in told
+
+
+def test_staff_reset_passwords_only_in_their_unit(demo):
+    from communes.accounts import can_reset_password
+
+    nx_staff = User.objects.get(username="nx-staff")
+    assert can_reset_password(nx_staff, User.objects.get(username="xuan-hoi"))
+    assert not can_reset_password(nx_staff, User.objects.get(username="ky-tay"))
+    assert can_reset_password(User.objects.get(username="staff"),
+                              User.objects.get(username="ky-tay"))
