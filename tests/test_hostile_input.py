@@ -14,6 +14,7 @@ import pytest
 from django.urls import get_resolver
 
 from communes.models import ModelArea, ModelGarden
+from criteria.models import Task
 from ocop.models import Product
 
 HOSTILE = ["a\x00b", "\x1b[31m\x07", "x" * 30000, "9" * 40, "-1e309", "' OR 1=1 --",
@@ -22,7 +23,7 @@ QUERY_NAMES = ["commune", "district", "q", "year", "quarter", "page", "include",
                "status", "stars", "group", "expiring", "next", "kind"]
 
 
-def pages(period, area, garden, product):
+def pages(period, area, garden, product, task):
     """Every page of the apps, by URL name, with sample arguments."""
     y, q = period.year, period.quarter
     sub = f"/communes/ky-tay/{y}/q{q}/"
@@ -32,8 +33,7 @@ def pages(period, area, garden, product):
         "criteria_import:template": sub + "template.xlsx", "criteria_import:import": sub + "import/",
         "district_template": f"/review/{y}/q{q}/template.xlsx",
         "district_import": f"/review/{y}/q{q}/import/",
-        "criteria:submission": sub, "criteria:save_figures": sub + "figures/",
-        "criteria:save_criteria": sub + "criteria/", "criteria:save_texts": sub + "texts/",
+        "criteria:submission": sub,
         "criteria:submit": sub + "submit/", "criteria:approve": sub + "approve/",
         "criteria:return": sub + "return/", "criteria:reopen": sub + "reopen/",
         "criteria:history": sub + "history/", "review_board": f"/review/{y}/q{q}/",
@@ -49,6 +49,15 @@ def pages(period, area, garden, product):
         "api-root": "/api/", "api-docs": "/api/docs/", "api-schema": "/api/schema/",
         "garden": f"/communes/ky-tay/registries/gardens/{garden.pk}/",
         "garden_add": "/communes/ky-tay/registries/gardens/new/",
+        "reports:report_docx": f"/reports/{y}/q{q}/report.docx",
+        "password_change": "/accounts/password/", "logout_everywhere": None,
+        "notifications": "/accounts/notifications/",
+        "notice_open": "/accounts/notifications/1/open/",
+        "notices_read": "/accounts/notifications/read/",
+        "notice_preferences": "/accounts/notifications/preferences/",
+        "media": "/media/ocop/photos/none.png",
+        "plan:list": "/plan/", "plan:new": "/plan/new/", "plan:task": f"/plan/{task}/",
+        "commune_plan": "/communes/ky-tay/plan/",
     }
 
 
@@ -123,7 +132,8 @@ def samples(open_period, ky_tay):
     area = ModelArea.objects.filter(village__commune=ky_tay).first()
     garden = ModelGarden.objects.filter(village__commune=ky_tay).first()
     product = Product.objects.filter(commune=ky_tay).first()
-    return pages(open_period, area, garden, product.slug)
+    task = Task.objects.filter(commune=ky_tay).first()
+    return pages(open_period, area, garden, product.slug, task.pk)
 
 
 def test_the_crawl_knows_every_page(samples):

@@ -122,6 +122,7 @@ def test_figures_are_summed_in_one_place():
         "criteria.aggregates.entered_values",  # a stock's year to date is its level
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
         "criteria.seed",  # the demo catalogue's data
+        "reports.rollups.entered_figures",  # the same rule over the stored roll-ups
     }, stock_rule
 
 
@@ -132,6 +133,9 @@ def test_district_rate_is_averaged_in_one_place():
     assert mean == {
         "criteria.aggregates.entered_values",  # the district figure of a rate
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
+        # The same rule for every quarter shown at once, and over the stored roll-ups
+        # (both tested equal to entered_values).
+        "criteria.aggregates.trend", "reports.rollups._value",
     }, mean
 
 

@@ -91,8 +91,7 @@ def world(open_period):
 
 SUBMISSION_URLS = [
     ("get", "", reader), ("get", "history/", reader),
-    ("post", "figures/", officer_only), ("post", "criteria/", officer_only),
-    ("post", "texts/", officer_only),
+    ("post", "", officer_only),  # the whole report, one save
     ("post", "approve/", reviewer_only), ("post", "return/", reviewer_only),
     ("post", "reopen/", reviewer_only),
 ]
