@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ntm_portal.forms import COMMENT_MAX, LONG_TEXT_MAX, PlainTextField
 
 from . import entry
+from .limits import too_large
 from .validation import check_figures
 
 # A typed figure is short ("12.345.678,25"); anything longer is a paste gone wrong.
@@ -21,8 +22,16 @@ FIGURE_MAX = 40
 MET_CHOICES = [("", _("not assessed")), ("1", _("met")), ("0", _("not met"))]
 
 
-def _figure_field():
-    return forms.CharField(required=False, max_length=FIGURE_MAX)
+def _figure_field(**kwargs):
+    return forms.CharField(required=False, max_length=FIGURE_MAX, **kwargs)
+
+
+def _storable(raw):
+    """A criterion indicator value has no catalogue indicator to check its size: refuse here
+    what the database cannot hold (a catalogue figure is checked by ``check_figures``)."""
+    message = too_large(raw)
+    if message:
+        raise forms.ValidationError(message)
 
 
 class FiguresForm(forms.Form):
@@ -61,10 +70,11 @@ class CriteriaForm(forms.Form):
             self.fields[f"met-{criterion.pk}"] = forms.ChoiceField(
                 choices=MET_CHOICES, required=False, widget=forms.RadioSelect)
             self.fields[f"score-{criterion.pk}"] = _figure_field()
+            # The same cap as the domain rule (``entry.check_assessments``) and the API.
             self.fields[f"evidence-{criterion.pk}"] = PlainTextField(required=False,
-                                                                     max_length=COMMENT_MAX)
+                                                                     max_length=LONG_TEXT_MAX)
             for indicator in criterion.indicators.all():
-                self.fields[f"ind-{indicator.pk}"] = _figure_field()
+                self.fields[f"ind-{indicator.pk}"] = _figure_field(validators=[_storable])
 
     def inputs(self):
         data = self.cleaned_data

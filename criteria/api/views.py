@@ -30,9 +30,9 @@ from communes.models import Commune, ReportingPeriod, Submission
 from communes.scoping import VIEW, sees_everything
 from criteria import entry, excel_import, tasks
 from criteria.choices import TaskStatus
+from criteria.forms import CriteriaForm, FiguresForm
 from criteria.plan_forms import ProgressForm, TaskForm
 from criteria.aggregates import APPROVED, APPROVED_OR_SUBMITTED, figures
-from criteria.limits import too_large
 from criteria.models import (
     CriteriaSet,
     Criterion,
@@ -184,6 +184,14 @@ class SubmissionFilter(PortalFilterSet):
                   "submitted_late"]
 
 
+def _errors_by(form, names):
+    """The form's messages under the API's names (``names``: form field → API key)."""
+    result = {}
+    for field, messages in form.errors.items():
+        result.setdefault(names.get(field, field), []).extend(str(m) for m in messages)
+    return result
+
+
 def errors(*codes):
     return {code: OpenApiResponse(ErrorSerializer) for code in codes}
 
@@ -248,7 +256,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         workflow.check_can_edit(submission, request.user)
         data = self._input()
         by_code = {i.code: i for i in entry.entered_indicators()}
-        problems, indicators, inputs = {}, [], {}
+        problems, indicators, fields = {}, [], {}
         for n, item in enumerate(data["values"]):
             indicator = by_code.get(item["indicator"])
             if indicator is None:
@@ -256,20 +264,24 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
                     _("Unknown indicator “%(code)s”, or one that communes do not enter.")
                     % {"code": item["indicator"]}]
                 continue
-            if indicator.pk in inputs:
+            if indicator in indicators:
                 problems[item["indicator"]] = [_("This indicator is listed twice.")]
                 continue
-            raw = item.get("value")
-            large = too_large(raw)
-            if large:
-                problems[indicator.code] = [large]
             indicators.append(indicator)
-            inputs[indicator.pk] = ("" if raw is None else raw, item.get("comment", ""))
+            raw = item.get("value")
+            fields[f"value-{indicator.pk}"] = "" if raw is None else raw
+            fields[f"comment-{indicator.pk}"] = item.get("comment", "")
         if problems:
             raise invalid(problems)
-        checked = entry.save_figures(submission, request.user, indicators, inputs, data["version"])
-        failed = {i.code: [str(e) for e in checked[i.pk].errors] for i in indicators
-                  if checked[i.pk].errors}
+        # The web page's form reads the figures: one input boundary for both.
+        form = FiguresForm(indicators, fields)
+        names = {f"{part}-{i.pk}": i.code for i in indicators for part in ("value", "comment")}
+        if not form.is_valid():
+            raise invalid(_errors_by(form, names))
+        checked = entry.save_figures(submission, request.user, indicators, form.inputs(),
+                                     data["version"])
+        form.add_checked(checked)
+        failed = _errors_by(form, names)
         if failed:
             raise invalid(failed, _("Nothing was saved: %(n)s figure(s) need correcting.")
                           % {"n": sum(len(v) for v in failed.values())})
@@ -287,33 +299,44 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         data = self._input()
         _set, criteria = entry.criteria_for(submission)
         by_number = {c.number: c for c in criteria}
-        problems, chosen, inputs = {}, [], {}
+        problems, chosen, fields, names, given = {}, [], {}, {}, {}
         for n, item in enumerate(data["assessments"]):
             criterion = by_number.get(item["criterion"])
-            if criterion is None or criterion.pk in inputs:
+            if criterion is None or criterion in chosen:
                 problems[f"assessments.{n}.criterion"] = [
                     _("Unknown or repeated criterion number %(n)s.") % {"n": item["criterion"]}]
                 continue
             codes = {ind.code: ind.pk for ind in criterion.indicators.all()}
-            raw_values = {}
+            given[criterion.pk] = set()
             for code, raw in item["indicators"].items():
                 if code not in codes:
                     problems[f"assessments.{n}.indicators.{code}"] = [_("Unknown indicator.")]
-                elif too_large(raw):
-                    problems[f"assessments.{n}.indicators.{code}"] = [too_large(raw)]
-                else:
-                    raw_values[codes[code]] = "" if raw is None else raw
-            met = {True: "1", False: "0", None: ""}[item["is_met"]]
+                    continue
+                fields[f"ind-{codes[code]}"] = "" if raw is None else raw
+                names[f"ind-{codes[code]}"] = f"assessments.{n}.indicators.{code}"
+                given[criterion.pk].add(codes[code])
             score = item.get("score")
+            fields[f"met-{criterion.pk}"] = {True: "1", False: "0", None: ""}[item["is_met"]]
+            fields[f"score-{criterion.pk}"] = "" if score is None else score
+            fields[f"evidence-{criterion.pk}"] = item["evidence"]
+            for part in ("met", "score", "evidence"):
+                names[f"{part}-{criterion.pk}"] = f"criterion.{criterion.number}"
             chosen.append(criterion)
-            inputs[criterion.pk] = entry.CriterionInput(
-                criterion=criterion, met=met, score_raw="" if score is None else score,
-                evidence=item["evidence"].strip(), indicator_raw=raw_values)
         if problems:
             raise invalid(problems)
-        checked = entry.save_assessments(submission, request.user, chosen, inputs, data["version"])
-        failed = {f"criterion.{c.number}": [str(e) for e in checked[c.pk].errors] for c in chosen
-                  if checked[c.pk].errors}
+        # The web page's form reads the assessments: one input boundary for both.
+        form = CriteriaForm(chosen, fields)
+        if not form.is_valid():
+            raise invalid(_errors_by(form, names))
+        inputs = form.inputs()
+        for criterion_id, typed in inputs.items():
+            # Only the indicators listed change; the form has a field for each of them.
+            typed.indicator_raw = {k: v for k, v in typed.indicator_raw.items()
+                                   if k in given[criterion_id]}
+        checked = entry.save_assessments(submission, request.user, chosen, inputs,
+                                         data["version"])
+        form.add_checked(checked)
+        failed = _errors_by(form, names)
         if failed:
             raise invalid(failed, _("Nothing was saved: correct the criteria marked."))
         return self._done(submission)
