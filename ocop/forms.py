@@ -12,7 +12,7 @@ from ntm_portal.formats import NumberParseError, format_number, parse_number
 from ntm_portal.forms import BootstrapMixin, DateInput, VnDateField
 
 from . import lifecycle
-from .choices import STAR_CHOICES, ProducerKind, Status
+from .choices import STAR_CHOICES, ProducerKind
 from .models import Producer, Product, ProductGroup, Rating
 
 
@@ -174,39 +174,3 @@ class RatingForm(BootstrapMixin, VersionMixin, forms.ModelForm):
     def _post_clean(self):
         # Model validation repeats ours; the lifecycle messages above are the ones shown.
         pass
-
-
-class FilterForm(BootstrapMixin, forms.Form):
-    """Filters and sorting of the product list (all optional, GET)."""
-
-    SORTS = [
-        ("commune", _("Commune")),
-        ("name", _("Name")),
-        ("-stars", _("Stars, highest first")),
-        ("valid_until", _("Expiry, soonest first")),
-        ("-year", _("Year, latest first")),
-    ]
-
-    q = forms.CharField(label=_("Search"), required=False)
-    commune = forms.ModelChoiceField(
-        label=_("Commune"), queryset=Commune.objects.none(), required=False, to_field_name="slug",
-        empty_label=_("All"),
-    )
-    group = forms.ModelChoiceField(
-        label=_("Product group"), queryset=ProductGroup.objects.all(), required=False, empty_label=_("All")
-    )
-    stars = forms.TypedChoiceField(
-        label=_("Stars"), choices=[("", _("All"))] + STAR_CHOICES, coerce=int, required=False,
-        empty_value=None,
-    )
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Status.choices, required=False)
-    year = forms.IntegerField(label=_("Programme year"), required=False, min_value=2000, max_value=2100)
-    expiring = forms.IntegerField(
-        label=_("Expiring within (months)"), required=False, min_value=0, max_value=120
-    )
-    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.restrict(user)
-        self.style_fields()

@@ -9,7 +9,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,39 +23,9 @@ from ntm_portal.formats import format_date
 
 from . import lifecycle
 from .choices import Status
-from .forms import FilterForm, ProductForm, RatingForm, RegisterForm
+from .filters import ProductListFilter
+from .forms import ProductForm, RatingForm, RegisterForm
 from .models import Product, Rating
-
-SORT_FIELDS = {
-    "name": ["name"],
-    "commune": ["commune__name", "name"],
-    "-stars": [F("cert_stars").desc(nulls_last=True), "name"],
-    "valid_until": [F("cert_valid_until").asc(nulls_last=True), "name"],
-    "-year": ["-year", "name"],
-}
-
-
-def filter_products(products, data, today):
-    """Apply the list's filters (cleaned ``FilterForm`` data) to annotated products."""
-    if data.get("q"):
-        products = products.filter(name__icontains=data["q"])
-    if data.get("commune"):
-        products = products.filter(commune=data["commune"])
-    if data.get("group"):
-        products = products.filter(group=data["group"])
-    if data.get("stars"):
-        products = products.filter(cert_stars=data["stars"], cert_status=Status.CERTIFIED)
-    if data.get("year"):
-        products = products.filter(year=data["year"])
-    if data.get("status"):
-        products = products.filter(cert_status=data["status"])
-    if data.get("expiring") is not None:
-        products = products.filter(
-            cert_status=Status.CERTIFIED,
-            cert_valid_until__lte=lifecycle.add_months(today, data["expiring"]),
-        )
-    return products.order_by(*SORT_FIELDS.get(data.get("sort") or "commune"))
-
 
 def decorate(product, today):
     """Attach what the templates show: status, its colour, whether it expires soon."""
@@ -72,16 +42,13 @@ def decorate(product, today):
 @login_required
 def product_list(request):
     today = timezone.localdate()
-    form = FilterForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    products = filter_products(
-        Product.objects.restrict(request.user).with_certificate(today)
-        .select_related("commune", "group", "producer"),
-        data, today,
-    )
-    products = [decorate(p, today) for p in products]
+    filters = ProductListFilter(
+        request.GET or None, user=request.user,
+        queryset=Product.objects.restrict(request.user).with_certificate(today)
+        .select_related("commune", "group", "producer"))
+    products = [decorate(p, today) for p in filters.qs]
     return render(request, "ocop/product_list.html", {
-        "form": form, "products": products, "today": today,
+        "form": filters.form, "products": products, "today": today,
         "can_propose": lifecycle.can_propose(request.user),
     })
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from ntm_portal.api import ErrorSerializer, ScopedReadOnlyViewSet, invalid
 from ntm_portal.api_defaults import IntFilter, PortalFilterSet
 from ocop import lifecycle
+from ocop.filters import ProductFilter
 from ocop.forms import RatingForm, RegisterForm
 from ocop.models import Producer, Product, ProductGroup, Rating
 
@@ -41,21 +42,6 @@ class ProducerViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.ProducerSerializer
     filterset_class = ProducerFilter
     ordering_fields = ["name", "commune"]
-
-
-class ProductFilter(PortalFilterSet):
-    commune = IntFilter(field_name="commune")
-    commune_slug = django_filters.CharFilter(field_name="commune__slug")
-    producer = IntFilter(field_name="producer")
-    group = IntFilter(field_name="group")
-    stars = IntFilter(field_name="cert_stars")
-    stars_min = IntFilter(field_name="cert_stars", lookup_expr="gte")
-    name = django_filters.CharFilter(lookup_expr="icontains")
-
-    class Meta:
-        model = Product
-        fields = ["commune", "commune_slug", "producer", "group", "year", "target_stars", "stage",
-                  "stars", "stars_min", "name"]
 
 
 class ProductViewSet(ScopedReadOnlyViewSet):

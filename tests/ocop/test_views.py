@@ -315,3 +315,22 @@ def test_a_form_posted_without_its_version_is_refused_as_stale(client_for, staff
     response = client_for(staff).post(f"/ocop/{OWN}/rate/", data, follow=True)
     assert not product(OWN).ratings.exists()
     assert "Người khác" in response.text
+
+
+@pytest.mark.parametrize("query", ["status=certified", "status=expired", "expiring=6",
+                                   "status=registered", "year=2019&stars=4"])
+def test_the_page_and_the_api_filter_through_one_filterset(client_for, committee, query):
+    client = client_for(committee)
+    page = {p.name for p in client.get("/ocop/?" + query).context["products"]}
+    api = client.get(f"/api/ocop/products/?{query}&page_size=500")
+    assert api.status_code == 200
+    assert page and page == {row["name"] for row in api.json()["results"]}
+
+
+def test_a_bad_filter_value_is_shown_and_the_other_filters_still_apply(client_for, committee):
+    response = client_for(committee).get("/ocop/?year=abc&expiring=999&status=expired")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"year", "expiring"}
+    assert {p.name for p in response.context["products"]} == {"Mật ong rừng Kỳ Thượng",
+                                                                "Chè búp Kỳ Văn"}
