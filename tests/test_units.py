@@ -435,3 +435,11 @@ def test_staff_reset_passwords_only_in_their_unit(demo):
     assert not can_reset_password(nx_staff, User.objects.get(username="ky-tay"))
     assert can_reset_password(User.objects.get(username="staff"),
                               User.objects.get(username="ky-tay"))
+
+
+def test_the_period_picker_keeps_the_unit_chosen(client_for, demo):
+    """A province reader on Nghi Xuân's dashboard picks another quarter and stays on
+    Nghi Xuân, not on the first district."""
+    client = client_for(User.objects.get(username="province"))
+    page = client.get("/reports/2021/q1/?unit=nghi-xuan").content.decode()
+    assert 'href="/reports/2021/q2/?unit=nghi-xuan"' in page
