@@ -169,7 +169,7 @@ def _review_nav(user, submission):
         return None
     waiting = (Submission.objects.restrict(user).filter(
         period=submission.period, status=SubmissionStatus.SUBMITTED)
-        .exclude(pk=submission.pk).select_related("commune"))
+        .exclude(pk=submission.pk).select_related("commune", "period"))
     following = sorted(waiting, key=lambda s: vn_sort_key(s.commune.name))
     return {"next": following[0] if following else None}
 
