@@ -68,6 +68,10 @@ class Province(SlugFromNameMixin):
         ordering = ["name"]
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""),
+                                    name="province_code_unique")
+        ]
 
     def __str__(self):
         return self.name
@@ -97,6 +101,11 @@ class District(SlugFromNameMixin, ValidityMixin):
         ordering = ["province__name", "name"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "code"], condition=~Q(code=""), name="district_code_unique"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -154,8 +163,10 @@ class Commune(SlugFromNameMixin, ValidityMixin):
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         constraints = [
+            # Per district: after the reform of 2025 a new commune may carry the code of a
+            # former one (the new list reuses codes), under its province's new record.
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="commune_code_unique"
+                fields=["district", "code"], condition=~Q(code=""), name="commune_code_unique"
             )
         ]
 
@@ -420,6 +431,7 @@ class User(AbstractUser):
         _("must change password"), default=False,
         help_text=_("Set when staff reset the password: the next sign-in asks for a new one."),
     )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     # Raised by "log out everywhere": every session signed with the old value ends.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
     district = models.ForeignKey(

@@ -27,7 +27,9 @@ def _pages(period):
              f"/review/{q}/", f"/review/{q}/template.xlsx", f"/review/{q}/import/",
              "/reports/", f"/reports/{q}/", "/reports/2021/q1/export.xlsx",
              "/reports/communes/ky-tay/", "/ocop/", "/ocop/new/", "/accounts/profile/",
-             "/api/", "/api/submissions/", "/admin/"]
+             "/api/", "/api/submissions/", "/admin/", "/communes/setup/",
+             "/communes/setup/units/", "/communes/setup/units/template.xlsx",
+             "/communes/setup/users/", "/communes/setup/users/template.xlsx"]
     if product is not None:
         pages += [f"/ocop/{product.slug}/", f"/ocop/{product.slug}/edit/",
                   f"/ocop/{product.slug}/register/", f"/ocop/{product.slug}/rate/"]
