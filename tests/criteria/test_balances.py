@@ -201,8 +201,7 @@ def test_a_stale_edit_is_refused_and_writes_nothing(nx, nx_staff, client_for):
     balances.save_balance(nx, nx_staff, AS_OF, {"ntm-roads-km": "3"}, balance.version)
     response = client_for(nx_staff).post(URL, _form(version=1, **{"ntm-roads-km": "99"}))
     assert response.status_code == 409
-    assert "Nothing of yours was saved" in response.content.decode() or \
-        "Không có gì" in response.content.decode()
+    assert "Dữ liệu của bạn chưa được lưu" in response.content.decode()
     balance.refresh_from_db()
     assert balance.amounts == {"ntm-roads-km": "3"} and balance.version == 2
 
