@@ -56,7 +56,8 @@ def commune_list(request):
         level_counts[commune.level_label] = level_counts.get(commune.level_label, 0) + 1
     return render(
         request, "communes/commune_list.html",
-        {"communes": communes, "level_counts": sorted(level_counts.items())},
+        {"communes": communes, "level_counts": sorted(level_counts.items()),
+         "loads_registries": is_district_staff(request.user)},
     )
 
 

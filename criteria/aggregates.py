@@ -233,11 +233,10 @@ def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, 
     return with_balance(result, indicators, balance, period, communes, statuses)
 
 
-# Registry figures an opening balance may carry, beside the entered flows.
-BALANCE_REGISTRY_CODES = (
-    "ntm-model-areas-new", "ntm-model-areas-total", "ntm-model-gardens-new",
-    "ntm-communes-standard", "ntm-communes-advanced",
-)
+# Registry figures an opening balance may carry, beside the entered flows: levels (a count
+# on a day: every column counts from the balance) and flows (the cumulative column does).
+BALANCE_LEVEL_CODES = ("ntm-model-areas-total", "ntm-communes-standard", "ntm-communes-advanced")
+BALANCE_REGISTRY_CODES = ("ntm-model-areas-new", "ntm-model-gardens-new") + BALANCE_LEVEL_CODES
 
 
 def balance_indicators():
@@ -280,7 +279,7 @@ def with_balance(result, indicators, balance, period, communes, statuses):
         else:
             before = entered_before.get((None, indicator.pk), Figure())
         figure = replace(result[indicator.code])
-        if indicator.kind == IndicatorKind.STOCK:
+        if indicator.code in BALANCE_LEVEL_CODES:
             for name in ("quarter", "ytd", "cumulative") + (
                     ("previous",) if previous_end >= balance.as_of else ()):
                 setattr(figure, name, amount + (getattr(figure, name) or 0) - (
@@ -297,8 +296,7 @@ def balance_trend(result, periods, balance, communes):
     if balance is None:
         return result
     amounts = balance.decimal_amounts()
-    levels = [code for code in result if code in amounts and code in BALANCE_REGISTRY_CODES
-              and code not in ("ntm-model-areas-new", "ntm-model-gardens-new")]
+    levels = [code for code in result if code in amounts and code in BALANCE_LEVEL_CODES]
     if not levels:
         return result
     before = _trend_registries([balance_base(balance)], levels, communes)
