@@ -271,3 +271,16 @@ def test_queries_do_not_grow_with_communes(nx, nx_staff, client_for):
     with CaptureQueriesContext(connection) as page:
         assert client.get(URL).status_code == 200
     assert len(page.captured_queries) <= 15
+
+
+def test_the_api_gives_a_districts_readers_the_same_cumulative_figure(nx, nx_staff, client_for):
+    _balance(nx, nx_staff)
+    period = _period(2021, 1)
+    rows = client_for(nx_staff).get(f"/api/periods/{period.pk}/figures/").json()
+    houses = next(r for r in rows if r["code"] == "ntm-houses-renovated")
+    expected = 1000 + _entries_after(nx, "ntm-houses-renovated", AS_OF, period)
+    assert Decimal(str(houses["cumulative"])) == expected
+    commune = Commune.objects.filter(district=nx).order_by("pk").first()
+    one = client_for(nx_staff).get(f"/api/periods/{period.pk}/figures/?commune={commune.pk}")
+    houses = next(r for r in one.json() if r["code"] == "ntm-houses-renovated")
+    assert Decimal(str(houses["cumulative"])) < 1000  # a commune never gets the unit's balance
