@@ -195,6 +195,10 @@ class Village(ValidityMixin):
         Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("commune")
     )
     name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("code"), max_length=20, blank=True,
+        help_text=_("The commune's own code of the village, if it has one; a registry workbook "
+                    "matches villages by it."))
     is_invented = models.BooleanField(
         _("invented (demo data)"), default=False,
         help_text=_("Demo data: the name is invented, not taken from an official list."),

@@ -20,7 +20,8 @@ PORTAL_APPS = ("communes", "criteria", "ocop")
 READ_ONLY_MODELS = frozenset({
     "communes.submission", "communes.submissionevent",
     "criteria.indicatorvalue", "criteria.criterionassessment",
-    "criteria.criterionindicatorvalue", "criteria.task", "ocop.rating",
+    "criteria.criterionindicatorvalue", "criteria.task", "criteria.openingbalance",
+    "ocop.rating",
 })
 # Accounts: administrators manage them; staff only read them (a staff member who could
 # change roles could make themself an administrator).

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ntm_portal.forms import BootstrapMixin
-from ntm_portal.workbook import XLSX, CellError, request_too_large
+from ntm_portal.uploads import XLSX, CellError, request_too_large
 
 from . import accounts, sheets, units
 from .choices import Role

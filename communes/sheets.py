@@ -1,5 +1,5 @@
 """The set-up workbooks: the accounts sheet (template, reading) and the one-time passwords
-sheet given back once. Files are opened through ``ntm_portal.workbook.open_workbook``."""
+sheet given back once. Files are opened through ``ntm_portal.uploads.open_workbook``."""
 
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -10,7 +10,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ntm_portal.formats import vn_slugify
-from ntm_portal.workbook import CellError, FileRefused, open_workbook, put_text
+from ntm_portal.uploads import CellError, FileRefused, open_workbook
+from ntm_portal.workbook import put_text
 
 from .accounts import AccountRow
 

@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from ntm_portal.formats import vn_slugify
 from ntm_portal.forms import SHORT_TEXT_MAX, text_errors
-from ntm_portal.workbook import CellError, FileRefused, open_workbook, put_text
+from ntm_portal.uploads import CellError, FileRefused, open_workbook
+from ntm_portal.workbook import put_text
 
 from .choices import CommuneKind, Role
 from .models import Commune, District, Province

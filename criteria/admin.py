@@ -10,6 +10,7 @@ from .models import (
     CriterionIndicator,
     Indicator,
     IndicatorValue,
+    OpeningBalance,
     Target,
     Task,
 )
@@ -103,3 +104,12 @@ class TaskAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["status", "owner_kind", "commune"]
     search_fields = ["title", "notes"]
     list_select_related = ["commune", "criterion"]
+
+
+@admin.register(OpeningBalance)
+class OpeningBalanceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only here: a unit's balance is entered on its page (``criteria.balances``), which
+    owns permission, validation, version and history."""
+
+    list_display = ["district", "as_of", "version"]
+    list_select_related = ["district"]

@@ -11,7 +11,7 @@ aggregation: docs/DOMAIN.md#how-figures-aggregate.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
@@ -27,7 +27,7 @@ from communes.models import (
 )
 from ntm_portal import quarters
 
-from .choices import Aggregation, IndicatorKind
+from .choices import Aggregation, IndicatorKind, IndicatorSource
 from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
 
 APPROVED = (SubmissionStatus.APPROVED,)
@@ -183,9 +183,10 @@ REGISTRY_OF = {
 }
 
 
-def unrecorded_codes(communes):
+def unrecorded_codes(communes, balance=None):
     """Computed figures whose registry holds no record at all for ``communes``: nobody
-    entered them, so they are unknown, not 0. Three queries whatever the size."""
+    entered them, so they are unknown, not 0. Three queries whatever the size. A code
+    the unit's opening ``balance`` carries is known."""
     from communes.models import NtmRecognition
 
     held = {
@@ -193,7 +194,9 @@ def unrecorded_codes(communes):
         "gardens": ModelGarden.objects.filter(village__commune__in=communes).exists(),
         "recognitions": NtmRecognition.objects.filter(commune__in=communes).exists(),
     }
-    return {code for code, registry in REGISTRY_OF.items() if not held[registry]}
+    carried = set(balance.amounts) if balance is not None else set()
+    return {code for code, registry in REGISTRY_OF.items()
+            if not held[registry] and code not in carried}
 
 
 def reached_in_year(period, communes, level):
@@ -207,12 +210,13 @@ def reached_in_year(period, communes, level):
         "commune").distinct().count()
 
 
-def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
+def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, balance=None):
     """District totals: {indicator code: Figure} for every active catalogue indicator.
 
     ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app);
     ``entered`` replaces ``entered_values(period, communes, statuses)`` when the caller
-    has the same figures from elsewhere (the reports' roll-ups).
+    has the same figures from elsewhere (the reports' roll-ups). ``balance``: the
+    unit's ``OpeningBalance`` when ``communes`` are its whole district (``with_balance``).
     """
     indicators = list(Indicator.objects.filter(is_active=True))
     if entered is None:
@@ -226,6 +230,81 @@ def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
             result[indicator.code] = computed[indicator.code].get(None, Figure())
         else:
             result[indicator.code] = entered.get((None, indicator.pk), Figure())
+    return with_balance(result, indicators, balance, period, communes, statuses)
+
+
+# Registry figures an opening balance may carry, beside the entered flows: levels (a count
+# on a day: every column counts from the balance) and flows (the cumulative column does).
+BALANCE_LEVEL_CODES = ("ntm-model-areas-total", "ntm-communes-standard", "ntm-communes-advanced")
+BALANCE_REGISTRY_CODES = ("ntm-model-areas-new", "ntm-model-gardens-new") + BALANCE_LEVEL_CODES
+
+
+def balance_indicators():
+    """The indicators an opening balance carries: entered flows (their cumulative counts
+    since the programme began) and the registry counts. docs/DOMAIN.md#opening-balances"""
+    return Indicator.objects.filter(is_active=True).filter(
+        Q(source=IndicatorSource.ENTERED, kind=IndicatorKind.FLOW)
+        | Q(code__in=BALANCE_REGISTRY_CODES))
+
+
+def balance_base(balance):
+    """The quarter that ends on the balance's date (an unsaved period: only its dates count)."""
+    from communes.models import ReportingPeriod
+
+    return ReportingPeriod(year=balance.as_of.year, quarter=(balance.as_of.month - 1) // 3 + 1)
+
+
+def with_balance(result, indicators, balance, period, communes, statuses):
+    """District figures counted from the unit's opening balance: {code: Figure}.
+
+    From the balance's date on, a figure is the balance plus what the records add after
+    that date: the raw figure less the raw figure at the balance's quarter (entries up
+    to that date are inside the balance). Flows: the cumulative column; levels (model
+    areas recognised, communes at a level): every column from the balance's quarter.
+    Five more queries when there is a balance, whatever the size.
+    """
+    if balance is None or period.end_date < balance.as_of or not balance.amounts:
+        return result
+    amounts = balance.decimal_amounts()
+    base = balance_base(balance)
+    entered_before = entered_values(base, communes, statuses)
+    computed_before = registry_figures(base, communes)
+    previous_end = period.start_date - datetime.timedelta(days=1)
+    for indicator in indicators:
+        amount = amounts.get(indicator.code)
+        if amount is None or indicator.code not in result:
+            continue
+        if indicator.code in computed_before:
+            before = computed_before[indicator.code].get(None, Figure())
+        else:
+            before = entered_before.get((None, indicator.pk), Figure())
+        figure = replace(result[indicator.code])
+        if indicator.code in BALANCE_LEVEL_CODES:
+            for name in ("quarter", "ytd", "cumulative") + (
+                    ("previous",) if previous_end >= balance.as_of else ()):
+                setattr(figure, name, amount + (getattr(figure, name) or 0) - (
+                    before.quarter or 0))
+        else:
+            figure.cumulative = amount + (figure.cumulative or 0) - (before.cumulative or 0)
+        result[indicator.code] = figure
+    return result
+
+
+def balance_trend(result, periods, balance, communes):
+    """Levels of the trend counted from the opening balance, as ``with_balance`` does:
+    {code: [value per period]} changed in place for the registry levels it carries."""
+    if balance is None:
+        return result
+    amounts = balance.decimal_amounts()
+    levels = [code for code in result if code in amounts and code in BALANCE_LEVEL_CODES]
+    if not levels:
+        return result
+    before = _trend_registries([balance_base(balance)], levels, communes)
+    for code in levels:
+        result[code] = [
+            value if period.end_date < balance.as_of
+            else amounts[code] + (value or 0) - (before[code][0] or 0)
+            for value, period in zip(result[code], periods)]
     return result
 
 
@@ -360,14 +439,14 @@ def criteria_summary(period, communes=None, statuses=APPROVED, total=None):
     return dict(result)
 
 
-def trend(periods, codes, communes=None, statuses=APPROVED):
+def trend(periods, codes, communes=None, statuses=APPROVED, balance=None):
     """The quarter's value of ``codes`` in each of ``periods``: {code: [value per period]}.
 
     A fixed number of queries whatever the number of periods or communes: one grouped
     query over the entered values of all the periods at once (rows, not model
     objects), one per registry with a conditional count per period, and one for the
     NTM levels when a level code is asked for. The values equal ``figures(period)``'s
-    ``quarter`` for each period (tested).
+    ``quarter`` for each period (tested), the unit's opening ``balance`` included.
     """
     periods = list(periods)
     codes = list(codes)
@@ -395,7 +474,7 @@ def trend(periods, codes, communes=None, statuses=APPROVED):
             code = entered[indicator_id]
             value = _round(mean) if indicators[code][1] == Aggregation.MEAN else total
             result[code][index[period_id]] = value
-    return result
+    return balance_trend(result, periods, balance, communes)
 
 
 # Codes computed from the registries (see ``registry_figures``).

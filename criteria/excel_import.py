@@ -20,7 +20,6 @@ uncompressed size against zip bombs, formulas refused and never evaluated.
 """
 
 import io
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -33,8 +32,18 @@ from communes import workflow
 from communes.choices import SubmissionStatus
 from communes.models import Submission
 from communes.scoping import is_district_staff
-from ntm_portal.workbook import (XLSX, CellError, FileRefused, max_bytes,  # noqa: F401
-                                 open_workbook, put_text, put_value, request_too_large)
+from ntm_portal.uploads import (  # noqa: F401  (re-exported: the import views use them)
+    MAX_ENTRIES,
+    MAX_UNCOMPRESSED,
+    XLSX,
+    CellError,
+    FileRefused,
+    ImportResult,
+    max_bytes,
+    open_workbook,
+    request_too_large,
+)
+from ntm_portal.workbook import put_text, put_value
 
 from . import entry
 from .aggregates import entered_values
@@ -50,19 +59,6 @@ HEADER_ROW = 4
 DISTRICT_FIRST_ROW = 6
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
-
-
-@dataclass
-class ImportResult:
-    errors: list = field(default_factory=list)
-    saved: int = 0
-    warnings: list = field(default_factory=list)
-
-    def error(self, sheet, cell, message):
-        self.errors.append(CellError(sheet, cell, str(message)))
-
-    def summary(self):
-        return _("Nothing was saved: %(n)s problem(s) in the file.") % {"n": len(self.errors)}
 
 
 def data_title():

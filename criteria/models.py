@@ -519,3 +519,38 @@ class Task(models.Model):
         if self.owner_kind == TaskOwnerKind.COMMUNE:
             return self.commune.name if self.commune_id else str(_("Commune"))
         return self.owner_department or str(TaskOwnerKind(self.owner_kind).label)
+
+
+class OpeningBalance(models.Model):
+    """Where a steering unit stood when it joined the portal mid-programme.
+
+    Cumulative figures as of ``as_of`` (the last day of a quarter) for the district as a
+    whole: ``amounts`` maps indicator codes to decimal strings. Cumulative figures then
+    count from it (``criteria.aggregates.with_balance``). Written only by
+    ``criteria.balances.save_balance``. Why per unit: docs/DOMAIN.md#opening-balances.
+    """
+
+    district = models.OneToOneField(
+        District, on_delete=models.PROTECT, related_name="opening_balance",
+        verbose_name=_("district"))
+    as_of = models.DateField(_("as of"))
+    amounts = models.JSONField(_("figures"), default=dict)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_district_path = "district"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opening balance")
+        verbose_name_plural = _("opening balances")
+
+    def __str__(self):
+        return f"{self.district} · {self.as_of:%d/%m/%Y}"
+
+    def decimal_amounts(self):
+        """{indicator code: Decimal}."""
+        from decimal import Decimal
+
+        return {code: Decimal(value) for code, value in (self.amounts or {}).items()}

@@ -1,14 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import balance_views, views
 
 app_name = "criteria"
 
-urlpatterns = [
+# The quarterly submission of one commune: /communes/<slug>/<year>/q<quarter>/...
+submission_patterns = [
     path("", views.submission_page, name="submission"),
     path("submit/", views.submit, name="submit"),
     path("approve/", views.approve, name="approve"),
     path("return/", views.return_submission, name="return"),
     path("reopen/", views.reopen, name="reopen"),
     path("history/", views.history, name="history"),
+]
+
+urlpatterns = [
+    path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include(submission_patterns)),
+    path("units/opening-balances/", balance_views.opening_balances, name="opening-balances"),
 ]

@@ -36,6 +36,7 @@ from criteria.aggregates import (
     trend,
     unrecorded_codes,
 )
+from criteria.balances import balance_for
 from criteria.choices import Programme
 from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
@@ -397,8 +398,11 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     # A whole district's approved figures come from the roll-ups (hundreds of rows).
     use_rollups = rollups.usable(district, communes, statuses, restricted)
     entered = rollups.entered_figures(period, district) if use_rollups else None
-    current = figures(period, communes, statuses, extra=catalogue_extra(ocop), entered=entered)
-    for code in unrecorded_codes(communes):
+    # The unit's opening balance speaks for the whole district, never for some communes.
+    balance = None if restricted else balance_for(district)
+    current = figures(period, communes, statuses, extra=catalogue_extra(ocop), entered=entered,
+                      balance=balance)
+    for code in unrecorded_codes(communes, balance):
         current[code] = Figure()  # unknown, not 0
     indicators = list(Indicator.objects.filter(is_active=True))
     targets = _targets(period, district, communes, restricted)
@@ -435,9 +439,9 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     if use_rollups:
         registry = [code for code in TREND_CODES if code in REGISTRY_CODES]
         trends = rollups.trend(trend_periods, TREND_CODES, district)
-        trends.update(trend(trend_periods, registry, communes, statuses))
+        trends.update(trend(trend_periods, registry, communes, statuses, balance))
     else:
-        trends = trend(trend_periods, TREND_CODES, communes, statuses)
+        trends = trend(trend_periods, TREND_CODES, communes, statuses, balance)
 
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,

@@ -27,12 +27,13 @@ from rest_framework.views import APIView
 
 from communes import workflow
 from communes.models import Commune, ReportingPeriod, Submission
-from communes.scoping import VIEW, sees_everything
+from communes.scoping import VIEW, is_district_reader, sees_everything
 from criteria import entry, excel_import, tasks
 from criteria.choices import TaskStatus
 from criteria.forms import CriteriaForm, FiguresForm
 from criteria.plan_forms import ProgressForm, TaskForm
 from criteria.aggregates import APPROVED, APPROVED_OR_SUBMITTED, figures
+from criteria.balances import balance_for
 from criteria.models import (
     CriteriaSet,
     Criterion,
@@ -440,8 +441,13 @@ class PeriodFiguresView(APIView):
         else:
             scope = communes  # the user's unit (or communes), as a subquery
         include = request.query_params.get("include_submitted", "").lower() in ("1", "true", "yes")
+        # A district's own readers get its figures as the dashboard shows them, the unit's
+        # opening balance included; a commune, a sponsor's communes or several districts not.
+        whole_district = (commune is None and request.user.district_id
+                          and is_district_reader(request.user))
         result = figures(period, communes=scope,
-                         statuses=APPROVED_OR_SUBMITTED if include else APPROVED)
+                         statuses=APPROVED_OR_SUBMITTED if include else APPROVED,
+                         balance=balance_for(request.user.district) if whole_district else None)
         indicators = Indicator.objects.filter(is_active=True, code__in=result.keys())
         rows = [{"code": i.code, "name": i.name, "unit": i.unit, "programme": i.programme,
                  "kind": i.kind, "quarter": result[i.code].quarter,
