@@ -207,14 +207,17 @@ def reached_in_year(period, communes, level):
         "commune").distinct().count()
 
 
-def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
-    """District totals: {indicator code: Figure} for every active catalogue indicator.
+def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None,
+            indicators=None):
+    """District totals: {indicator code: Figure} for ``indicators`` (a unit's, from
+    ``criteria.catalogue.effective_indicators``), by default the catalogue's active ones.
 
     ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app);
     ``entered`` replaces ``entered_values(period, communes, statuses)`` when the caller
     has the same figures from elsewhere (the reports' roll-ups).
     """
-    indicators = list(Indicator.objects.filter(is_active=True))
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(is_active=True))
     if entered is None:
         entered = entered_values(period, communes, statuses)
     computed = registry_figures(period, communes)

@@ -1,14 +1,21 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import unit_views, views
 
 app_name = "criteria"
 
-urlpatterns = [
+submission_patterns = [
     path("", views.submission_page, name="submission"),
     path("submit/", views.submit, name="submit"),
     path("approve/", views.approve, name="approve"),
     path("return/", views.return_submission, name="return"),
     path("reopen/", views.reopen, name="reopen"),
     path("history/", views.history, name="history"),
+]
+
+urlpatterns = [
+    path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include(submission_patterns)),
+    # A steering unit's own settings (staff; ``?unit=`` picks the district).
+    path("unit/indicators/", unit_views.unit_catalogue, name="unit-catalogue"),
+    path("unit/targets/", unit_views.unit_targets, name="unit-targets"),
 ]

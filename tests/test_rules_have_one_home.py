@@ -92,10 +92,10 @@ def test_who_enters_figures():
 def test_lock_is_decided_once():
     places = _places(lambda n: isinstance(n, ast.Call) and _attribute(n.func, "is_locked_on"))
     assert places == {
-        "communes.workflow.lock_state",  # the submission's lock
-        "communes.workflow.is_late",  # late: not handed in when the period locked
-        "communes.workflow.return_for_correction",  # returned after the lock: reopened at once
-        "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the period's own date
+        # the unit's deadline plus grace days (lock_state, is_late and return_for_correction
+        # call it)
+        "communes.workflow.period_locked",
+        "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the caller's unit's
     }, places
 
 
