@@ -190,8 +190,7 @@ class Indicator(BilingualNameMixin):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(
         _("active"), default=True,
-        help_text=_("The catalogue's default; each steering unit may choose otherwise "
-                    "(criteria.catalogue)."),
+        help_text=_("The catalogue's default; each steering unit may choose otherwise."),
     )
     is_headline = models.BooleanField(
         _("headline"), default=False,

@@ -51,12 +51,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalindicator',
             name='is_active',
-            field=models.BooleanField(default=True, help_text="The catalogue's default; each steering unit may choose otherwise (criteria.catalogue).", verbose_name='active'),
+            field=models.BooleanField(default=True, help_text="The catalogue's default; each steering unit may choose otherwise.", verbose_name='active'),
         ),
         migrations.AlterField(
             model_name='indicator',
             name='is_active',
-            field=models.BooleanField(default=True, help_text="The catalogue's default; each steering unit may choose otherwise (criteria.catalogue).", verbose_name='active'),
+            field=models.BooleanField(default=True, help_text="The catalogue's default; each steering unit may choose otherwise.", verbose_name='active'),
         ),
         migrations.CreateModel(
             name='HistoricalUnitIndicatorChoice',
