@@ -232,13 +232,15 @@ def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None,
     return result
 
 
-def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False):
+def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False,
+                       indicators=None):
     """Per commune: {commune_id: {indicator code: Figure}}.
 
     ``quarter_only``: entered figures hold the quarter's value only (see ``entered_values``);
-    registry figures are complete either way.
+    registry figures are complete either way. ``indicators``: a unit's (as for ``figures``).
     """
-    indicators = list(Indicator.objects.filter(is_active=True))
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(is_active=True))
     entered = entered_values(period, communes, statuses, by_commune=True,
                              quarter_only=quarter_only)
     computed = registry_figures(period, communes, by_commune=True)

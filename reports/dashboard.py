@@ -349,7 +349,8 @@ class Dashboard:
         The workbook shows each commune's quarter (and the registries' figures), so the
         entered values are read for the quarter alone.
         """
-        return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True)
+        return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True,
+                                  indicators=self.indicators)
 
 
 def get_period(year, quarter):

@@ -459,9 +459,11 @@ class PeriodFiguresView(APIView):
         else:
             scope = communes  # the user's unit (or communes), as a subquery
         include = request.query_params.get("include_submitted", "").lower() in ("1", "true", "yes")
+        # The caller's unit's indicators (province accounts, administrators: the defaults).
+        indicators = catalogue.effective_indicators(user_district_id(request.user))
         result = figures(period, communes=scope,
-                         statuses=APPROVED_OR_SUBMITTED if include else APPROVED)
-        indicators = Indicator.objects.filter(is_active=True, code__in=result.keys())
+                         statuses=APPROVED_OR_SUBMITTED if include else APPROVED,
+                         indicators=indicators)
         rows = [{"code": i.code, "name": i.name, "unit": i.unit, "programme": i.programme,
                  "kind": i.kind, "quarter": result[i.code].quarter,
                  "previous": result[i.code].previous, "ytd": result[i.code].ytd,
