@@ -22,6 +22,7 @@ from .models import (
     Submission,
     Village,
 )
+from .periods import period_terms
 from .scoping import CHANGE, VIEW, is_district_staff
 from .seeding import collect_panels
 from .workflow import StaleEdit
@@ -80,7 +81,10 @@ def commune_detail(request, slug):
     gardens = list(ModelGarden.objects.filter(village__commune=commune).select_related("village")
                    .order_by("-recognised_on", "household"))
     submissions = {s.period_id: s for s in Submission.objects.filter(commune=commune)}
-    periods = [(p, submissions.get(p.pk)) for p in ReportingPeriod.objects.order_by("-year", "-quarter")]
+    # Each period with the commune's unit's deadline (``periods.period_terms``).
+    periods = [(p, submissions.get(p.pk), period_terms(p, commune.district_id))
+               for p in ReportingPeriod.objects.prefetch_related("unit_settings")
+               .order_by("-year", "-quarter")]
     return render(
         request, "communes/commune_detail.html",
         {

@@ -210,15 +210,18 @@ def reached_in_year(period, communes, level):
         "commune").distinct().count()
 
 
-def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, balance=None):
-    """District totals: {indicator code: Figure} for every active catalogue indicator.
+def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, balance=None,
+            indicators=None):
+    """District totals: {indicator code: Figure} for ``indicators`` (a unit's, from
+    ``criteria.catalogue.effective_indicators``), by default the catalogue's active ones.
 
     ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app);
     ``entered`` replaces ``entered_values(period, communes, statuses)`` when the caller
     has the same figures from elsewhere (the reports' roll-ups). ``balance``: the
     unit's ``OpeningBalance`` when ``communes`` are its whole district (``with_balance``).
     """
-    indicators = list(Indicator.objects.filter(is_active=True))
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(is_active=True))
     if entered is None:
         entered = entered_values(period, communes, statuses)
     computed = registry_figures(period, communes)
@@ -308,13 +311,15 @@ def balance_trend(result, periods, balance, communes):
     return result
 
 
-def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False):
+def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False,
+                       indicators=None):
     """Per commune: {commune_id: {indicator code: Figure}}.
 
     ``quarter_only``: entered figures hold the quarter's value only (see ``entered_values``);
-    registry figures are complete either way.
+    registry figures are complete either way. ``indicators``: a unit's (as for ``figures``).
     """
-    indicators = list(Indicator.objects.filter(is_active=True))
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(is_active=True))
     entered = entered_values(period, communes, statuses, by_commune=True,
                              quarter_only=quarter_only)
     computed = registry_figures(period, communes, by_commune=True)

@@ -137,7 +137,7 @@ def _styled_header(ws, row, titles):
 
 def commune_template(submission):
     """The workbook of a submission's figures, as bytes."""
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(submission.commune.district_id)
     saved = {v.indicator_id: v for v in IndicatorValue.objects.filter(submission_id=submission.pk)}
     totals = entered_values(submission.period, communes=[submission.commune_id], statuses=None)
     wb = Workbook()
@@ -215,7 +215,7 @@ def import_commune(submission, user, upload, first_save=False):
             raise workflow.StaleEdit(_("The template was downloaded before the last change to "
                                        "this submission; nothing was saved. Download the "
                                        "template again and enter your figures in it."))
-        indicators = entry.entered_indicators()
+        indicators = entry.entered_indicators(submission.commune.district_id)
         by_code = {i.code: i for i in indicators}
         inputs, seen = {}, set()
         sheet = ws.title
@@ -286,9 +286,10 @@ def check_staff_can_import(submission, user):
             % {"commune": submission.commune.name, "status": submission.get_status_display()})
 
 
-def district_template(period, communes):
-    """The district workbook for ``period``: a row per commune, a column per indicator."""
-    indicators = entry.entered_indicators()
+def district_template(period, district, communes):
+    """The district workbook for ``period``: a row per commune, a column per indicator the
+    district uses."""
+    indicators = entry.entered_indicators(district)
     submissions = {s.commune_id: s for s in Submission.objects.filter(period=period,
                                                                       commune__in=communes)}
     values = {(v.submission.commune_id, v.indicator_id): v.value for v in
@@ -348,7 +349,7 @@ def check_district_importer(user):
         raise workflow.WorkflowError(_("Only district staff import a whole district."))
 
 
-def import_district(period, user, communes, upload):
+def import_district(period, user, district, communes, upload):
     """Check and save a district workbook: every commune's figures, or none."""
     check_district_importer(user)
     result = ImportResult()
@@ -357,7 +358,7 @@ def import_district(period, user, communes, upload):
     except FileRefused as refused:
         result.error("", "", str(refused))
         return result
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(district)
     by_code = {i.code: i for i in indicators}
     by_slug = {c.slug: c for c in communes}
     rows = {}  # commune slug → (row number, {indicator_id: raw})

@@ -188,7 +188,15 @@ class Indicator(BilingualNameMixin):
         help_text=_("A running total that should never go down; a decrease is a warning."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("The catalogue's default; each steering unit may choose otherwise."),
+    )
+    is_headline = models.BooleanField(
+        _("headline"), default=False,
+        help_text=_("A key figure: shown as a card and always mentioned by the narrative when "
+                    "it has a value. The catalogue's default; each unit may choose otherwise."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -212,6 +220,14 @@ class Indicator(BilingualNameMixin):
     @property
     def is_flow(self):
         return self.kind == IndicatorKind.FLOW
+
+    def save(self, *args, **kwargs):
+        # An indicator read through ``criteria.catalogue`` carries one unit's choices in
+        # its default fields: saving it would make them every unit's defaults.
+        if getattr(self._state, "effective", False):
+            raise ValueError("A unit's effective indicator is for reading; load the "
+                             "catalogue's own record to change its defaults.")
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.min_value is not None and self.max_value is not None:
@@ -245,6 +261,7 @@ class Target(models.Model):
         help_text=_("Only for a range, such as 2–3 communes."),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_commune_path = None
@@ -292,6 +309,44 @@ class Target(models.Model):
         if achieved is None or not self.low:
             return None
         return float(achieved) * 100 / float(self.low)
+
+
+class UnitIndicatorChoice(models.Model):
+    """A steering unit's own choice for one catalogue indicator: used or not, required or
+    not, headline or not. Absent, the catalogue's defaults (``Indicator.is_active``,
+    ``is_required``, ``is_headline``) apply. Read through ``criteria.catalogue`` only;
+    written by its ``save_choices``.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="indicator_choices",
+        verbose_name=_("district"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="unit_choices",
+        verbose_name=_("indicator"),
+    )
+    is_used = models.BooleanField(_("used"), default=True)
+    is_required = models.BooleanField(_("required"), default=True)
+    is_headline = models.BooleanField(_("headline"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_district_path = "district"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "indicator"]
+        verbose_name = _("unit's indicator choice")
+        verbose_name_plural = _("units' indicator choices")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "indicator"],
+                                    name="unit_indicator_choice_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.district}: {self.indicator}"
 
 
 class IndicatorValue(models.Model):

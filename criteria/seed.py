@@ -126,6 +126,11 @@ CATALOGUE = [
      "Residential groups recognised as civilised urban areas", "tổ", "groups",
      P.DTVM, K.STOCK, S.ENTERED, {"is_required": False, "is_cumulative": True}),
 ]
+# The key figures of the seed report: headline indicators by default (cards, narrative).
+HEADLINE_CODES = [
+    "ntm-model-areas-building", "ntm-houses-renovated", "ntm-gardens-renovated",
+    "ntm-clean-house-models", "ntm-model-areas-new", "ntm-model-areas-total",
+]
 # The targets the meeting set for 2021 (docs/DOMAIN.md#the-demo-district): (indicator, low, high).
 TARGETS_2021 = [
     ("ntm-communes-standard", 21, None, "Kỳ Tây và Kỳ Lạc đạt chuẩn NTM"),
@@ -211,7 +216,7 @@ def seed_demo(out):
             code=code,
             defaults={"name_vi": vi, "name_en": en, "unit_vi": unit_vi, "unit_en": unit_en,
                       "programme": programme, "kind": kind, "source": source,
-                      "position": position, **options},
+                      "position": position, "is_headline": code in HEADLINE_CODES, **options},
         )
 
     district = District.objects.get(slug="ky-anh")

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import balance_views, views
+from . import balance_views, unit_views, views
 
 app_name = "criteria"
 
@@ -17,4 +17,7 @@ submission_patterns = [
 urlpatterns = [
     path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include(submission_patterns)),
     path("units/opening-balances/", balance_views.opening_balances, name="opening-balances"),
+    # A steering unit's own settings (staff; ``?unit=`` picks the district).
+    path("unit/indicators/", unit_views.unit_catalogue, name="unit-catalogue"),
+    path("unit/targets/", unit_views.unit_targets, name="unit-targets"),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from communes.choices import NtmLevel, SubmissionStatus
 from communes.models import Commune, District, ReportingPeriod, Submission
+from communes.periods import period_terms
 from communes.scoping import is_district_reader, visible_districts
 from communes.workflow import is_late
 from criteria.aggregates import (
@@ -37,6 +38,7 @@ from criteria.aggregates import (
     unrecorded_codes,
 )
 from criteria.balances import balance_for
+from criteria.catalogue import effective_indicators
 from criteria.choices import Programme
 from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
@@ -49,11 +51,7 @@ from .ocop_figures import catalogue_extra, ocop_figures
 PAGE_ROWS = 60
 # The order of the meeting report: the NTM programme first, as the seed report speaks.
 PROGRAMME_ORDER = [Programme.NTM, Programme.OCOP, Programme.GNBV, Programme.DTVM]
-# The figures of the seed report, shown as cards and drawn over the quarters.
-KEY_CODES = [
-    "ntm-model-areas-building", "ntm-houses-renovated", "ntm-gardens-renovated",
-    "ntm-clean-house-models", "ntm-model-areas-new", "ntm-model-areas-total",
-]
+# The figures drawn over the quarters. (The cards are the unit's headline indicators.)
 TREND_CODES = [
     "ntm-houses-renovated", "ntm-gardens-renovated", "ntm-clean-house-models",
     "ntm-model-areas-new", "ntm-model-gardens-new",
@@ -242,6 +240,7 @@ class Dashboard:
     trends: dict  # code -> [value per trend period]
     ocop: object
     completeness: list
+    terms: object = None  # the unit's deadline and back-fill (communes.periods.PeriodTerms)
     narrative: list = field(default_factory=list)
     plan: object = None  # reports.plan_panels.PlanData: gaps and tasks of the lagging communes
     # The cache key the view stored it under; the page caches its body under it too.
@@ -275,8 +274,8 @@ class Dashboard:
 
     @property
     def key_rows(self):
-        by_code = {row.indicator.code: row for row in self.headline}
-        return [by_code[code] for code in KEY_CODES if code in by_code]
+        """The unit's headline indicators (``criteria.catalogue``), in catalogue order."""
+        return [row for row in self.headline if row.indicator.is_headline]
 
     @property
     def target_rows(self):
@@ -351,7 +350,8 @@ class Dashboard:
         The workbook shows each commune's quarter (and the registries' figures), so the
         entered values are read for the quarter alone.
         """
-        return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True)
+        return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True,
+                                  indicators=self.indicators)
 
 
 def get_period(year, quarter):
@@ -400,11 +400,12 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     entered = rollups.entered_figures(period, district) if use_rollups else None
     # The unit's opening balance speaks for the whole district, never for some communes.
     balance = None if restricted else balance_for(district)
+    # The indicators the unit uses, with its headline choices (criteria.catalogue).
+    indicators = effective_indicators(district)
     current = figures(period, communes, statuses, extra=catalogue_extra(ocop), entered=entered,
-                      balance=balance)
+                      balance=balance, indicators=indicators)
     for code in unrecorded_codes(communes, balance):
         current[code] = Figure()  # unknown, not 0
-    indicators = list(Indicator.objects.filter(is_active=True))
     targets = _targets(period, district, communes, restricted)
     headline = []
     for indicator in indicators:
@@ -449,7 +450,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         targets=targets, headline=headline, rows=rows, alphabetical=alphabetical,
         criteria=criteria, levels=levels,
         trend_periods=trend_periods, trends=trends, ocop=ocop,
-        completeness=_completeness(period, communes, commune_list),
+        completeness=_completeness(period, district, communes, commune_list),
+        terms=period_terms(period, district.pk),
     )
     from .narrative import narrative
     from .plan_panels import plan_for
@@ -481,7 +483,7 @@ def _trend_periods(period):
     )
 
 
-def _completeness(period, communes, commune_list):
+def _completeness(period, district, communes, commune_list):
     submissions = {
         row[1]: SubmissionRef(*row, period=period)
         for row in Submission.objects.filter(period=period, commune__in=communes).order_by()
@@ -493,12 +495,13 @@ def _completeness(period, communes, commune_list):
         handed_in = submission is not None and submission.status in (
             SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
         if handed_in:
-            late = submission.submitted_late and not period.is_backfill
+            late = submission.submitted_late and not period_terms(period, district.pk).is_backfill
             category = "late" if late else "on_time"
             overdue = False
         else:
             category = "missing"
             # Not handed in: late once the period has locked (the one rule, workflow.is_late).
-            overdue = is_late(submission or Submission(commune_id=commune.pk, period=period))
+            overdue = is_late(submission or Submission(commune_id=commune.pk, period=period),
+                              district_id=district.pk)
         rows.append(CompletenessRow(commune, submission, category, overdue))
     return rows

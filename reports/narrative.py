@@ -6,9 +6,10 @@ It reads ``Dashboard.figures`` and the other parts of the dashboard, never the
 database: every number in the text is one of the dashboard's tables, formatted by
 ``format_number``. Sentences whose figures are missing are left out rather than
 written with a blank; a computed figure whose registry holds nothing for the unit is
-missing, not 0 (``criteria.aggregates.unrecorded_codes``). Every key figure with a value
-is mentioned, in its own sentence or in a closing list; lateness is spoken of only
-for quarters entered live (not back-filled).
+missing, not 0 (``criteria.aggregates.unrecorded_codes``). Every headline indicator of the
+unit (its choice, else the catalogue's: ``criteria.catalogue``) with a value is
+mentioned, in its own sentence or in a list; lateness is spoken of only for quarters
+the unit entered live (not back-filled for it: ``communes.periods.period_terms``).
 """
 
 from django.utils.translation import gettext as _
@@ -126,7 +127,7 @@ def narrative(dashboard):
             "period": period, "figures": "; ".join(others)})
 
     counts = d.completeness_counts
-    if counts["total"] and d.period.is_backfill:
+    if counts["total"] and d.terms is not None and d.terms.is_backfill:
         # Entered after the fact: "on time" and "late" would mean nothing.
         paragraphs.append(_(
             "Reports of the quarter (entered afterwards): %(approved)s of %(total)s communes "

@@ -30,7 +30,8 @@ from communes.models import (
     Village,
 )
 from criteria.aggregates import criteria_set_for
-from criteria.models import CriterionAssessment, Indicator, IndicatorValue, Target
+from criteria.catalogue import entered_indicators
+from criteria.models import CriterionAssessment, IndicatorValue, Target
 from ntm_portal.formats import vn_slugify
 
 VILLAGES = 4
@@ -159,8 +160,7 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
                  Progress(len(recognitions), "NTM recognitions", stream))
         _batched(areas, ModelArea, batch, Progress(len(areas), "model areas", stream))
 
-        indicators = list(Indicator.objects.filter(source="entered", is_active=True,
-                                                   is_required=True).values_list("pk", flat=True))
+        indicators = [i.pk for i in entered_indicators(district) if i.is_required]
         periods = periods_for(year, quarters)
         progress = Progress(communes * len(periods), "submissions, figures, criteria", stream)
         for period in periods:

@@ -20,7 +20,7 @@ from ocop.models import Product
 HOSTILE = ["a\x00b", "\x1b[31m\x07", "x" * 30000, "9" * 40, "-1e309", "' OR 1=1 --",
            "<script>x</script>", "１２３", ""]
 QUERY_NAMES = ["commune", "district", "q", "year", "quarter", "page", "include", "sort",
-               "status", "stars", "group", "expiring", "next", "kind"]
+               "status", "stars", "group", "expiring", "next", "kind", "unit"]
 
 
 def pages(period, area, garden, product, task):
@@ -65,6 +65,8 @@ def pages(period, area, garden, product, task):
         "media": "/media/ocop/photos/none.png",
         "plan:list": "/plan/", "plan:new": "/plan/new/", "plan:task": f"/plan/{task}/",
         "commune_plan": "/communes/ky-tay/plan/",
+        "criteria:unit-catalogue": "/unit/indicators/", "criteria:unit-targets": "/unit/targets/",
+        "communes:unit-periods": "/unit/periods/",
     }
 
 

@@ -92,10 +92,10 @@ def test_who_enters_figures():
 def test_lock_is_decided_once():
     places = _places(lambda n: isinstance(n, ast.Call) and _attribute(n.func, "is_locked_on"))
     assert places == {
-        "communes.workflow.lock_state",  # the submission's lock
-        "communes.workflow.is_late",  # late: not handed in when the period locked
-        "communes.workflow.return_for_correction",  # returned after the lock: reopened at once
-        "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the period's own date
+        # the unit's deadline plus grace days (lock_state, is_late and return_for_correction
+        # call it)
+        "communes.workflow.period_locked",
+        "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the caller's unit's
     }, places
 
 
@@ -161,3 +161,33 @@ def test_current_period_has_one_home():
                                                    "current_quarter")):
                 definers.add(_where(path, [node.name]))
     assert definers == {"communes.periods.current_period"}, definers
+
+
+def test_a_units_catalogue_choice_is_read_in_one_place():
+    """Filtering the catalogue on its defaults (used, required) happens only where no unit
+    is named; every form, check, import, API and report reads ``criteria.catalogue``."""
+    places = _places(lambda n: isinstance(n, ast.Call) and any(
+        k.arg in ("is_active", "is_required") for k in n.keywords)
+        and _attribute(n.func, "filter") and "Indicator" in ast.unparse(n.func.value))
+    assert places == {
+        "criteria.aggregates.figures",  # called without a unit's indicators: the defaults
+        "criteria.aggregates.figures_by_commune",  # idem
+    }, places
+    reads = _places(lambda n: _attribute(n, "unit_required") or _attribute(n, "unit_used"))
+    assert reads <= {"criteria.catalogue.catalogue_for"}, reads
+
+
+def test_a_units_period_terms_are_read_in_one_place():
+    """A period's own deadline, grace days and back-fill are read only by
+    ``communes.periods`` (``period_terms``, which applies the unit's setting over them);
+    everything else reads the unit's terms."""
+    fields = ("is_backfill", "grace_days", "entry_deadline")
+    places = _places(lambda n: isinstance(n, ast.Attribute) and n.attr in fields
+                     and "period" in ast.unparse(n.value) and "terms" not in ast.unparse(n.value))
+    allowed = {
+        "communes.period_views._save",  # an emptied field keeps the period's value
+        "communes.notifications.deadline_drafts",  # the database filter finding candidates
+    }
+    others = {p for p in places if not p.startswith((
+        "communes.periods.", "criteria.seed", "communes.seed", "reports.scale"))}
+    assert others <= allowed, others - allowed

@@ -46,11 +46,16 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    # The caller's unit's choices (annotated by ``criteria.catalogue.with_unit_choices``).
+    is_required = serializers.BooleanField(source="unit_required", read_only=True)
+    is_active = serializers.BooleanField(source="unit_used", read_only=True)
+    is_headline = serializers.BooleanField(source="unit_headline", read_only=True)
+
     class Meta:
         model = Indicator
         fields = ["id", "code", "name_vi", "name_en", "unit_vi", "unit_en", "programme", "kind",
                   "source", "decimals", "min_value", "max_value", "is_required", "is_cumulative",
-                  "position", "is_active", "description"]
+                  "position", "is_active", "is_headline", "description"]
 
 
 class TargetSerializer(serializers.ModelSerializer):

@@ -28,7 +28,8 @@ from rest_framework.views import APIView
 from communes import workflow
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.scoping import VIEW, is_district_reader, sees_everything
-from criteria import entry, excel_import, tasks
+from communes.periods import user_district_id
+from criteria import catalogue, entry, excel_import, tasks
 from criteria.choices import TaskStatus
 from criteria.forms import CriteriaForm, FiguresForm
 from criteria.plan_forms import ProgressForm, TaskForm
@@ -91,12 +92,30 @@ class CriterionIndicatorViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["code"]
 
 
+class IndicatorFilter(PortalFilterSet):
+    # The caller's unit's choices (``criteria.catalogue``), not the catalogue's defaults.
+    is_required = django_filters.BooleanFilter(field_name="unit_required")
+    is_active = django_filters.BooleanFilter(field_name="unit_used")
+    is_headline = django_filters.BooleanFilter(field_name="unit_headline")
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "programme", "kind", "source", "is_cumulative"]
+
+
 class IndicatorViewSet(ScopedReadOnlyViewSet):
+    """The catalogue with the choices of the caller's unit (its district, or its commune's):
+    ``is_active``, ``is_required`` and ``is_headline`` are the unit's where it chose, else
+    the catalogue's defaults; province accounts and administrators see the defaults."""
+
     queryset = Indicator.objects.all()
     serializer_class = s.IndicatorSerializer
-    filterset_fields = ["code", "programme", "kind", "source", "is_required", "is_cumulative",
-                        "is_active"]
+    filterset_class = IndicatorFilter
     ordering_fields = ["programme", "position", "code"]
+
+    def get_queryset(self):
+        return catalogue.with_unit_choices(super().get_queryset(),
+                                           user_district_id(self.request.user))
 
 
 class TargetFilter(PortalFilterSet):
@@ -256,7 +275,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         submission = self.get_object()
         workflow.check_can_edit(submission, request.user)
         data = self._input()
-        by_code = {i.code: i for i in entry.entered_indicators()}
+        by_code = {i.code: i for i in entry.entered_indicators(submission.commune.district_id)}
         problems, indicators, fields = {}, [], {}
         for n, item in enumerate(data["values"]):
             indicator = by_code.get(item["indicator"])
@@ -364,7 +383,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         if data["version"] != submission.version:
             raise workflow.StaleEdit(_("Someone else saved this submission after you opened the "
                                        "page; check the data below, then submit again."))
-        indicators = entry.entered_indicators()
+        indicators = entry.entered_indicators(submission.commune.district_id)
         _set, criteria = entry.criteria_for(submission)
         workflow.submit(submission, request.user,
                         entry.missing_sections(submission, indicators, criteria))
@@ -445,10 +464,12 @@ class PeriodFiguresView(APIView):
         # opening balance included; a commune, a sponsor's communes or several districts not.
         whole_district = (commune is None and request.user.district_id
                           and is_district_reader(request.user))
+        # The caller's unit's indicators (province accounts, administrators: the defaults).
+        indicators = catalogue.effective_indicators(user_district_id(request.user))
         result = figures(period, communes=scope,
                          statuses=APPROVED_OR_SUBMITTED if include else APPROVED,
-                         balance=balance_for(request.user.district) if whole_district else None)
-        indicators = Indicator.objects.filter(is_active=True, code__in=result.keys())
+                         balance=balance_for(request.user.district) if whole_district else None,
+                         indicators=indicators)
         rows = [{"code": i.code, "name": i.name, "unit": i.unit, "programme": i.programme,
                  "kind": i.kind, "quarter": result[i.code].quarter,
                  "previous": result[i.code].previous, "ytd": result[i.code].ytd,

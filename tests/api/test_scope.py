@@ -27,7 +27,7 @@ SLUG = {"tay": "ky-tay", "lac": "ky-lac"}
 
 def fill(submission, officer):
     """Every required figure and every criterion, entered by the commune's officer."""
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(submission.commune.district_id)
     entry.save_figures(submission, officer, indicators, {i.pk: ("1", "") for i in indicators},
                        submission.version)
     _set, criteria = entry.criteria_for(submission)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0008_steering_units'),
+        ('communes', '0009_unit_codes_user_phone'),
     ]
 
     operations = [
