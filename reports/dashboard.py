@@ -23,7 +23,6 @@ from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
     APPROVED_OR_SUBMITTED,
-    REGISTRY_CODES,
     CriteriaSummary,
     Figure,
     criteria_set_for,
@@ -41,7 +40,7 @@ from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
 
 from . import rollups
-from .ocop_figures import catalogue_extra, ocop_figures
+from .ocop_figures import ocop_figures
 
 # The page lists at most this many communes in the heatmap and the completeness table
 # (lagging and missing first); the workbook always has them all.
@@ -397,7 +396,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     # A whole district's approved figures come from the roll-ups (hundreds of rows).
     use_rollups = rollups.usable(district, communes, statuses, restricted)
     entered = rollups.entered_figures(period, district) if use_rollups else None
-    current = figures(period, communes, statuses, extra=catalogue_extra(ocop), entered=entered)
+    current = figures(period, communes, statuses, entered=entered,
+                      district=None if restricted else district)
     for code in unrecorded_codes(communes):
         current[code] = Figure()  # unknown, not 0
     indicators = list(Indicator.objects.filter(is_active=True))
@@ -432,12 +432,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
 
     trend_periods = _trend_periods(period)
     # One grouped query per kind for all the quarters shown, never figures() per quarter.
-    if use_rollups:
-        registry = [code for code in TREND_CODES if code in REGISTRY_CODES]
-        trends = rollups.trend(trend_periods, TREND_CODES, district)
-        trends.update(trend(trend_periods, registry, communes, statuses))
-    else:
-        trends = trend(trend_periods, TREND_CODES, communes, statuses)
+    sums = rollups.trend_sums(trend_periods, district) if use_rollups else None
+    trends = trend(trend_periods, TREND_CODES, communes, statuses, sums=sums)
 
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,

@@ -10,7 +10,7 @@ from criteria.models import Indicator, Target
 from ntm_portal.formats import quarter_label
 
 from .dashboard import KEY_CODES, HeadlineRow
-from .ocop_figures import catalogue_extra, ocop_figures
+from .ocop_figures import ocop_figures
 
 
 def home_panels(request):
@@ -45,7 +45,7 @@ def commune_block(commune):
         return None
     communes = Commune.objects.filter(pk=commune.pk)
     ocop = ocop_figures(period.year, period.end_date, communes)
-    current = figures(period, communes, extra=catalogue_extra(ocop))
+    current = figures(period, communes)
     targets = {t.indicator.code: t for t in Target.objects.filter(
         year=period.year, commune=commune).select_related("indicator")}
     codes = list(dict.fromkeys(KEY_CODES + list(targets)))
