@@ -21,6 +21,7 @@ READ_ONLY_MODELS = frozenset({
     "communes.submission", "communes.submissionevent",
     "criteria.indicatorvalue", "criteria.criterionassessment",
     "criteria.criterionindicatorvalue", "criteria.task", "ocop.rating",
+    "criteria.districtreport", "criteria.districtvalue",
 })
 # Accounts: administrators manage them; staff only read them (a staff member who could
 # change roles could make themself an administrator).

@@ -8,6 +8,8 @@ from .models import (
     Criterion,
     CriterionAssessment,
     CriterionIndicator,
+    DistrictReport,
+    DistrictValue,
     Indicator,
     IndicatorValue,
     Target,
@@ -56,11 +58,28 @@ class CriterionIndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
-    list_display = ["code", "name_vi", "unit_vi", "programme", "kind", "source", "is_required",
-                    "is_active", "position"]
+    list_display = ["code", "name_vi", "unit_vi", "programme", "kind", "source", "computation",
+                    "is_required", "is_active", "position"]
     list_filter = ["programme", "kind", "source", "is_required", "is_active"]
     search_fields = ["code", "name_vi", "name_en"]
     list_editable = ["position"]
+    # The computation's choices are the registered ones (communes.computations); the
+    # ratio's parts are checked by Indicator.clean (entered, summed, not the ratio).
+    raw_id_fields = ["numerator", "denominator"]
+
+
+@admin.register(DistrictReport)
+class DistrictReportAdmin(ReadOnlyAdmin):
+    """Written only by criteria.unit_entry (the district figures page and API)."""
+
+    list_display = ["district", "period", "version", "updated_at", "updated_by"]
+    list_filter = ["period"]
+
+
+@admin.register(DistrictValue)
+class DistrictValueAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["report", "indicator", "value", "comment"]
+    search_fields = ["indicator__name_vi", "comment"]
 
 
 @admin.register(Target)

@@ -104,6 +104,11 @@ def _levels_trend(periods, communes, keys):
             for key in keys}
 
 
+def _in_force(on_date):
+    return ((Q(valid_from__isnull=True) | Q(valid_from__lte=on_date))
+            & (Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)))
+
+
 def _villages(period, communes, by_commune, keys):
     """Villages with a model residential area recognised, out of the villages in force:
     a percentage shown with both parts (``ratio_of``)."""
@@ -112,8 +117,7 @@ def _villages(period, communes, by_commune, keys):
     parts = counts_of(villages, "commune_id", by_commune, {
         "model": Q(model_areas__in=ModelArea.objects.filter(recognised_q(period.end_date))),
         "model_before": Q(model_areas__in=ModelArea.objects.filter(recognised_q(prev_end))),
-        "all": Q(valid_from__isnull=True) | Q(valid_from__lte=period.end_date),
-        "all_before": Q(valid_from__isnull=True) | Q(valid_from__lte=prev_end),
+        "all": _in_force(period.end_date), "all_before": _in_force(prev_end),
     }, distinct=True)
     model = figures_of(parts, "model", "model_before")
     every = figures_of(parts, "all", "all_before")

@@ -43,7 +43,7 @@ urlpatterns = [
     path("api/", include("communes.api.urls")),
     path("api/", include("criteria.api.urls")),
     path("api/", include("ocop.api.urls")),
-    path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.urls")),
+    path("", include("criteria.urls")),
     path("review/<int:year>/q<int:quarter>/", criteria_views.review_board, name="review_board"),
     path("communes/<slug:slug>/plan/", plan_views.commune_plan, name="commune_plan"),
     path("plan/", include("criteria.plan_urls")),

@@ -52,7 +52,7 @@ def _trend(periods, communes, keys):
     for period in periods:
         figures = _compute(period, communes, False, keys)
         for key in keys:
-            result[key].append(figures[key][None].quarter if key in figures else None)
+            result[key].append(figures[key][None][0] if key in figures else None)
     return result
 
 

@@ -161,6 +161,14 @@ class HeadlineRow:
     def decimals(self):
         return self.indicator.decimals or None
 
+    @property
+    def parts_text(self):
+        """A ratio's quarter parts, "412/12.875" (``criteria.aggregates.ratio_of``)."""
+        figure = self.figure
+        if figure.denominator is None:
+            return ""
+        return f"{format_number(figure.numerator)}/{format_number(figure.denominator)}"
+
 
 @dataclass
 class CommuneRow:
