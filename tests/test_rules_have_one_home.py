@@ -96,6 +96,7 @@ def test_lock_is_decided_once():
         "communes.workflow.is_late",  # late: not handed in when the period locked
         "communes.workflow.return_for_correction",  # returned after the lock: reopened at once
         "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the period's own date
+        "criteria.unit_entry.district_lock",  # the district's own figures lock with the period
     }, places
 
 
