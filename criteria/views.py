@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from communes import workflow
 from communes.choices import SubmissionStatus
 from communes.models import Commune, ReportingPeriod, Submission
-from communes.scoping import VIEW, is_district_staff
+from communes.scoping import VIEW, is_district_staff, visible_districts
 from ntm_portal.formats import format_number, vn_sort_key
 
 from . import entry
@@ -346,7 +346,8 @@ def review_board(request, year, quarter):
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     return render(request, "criteria/review_board.html", {
-        "period": period, "rows": rows, "counts": sorted(counts.items())})
+        "period": period, "rows": rows, "counts": sorted(counts.items()),
+        "districts": visible_districts(request.user)})
 
 
 def _warnings_by_commune(period, submissions):
