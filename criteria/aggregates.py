@@ -323,17 +323,22 @@ def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, qua
     entered = entered_values(period, communes, statuses, by_commune=True,
                              quarter_only=quarter_only)
     computed = computed_values(period, indicators, communes, by_commune=True)
-    commune_ids = {commune_id for commune_id, _pk in entered}
-    for per_commune in computed.values():
-        commune_ids.update(per_commune)
     result = defaultdict(dict)
-    for commune_id in commune_ids:
-        for indicator in indicators:
-            if indicator.source == IndicatorSource.DISTRICT:
-                continue
-            figure = _unit_figure(indicator, entered, computed, commune_id)
-            if figure is not None:
+    by_id = {i.pk: i.code for i in indicators if i.source == IndicatorSource.ENTERED}
+    for (commune_id, indicator_id), figure in entered.items():  # the large loop: rows only
+        code = by_id.get(indicator_id)
+        if code is not None:
+            result[commune_id][code] = figure
+    commune_ids = {commune_id for commune_id, _pk in entered}
+    for indicator in indicators:
+        if indicator.source == IndicatorSource.COMPUTED:
+            for commune_id, figure in computed.get(indicator.computation, {}).items():
                 result[commune_id][indicator.code] = figure
+        elif indicator.source == IndicatorSource.RATIO:
+            for commune_id in commune_ids:
+                figure = _unit_figure(indicator, entered, computed, commune_id)
+                if figure is not None:
+                    result[commune_id][indicator.code] = figure
     if extra:
         for code, per_commune in extra.items():
             for commune_id, figure in per_commune.items():

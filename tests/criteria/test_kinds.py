@@ -171,6 +171,15 @@ def test_ratio_is_the_ratio_of_sums_everywhere_and_not_the_mean_of_ratios(
     rows = _workbook_rows(client, period)
     assert _workbook_quarter(rows, ratio) == expected
     assert f"{ratio.name_vi} ({_vn(top)}/{_vn(bottom)})" in rows
+    # Per commune, the commune's own parts.
+    from criteria.aggregates import figures_by_commune
+
+    here = (period.year, period.quarter)
+    tops = {c: v for y, q, c, v in _approved_values(poor, demo) if (y, q) == here}
+    bottoms = {c: v for y, q, c, v in _approved_values(total, demo) if (y, q) == here}
+    per_commune = figures_by_commune(period, _communes(demo, period), quarter_only=True)
+    for commune_id, bottom in bottoms.items():
+        assert per_commune[commune_id][ratio.code].quarter == _q(tops[commune_id] * 100 / bottom)
 
 
 def _vn(value):
