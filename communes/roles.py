@@ -21,7 +21,7 @@ READ_ONLY_MODELS = frozenset({
     "communes.submission", "communes.submissionevent",
     "criteria.indicatorvalue", "criteria.criterionassessment",
     "criteria.criterionindicatorvalue", "criteria.task", "criteria.openingbalance",
-    "ocop.rating",
+    "ocop.rating", "criteria.districtreport", "criteria.districtvalue",
     # A unit's choices, targets and periods: on its staff pages, through their services.
     "criteria.unitindicatorchoice", "criteria.target", "communes.unitperiodsetting",
 })

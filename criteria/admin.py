@@ -9,6 +9,8 @@ from .models import (
     Criterion,
     CriterionAssessment,
     CriterionIndicator,
+    DistrictReport,
+    DistrictValue,
     Indicator,
     IndicatorValue,
     OpeningBalance,
@@ -63,11 +65,14 @@ class IndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     change them (``communes.roles.SHARED_DEFAULT_MODELS``); staff read them and choose their
     unit's own on "Chỉ tiêu của đơn vị" (``criteria.catalogue``)."""
 
-    list_display = ["code", "name_vi", "unit_vi", "programme", "kind", "source", "is_required",
-                    "is_active", "is_headline", "position"]
+    list_display = ["code", "name_vi", "unit_vi", "programme", "kind", "source", "computation",
+                    "is_required", "is_active", "is_headline", "position"]
     list_filter = ["programme", "kind", "source", "is_required", "is_active", "is_headline"]
     search_fields = ["code", "name_vi", "name_en"]
     list_editable = ["position"]
+    # The computation's choices are the registered ones (communes.computations); the
+    # ratio's parts are checked by Indicator.clean (entered, summed, not the ratio).
+    raw_id_fields = ["numerator", "denominator"]
 
     def has_change_permission(self, request, obj=None):
         return sees_everything(request.user) and super().has_change_permission(request, obj)
@@ -77,6 +82,20 @@ class IndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return sees_everything(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(DistrictReport)
+class DistrictReportAdmin(ReadOnlyAdmin):
+    """Written only by criteria.unit_entry (the district figures page and API)."""
+
+    list_display = ["district", "period", "version", "updated_at", "updated_by"]
+    list_filter = ["period"]
+
+
+@admin.register(DistrictValue)
+class DistrictValueAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["report", "indicator", "value", "comment"]
+    search_fields = ["indicator__name_vi", "comment"]
 
 
 @admin.register(Target)

@@ -14,21 +14,21 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q, Sum
 
-from communes.choices import NtmLevel, SubmissionStatus
-from communes.models import (
-    Commune,
-    ModelArea,
-    ModelGarden,
-    building_q,
-    recognised_between_q,
-    recognised_q,
-)
+from communes.choices import SubmissionStatus
+from communes.computations import by_group, groups
 from ntm_portal import quarters
 
 from .choices import Aggregation, IndicatorKind, IndicatorSource
-from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
+from .models import (
+    CriteriaSet,
+    CriterionAssessment,
+    DistrictValue,
+    Indicator,
+    IndicatorValue,
+    Target,
+)
 
 APPROVED = (SubmissionStatus.APPROVED,)
 APPROVED_OR_SUBMITTED = (SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED)
@@ -41,6 +41,9 @@ class Figure:
     previous: Decimal | None = None
     ytd: Decimal | None = None
     cumulative: Decimal | None = None
+    # A ratio's parts in the quarter (``ratio_of``), shown beside it.
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
 
 def _period_q(prefix, period):
@@ -60,8 +63,68 @@ def _previous(period):
     return quarters.previous(period.year, period.quarter)
 
 
+def value_sums(values, keys, columns):
+    """Rows ``(*keys, total, count, total, count…)`` of ``values`` (an ``IndicatorValue``
+    queryset) grouped by ``keys``: for each of ``columns`` ({name: Q or None}), the sum
+    and the number of the values it selects. The only SQL sum of entered values; what the
+    sums become is ``combine``'s rule."""
+    annotations = {}
+    for name, condition in columns.items():
+        annotations[f"{name}_total"] = Sum("value", filter=condition)
+        annotations[f"{name}_count"] = Count("value", filter=condition)
+    return values.order_by().values(*keys).annotate(**annotations).values_list(
+        *keys, *annotations)
+
+
+def _pairs(cells):
+    return [(cells[i], cells[i + 1]) for i in range(0, len(cells), 2)]
+
+
+def combine(kind, aggregation, quarter=None, previous=None, ytd=None, cumulative=None):
+    """A unit's figure from its communes' values: the one rule (docs/DOMAIN.md#how-figures-aggregate).
+
+    Each argument is ``(total, count)`` of the communes' values over the column's
+    quarters: the quarter, the previous quarter, the year's quarters to date, every
+    quarter to date (None: not asked). A flow's year to date and cumulative are the sums
+    over their quarters; a stock is a level, so all three columns show the quarter's; a
+    rate averaged over communes is the quarter's total ÷ the communes that reported it.
+    A ratio indicator is formed from its parts' figures by ``ratio_of``.
+    """
+    def level(cell):
+        if cell is None:
+            return None
+        total, count = cell
+        if aggregation == Aggregation.MEAN:
+            return _round(total / count) if count and total is not None else None
+        return total
+
+    this, last = level(quarter), level(previous)
+    if kind == IndicatorKind.STOCK:
+        return Figure(this, last, this, this)
+    return Figure(this, last, ytd[0] if ytd else None, cumulative[0] if cumulative else None)
+
+
+def ratio_of(numerator, denominator, scale=1):
+    """A ratio indicator's figure: Σ numerator ÷ Σ denominator in each column (× ``scale``,
+    100 for a percentage), never an average of the communes' ratios; the quarter's parts
+    are kept to be shown beside it ("3,2% (412/12.875)")."""
+    def divide(top, bottom):
+        if top is None or not bottom:
+            return None
+        return _round(Decimal(top) * scale / Decimal(bottom))
+
+    numerator, denominator = numerator or Figure(), denominator or Figure()
+    return Figure(
+        divide(numerator.quarter, denominator.quarter),
+        divide(numerator.previous, denominator.previous),
+        divide(numerator.ytd, denominator.ytd),
+        divide(numerator.cumulative, denominator.cumulative),
+        numerator=numerator.quarter, denominator=denominator.quarter,
+    )
+
+
 def entered_values(period, communes=None, statuses=None, by_commune=False, quarter_only=False):
-    """Sums of entered values: {(commune_id or None, indicator_id): Figure} in one query.
+    """Entered figures: {(commune_id or None, indicator_id): Figure} in one query.
 
     ``quarter_only`` reads the quarter's values alone (an index range, not every earlier
     quarter): only ``Figure.quarter`` is then filled, the rest stays None.
@@ -74,43 +137,78 @@ def entered_values(period, communes=None, statuses=None, by_commune=False, quart
         values = values.filter(submission__status__in=statuses)
     if communes is not None:
         values = values.filter(submission__commune__in=communes)
-    prev_year, prev_quarter = _previous(period)
     keys = ["indicator_id", "indicator__kind", "indicator__aggregation"] + (
         ["submission__commune_id"] if by_commune else [])
-    this_quarter = _period_q("submission__period__", period)
-    last_quarter = Q(submission__period__year=prev_year, submission__period__quarter=prev_quarter)
-    rows = values.order_by().values(*keys).annotate(
-        quarter=Sum("value", filter=this_quarter),
-        previous=Sum("value", filter=last_quarter),
-        ytd=Sum("value", filter=_until_q("submission__period__", period, same_year=True)),
-        cumulative=Sum("value"),
-        # A rate is averaged over the communes that reported it, never summed.
-        quarter_mean=Avg("value", filter=this_quarter),
-        previous_mean=Avg("value", filter=last_quarter),
-    ).values_list(*keys, "quarter", "previous", "ytd", "cumulative", "quarter_mean",
-                  "previous_mean")
+    columns = _columns("submission__period__", period, quarter_only)
     result = {}
     # Rows, not dicts: at 10,000 communes this loop runs 130,000 times.
-    for indicator_id, kind, aggregation, *rest in rows:
+    for indicator_id, kind, aggregation, *rest in value_sums(values, keys, columns):
         commune_id = rest.pop(0) if by_commune else None
-        quarter, previous, ytd, cumulative, quarter_mean, previous_mean = rest
-        if aggregation == Aggregation.MEAN:
-            quarter, previous = _round(quarter_mean), _round(previous_mean)
-        if kind == IndicatorKind.STOCK:
-            ytd = cumulative = quarter
-        if quarter_only:
-            previous = ytd = cumulative = None
-        result[(commune_id, indicator_id)] = Figure(quarter, previous, ytd, cumulative)
+        result[(commune_id, indicator_id)] = combine(kind, aggregation, *_pairs(rest))
     return result
+
+
+def _columns(prefix, period, quarter_only=False):
+    """The quarters each column of a ``Figure`` reads, as conditions on the period."""
+    columns = {"quarter": _period_q(prefix, period)}
+    if not quarter_only:
+        prev_year, prev_quarter = _previous(period)
+        columns["previous"] = Q(**{f"{prefix}year": prev_year, f"{prefix}quarter": prev_quarter})
+        columns["ytd"] = _until_q(prefix, period, same_year=True)
+        columns["cumulative"] = None
+    return columns
+
+
+def district_values(period, district, indicators):
+    """Figures the district's staff entered for the whole district (``DistrictReport``):
+    {indicator_id: Figure}, one query, by the same rule as the communes' figures."""
+    wanted = [i.pk for i in indicators if i.source == IndicatorSource.DISTRICT]
+    if not wanted:
+        return {}
+    values = DistrictValue.objects.filter(
+        _until_q("report__period__", period), report__district=district, indicator_id__in=wanted)
+    rows = value_sums(values, ["indicator_id", "indicator__kind", "indicator__aggregation"],
+                      _columns("report__period__", period))
+    return {pk: combine(kind, aggregation, *_pairs(rest)) for pk, kind, aggregation, *rest in rows}
+
+
+def entered_from_quarters(period, sums):
+    """``entered_values(period)``'s district figures from sums kept per quarter (the
+    reports' roll-ups): ``sums`` is {(year, quarter): {indicator_id: (total, count)}}."""
+    previous = _previous(period)
+    here = (period.year, period.quarter)
+    indicators = Indicator.objects.values_list("pk", "kind", "aggregation")
+    result = {}
+    for pk, kind, aggregation in indicators:
+        cells = [(key, values[pk]) for key, values in sums.items()
+                 if pk in values and key <= here]
+        if not cells:
+            continue
+        ytd = [cell for key, cell in cells if key[0] == period.year]
+        result[(None, pk)] = combine(
+            kind, aggregation, sums.get(here, {}).get(pk), sums.get(previous, {}).get(pk),
+            _summed(ytd), _summed([cell for _key, cell in cells]))
+    return result
+
+
+def _summed(cells):
+    """The (total, count) of several quarters' (total, count)."""
+    total, count = None, 0
+    for cell_total, cell_count in cells:
+        if cell_total is not None:
+            total = cell_total if total is None else total + cell_total
+        count += cell_count or 0
+    return (total, count) if cells else None
 
 
 def _round(value):
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-def _counts(queryset, commune_path, by_commune, conditions):
+def counts_of(queryset, commune_path, by_commune, conditions, distinct=False):
     """{name: {commune_id or None: count}} for every condition, in one query."""
-    annotations = {name: Count("pk", filter=q) for name, q in conditions.items()}
+    annotations = {name: Count("pk", filter=q, distinct=distinct)
+                   for name, q in conditions.items()}
     if by_commune:
         rows = queryset.values(commune_path).annotate(**annotations).order_by()
         return {name: {row[commune_path]: row[name] for row in rows} for name in conditions}
@@ -118,8 +216,8 @@ def _counts(queryset, commune_path, by_commune, conditions):
     return {name: {None: totals[name]} for name in conditions}
 
 
-def _figures(counts, quarter, previous, ytd=None, cumulative=None):
-    """Figures from named counts; a stock repeats its level for year to date and cumulative."""
+def figures_of(counts, quarter, previous, ytd=None, cumulative=None):
+    """Figures from named counts; a level repeats itself for year to date and cumulative."""
     names = {"quarter": quarter, "previous": previous, "ytd": ytd or quarter,
              "cumulative": cumulative or quarter}
     keys = set().union(*(counts[n].keys() for n in names.values()))
@@ -127,7 +225,8 @@ def _figures(counts, quarter, previous, ytd=None, cumulative=None):
             for key in keys}
 
 
-def _spans(period):
+def spans(period):
+    """The date spans of a quarter's columns, and the previous quarter's end."""
     prev_end = period.start_date - datetime.timedelta(days=1)
     prev_year, prev_quarter = _previous(period)
     return {
@@ -138,65 +237,33 @@ def _spans(period):
     }, prev_end
 
 
-def registry_figures(period, communes=None, by_commune=False):
-    """Figures computed from registries: {code: {commune_id or None: Figure}}.
-
-    Four queries whatever the period or the number of communes: model areas, model
-    gardens, and the communes' NTM levels at the quarter's end and the one before.
-    """
-    spans, prev_end = _spans(period)
-    end = period.end_date
-    areas, gardens = ModelArea.objects.all(), ModelGarden.objects.all()
-    levels = Commune.objects.all()
-    if communes is not None:
-        areas = areas.filter(village__commune__in=communes)
-        gardens = gardens.filter(village__commune__in=communes)
-        levels = levels.filter(pk__in=communes)
-    path = "village__commune_id"
-    new = {f"new_{name}": recognised_between_q(*span) for name, span in spans.items()}
-    area = _counts(areas, path, by_commune, {
-        "building": building_q(end), "building_before": building_q(prev_end),
-        "total": recognised_q(end), "total_before": recognised_q(prev_end), **new})
-    garden = _counts(gardens, path, by_commune, new)
-    levels = levels.with_level(end, "now").with_level(prev_end, "before")
-    level = _counts(levels, "pk", by_commune, {
-        "standard": Q(now__gte=NtmLevel.STANDARD),
-        "standard_before": Q(before__gte=NtmLevel.STANDARD),
-        "advanced": Q(now__gte=NtmLevel.ADVANCED),
-        "advanced_before": Q(before__gte=NtmLevel.ADVANCED)})
-    flow = ("new_quarter", "new_previous", "new_ytd", "new_cumulative")
-    return {
-        "ntm-model-areas-building": _figures(area, "building", "building_before"),
-        "ntm-model-areas-new": _figures(area, *flow),
-        "ntm-model-areas-total": _figures(area, "total", "total_before"),
-        "ntm-model-gardens-new": _figures(garden, *flow),
-        "ntm-communes-standard": _figures(level, "standard", "standard_before"),
-        "ntm-communes-advanced": _figures(level, "advanced", "advanced_before"),
-    }
+def computed_values(period, indicators, communes=None, by_commune=False):
+    """Figures of the computed indicators among ``indicators``:
+    {computation: {commune_id or None: Figure}}; one query per group of computations."""
+    keys = {i.computation for i in indicators if i.source == IndicatorSource.COMPUTED}
+    result = {}
+    for group, asked in by_group(sorted(keys)).items():
+        for key, per_commune in group.compute(period, communes, by_commune, asked).items():
+            result[key] = {commune_id: figure if isinstance(figure, Figure) else Figure(*figure)
+                           for commune_id, figure in per_commune.items()}
+    return result
 
 
-# The computed figures and the registry each is counted from.
-REGISTRY_OF = {
-    "ntm-model-areas-building": "areas", "ntm-model-areas-new": "areas",
-    "ntm-model-areas-total": "areas", "ntm-model-gardens-new": "gardens",
-    "ntm-communes-standard": "recognitions", "ntm-communes-advanced": "recognitions",
-}
-
-
-def unrecorded_codes(communes, balance=None):
-    """Computed figures whose registry holds no record at all for ``communes``: nobody
-    entered them, so they are unknown, not 0. Three queries whatever the size. A code
-    the unit's opening ``balance`` carries is known."""
-    from communes.models import NtmRecognition
-
-    held = {
-        "areas": ModelArea.objects.filter(village__commune__in=communes).exists(),
-        "gardens": ModelGarden.objects.filter(village__commune__in=communes).exists(),
-        "recognitions": NtmRecognition.objects.filter(commune__in=communes).exists(),
-    }
+def unrecorded_codes(communes, indicators=None, balance=None):
+    """Computed figures whose data holds no record at all for ``communes``: nobody
+    entered them, so they are unknown, not 0. One query per group whatever the size.
+    A code the unit's opening ``balance`` carries is known."""
+    if indicators is None:
+        indicators = Indicator.objects.filter(is_active=True, source=IndicatorSource.COMPUTED)
+    computed = {i.code: i.computation for i in indicators
+                if i.source == IndicatorSource.COMPUTED}
+    held = {}
+    for group in by_group(sorted(set(computed.values()))):
+        held[group.name] = group.recorded is None or group.recorded(communes)
+    known = groups()
     carried = set(balance.amounts) if balance is not None else set()
-    return {code for code, registry in REGISTRY_OF.items()
-            if not held[registry] and code not in carried}
+    return {code for code, key in computed.items()
+            if (key not in known or not held[known[key].name]) and code not in carried}
 
 
 def reached_in_year(period, communes, level):
@@ -210,36 +277,53 @@ def reached_in_year(period, communes, level):
         "commune").distinct().count()
 
 
-def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, balance=None,
-            indicators=None):
-    """District totals: {indicator code: Figure} for ``indicators`` (a unit's, from
+def _unit_figure(indicator, entered, computed, commune_id=None):
+    """One indicator's figure for a commune (or None: the set of communes)."""
+    if indicator.source == IndicatorSource.COMPUTED:
+        return computed.get(indicator.computation, {}).get(commune_id)
+    if indicator.source == IndicatorSource.RATIO:
+        numerator = entered.get((commune_id, indicator.numerator_id))
+        denominator = entered.get((commune_id, indicator.denominator_id))
+        if numerator is None and denominator is None:
+            return None
+        return ratio_of(numerator, denominator, indicator.ratio_scale)
+    return entered.get((commune_id, indicator.pk))
+
+
+def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, district=None,
+            balance=None, indicators=None):
+    """A unit's totals: {indicator code: Figure} for ``indicators`` (a unit's, from
     ``criteria.catalogue.effective_indicators``), by default the catalogue's active ones.
 
-    ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app);
-    ``entered`` replaces ``entered_values(period, communes, statuses)`` when the caller
-    has the same figures from elsewhere (the reports' roll-ups). ``balance``: the
-    unit's ``OpeningBalance`` when ``communes`` are its whole district (``with_balance``).
+    ``extra`` maps codes to {None: Figure} computed elsewhere; ``entered`` replaces
+    ``entered_values(period, communes, statuses)`` when the caller has the same figures
+    from elsewhere (the reports' roll-ups). ``district``: the figures its staff entered
+    for the whole district (indicators entered by district staff) are read too.
+    ``balance``: the unit's ``OpeningBalance`` when ``communes`` are its whole district
+    (``with_balance``).
     """
     if indicators is None:
         indicators = list(Indicator.objects.filter(is_active=True))
     if entered is None:
         entered = entered_values(period, communes, statuses)
-    computed = registry_figures(period, communes)
-    if extra:
-        computed.update(extra)
+    computed = computed_values(period, indicators, communes)
+    unit = district_values(period, district, indicators) if district is not None else {}
     result = {}
     for indicator in indicators:
-        if indicator.code in computed:
-            result[indicator.code] = computed[indicator.code].get(None, Figure())
+        if extra and indicator.code in extra:
+            figure = extra[indicator.code].get(None)
+        elif indicator.source == IndicatorSource.DISTRICT:
+            figure = unit.get(indicator.pk)
         else:
-            result[indicator.code] = entered.get((None, indicator.pk), Figure())
+            figure = _unit_figure(indicator, entered, computed)
+        result[indicator.code] = figure or Figure()
     return with_balance(result, indicators, balance, period, communes, statuses)
 
 
-# Registry figures an opening balance may carry, beside the entered flows: levels (a count
-# on a day: every column counts from the balance) and flows (the cumulative column does).
-BALANCE_LEVEL_CODES = ("ntm-model-areas-total", "ntm-communes-standard", "ntm-communes-advanced")
-BALANCE_REGISTRY_CODES = ("ntm-model-areas-new", "ntm-model-gardens-new") + BALANCE_LEVEL_CODES
+# Computations an opening balance may carry, beside the entered flows: levels (a count on
+# a day: every column counts from the balance) and flows (the cumulative column does).
+BALANCE_LEVEL_COMPUTATIONS = ("model-areas-total", "communes-standard", "communes-advanced")
+BALANCE_COMPUTATIONS = ("model-areas-new", "model-gardens-new") + BALANCE_LEVEL_COMPUTATIONS
 
 
 def balance_indicators():
@@ -247,7 +331,12 @@ def balance_indicators():
     since the programme began) and the registry counts. docs/DOMAIN.md#opening-balances"""
     return Indicator.objects.filter(is_active=True).filter(
         Q(source=IndicatorSource.ENTERED, kind=IndicatorKind.FLOW)
-        | Q(code__in=BALANCE_REGISTRY_CODES))
+        | Q(source=IndicatorSource.COMPUTED, computation__in=BALANCE_COMPUTATIONS))
+
+
+def _balance_level(indicator):
+    return (indicator.source == IndicatorSource.COMPUTED
+            and indicator.computation in BALANCE_LEVEL_COMPUTATIONS)
 
 
 def balance_base(balance):
@@ -264,25 +353,26 @@ def with_balance(result, indicators, balance, period, communes, statuses):
     that date: the raw figure less the raw figure at the balance's quarter (entries up
     to that date are inside the balance). Flows: the cumulative column; levels (model
     areas recognised, communes at a level): every column from the balance's quarter.
-    Five more queries when there is a balance, whatever the size.
+    A few more queries when there is a balance, whatever the size.
     """
     if balance is None or period.end_date < balance.as_of or not balance.amounts:
         return result
     amounts = balance.decimal_amounts()
+    carried = [i for i in indicators if amounts.get(i.code) is not None and i.code in result]
+    if not carried:
+        return result
     base = balance_base(balance)
     entered_before = entered_values(base, communes, statuses)
-    computed_before = registry_figures(base, communes)
+    computed_before = computed_values(base, carried, communes)
     previous_end = period.start_date - datetime.timedelta(days=1)
-    for indicator in indicators:
-        amount = amounts.get(indicator.code)
-        if amount is None or indicator.code not in result:
-            continue
-        if indicator.code in computed_before:
-            before = computed_before[indicator.code].get(None, Figure())
+    for indicator in carried:
+        amount = amounts[indicator.code]
+        if indicator.source == IndicatorSource.COMPUTED:
+            before = computed_before.get(indicator.computation, {}).get(None) or Figure()
         else:
             before = entered_before.get((None, indicator.pk), Figure())
         figure = replace(result[indicator.code])
-        if indicator.code in BALANCE_LEVEL_CODES:
+        if _balance_level(indicator):
             for name in ("quarter", "ytd", "cumulative") + (
                     ("previous",) if previous_end >= balance.as_of else ()):
                 setattr(figure, name, amount + (getattr(figure, name) or 0) - (
@@ -293,20 +383,24 @@ def with_balance(result, indicators, balance, period, communes, statuses):
     return result
 
 
-def balance_trend(result, periods, balance, communes):
+def balance_trend(result, periods, balance, communes, indicators):
     """Levels of the trend counted from the opening balance, as ``with_balance`` does:
     {code: [value per period]} changed in place for the registry levels it carries."""
     if balance is None:
         return result
     amounts = balance.decimal_amounts()
-    levels = [code for code in result if code in amounts and code in BALANCE_LEVEL_CODES]
+    levels = {i.code: i.computation for i in indicators
+              if i.code in result and i.code in amounts and _balance_level(i)}
     if not levels:
         return result
-    before = _trend_registries([balance_base(balance)], levels, communes)
-    for code in levels:
+    before = {}
+    for group, asked in by_group(sorted(set(levels.values()))).items():
+        before.update(group.trend([balance_base(balance)], communes, asked))
+    for code, key in levels.items():
+        start = before.get(key, [None])[0]
         result[code] = [
             value if period.end_date < balance.as_of
-            else amounts[code] + (value or 0) - (before[code][0] or 0)
+            else amounts[code] + (value or 0) - (start or 0)
             for value, period in zip(result[code], periods)]
     return result
 
@@ -316,23 +410,33 @@ def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, qua
     """Per commune: {commune_id: {indicator code: Figure}}.
 
     ``quarter_only``: entered figures hold the quarter's value only (see ``entered_values``);
-    registry figures are complete either way. ``indicators``: a unit's (as for ``figures``).
+    computed figures are complete either way. ``indicators``: a unit's (as for ``figures``).
     """
     if indicators is None:
         indicators = list(Indicator.objects.filter(is_active=True))
     entered = entered_values(period, communes, statuses, by_commune=True,
                              quarter_only=quarter_only)
-    computed = registry_figures(period, communes, by_commune=True)
-    if extra:
-        computed.update(extra)
+    computed = computed_values(period, indicators, communes, by_commune=True)
     result = defaultdict(dict)
-    by_id = {indicator.pk: indicator.code for indicator in indicators}
-    for (commune_id, indicator_id), figure in entered.items():
-        if indicator_id in by_id and by_id[indicator_id] not in computed:
-            result[commune_id][by_id[indicator_id]] = figure
-    for code, per_commune in computed.items():
-        for commune_id, figure in per_commune.items():
+    by_id = {i.pk: i.code for i in indicators if i.source == IndicatorSource.ENTERED}
+    for (commune_id, indicator_id), figure in entered.items():  # the large loop: rows only
+        code = by_id.get(indicator_id)
+        if code is not None:
             result[commune_id][code] = figure
+    commune_ids = {commune_id for commune_id, _pk in entered}
+    for indicator in indicators:
+        if indicator.source == IndicatorSource.COMPUTED:
+            for commune_id, figure in computed.get(indicator.computation, {}).items():
+                result[commune_id][indicator.code] = figure
+        elif indicator.source == IndicatorSource.RATIO:
+            for commune_id in commune_ids:
+                figure = _unit_figure(indicator, entered, computed, commune_id)
+                if figure is not None:
+                    result[commune_id][indicator.code] = figure
+    if extra:
+        for code, per_commune in extra.items():
+            for commune_id, figure in per_commune.items():
+                result[commune_id][code] = figure
     return result
 
 
@@ -444,13 +548,14 @@ def criteria_summary(period, communes=None, statuses=APPROVED, total=None):
     return dict(result)
 
 
-def trend(periods, codes, communes=None, statuses=APPROVED, balance=None):
+def trend(periods, codes, communes=None, statuses=APPROVED, sums=None, balance=None):
     """The quarter's value of ``codes`` in each of ``periods``: {code: [value per period]}.
 
     A fixed number of queries whatever the number of periods or communes: one grouped
     query over the entered values of all the periods at once (rows, not model
-    objects), one per registry with a conditional count per period, and one for the
-    NTM levels when a level code is asked for. The values equal ``figures(period)``'s
+    objects), and one per group of computations. ``sums`` replaces the grouped query
+    when the caller has the same sums from elsewhere (the reports' roll-ups):
+    {(period_id, indicator_id): (total, count)}. The values equal ``figures(period)``'s
     ``quarter`` for each period (tested), the unit's opening ``balance`` included.
     """
     periods = list(periods)
@@ -459,79 +564,49 @@ def trend(periods, codes, communes=None, statuses=APPROVED, balance=None):
     if not periods or not codes:
         return result
     index = {period.pk: i for i, period in enumerate(periods)}
-    indicators = {code: (pk, aggregation) for pk, code, aggregation in Indicator.objects.filter(
-        code__in=codes).order_by().values_list("pk", "code", "aggregation")}
-    computed = _trend_registries(periods, [c for c in codes if c in REGISTRY_CODES], communes)
-    for code, values in computed.items():
-        result[code] = values
-    entered = {pk: code for code, (pk, _agg) in indicators.items() if code not in computed}
-    if entered:
-        values = IndicatorValue.objects.filter(
-            submission__period_id__in=list(index), indicator_id__in=list(entered))
-        if statuses is not None:
-            values = values.filter(submission__status__in=statuses)
-        if communes is not None:
-            values = values.filter(submission__commune__in=communes)
-        rows = (values.order_by().values("submission__period_id", "indicator_id")
-                .annotate(total=Sum("value"), mean=Avg("value"))
-                .values_list("submission__period_id", "indicator_id", "total", "mean"))
-        for period_id, indicator_id, total, mean in rows:
-            code = entered[indicator_id]
-            value = _round(mean) if indicators[code][1] == Aggregation.MEAN else total
-            result[code][index[period_id]] = value
-    return balance_trend(result, periods, balance, communes)
+    indicators = list(Indicator.objects.filter(code__in=codes).order_by()
+                      .select_related("numerator", "denominator"))
+    computed = {i.computation for i in indicators if i.source == IndicatorSource.COMPUTED}
+    series = {}
+    for group, asked in by_group(sorted(computed)).items():
+        series.update(group.trend(periods, communes, asked))
+    rules = {}  # the entered indicators read: {pk: (kind, aggregation)}
+    for indicator in indicators:
+        if indicator.source == IndicatorSource.RATIO:
+            parts = [indicator.numerator, indicator.denominator]
+        else:
+            parts = [indicator] if indicator.source == IndicatorSource.ENTERED else []
+        rules.update({part.pk: (part.kind, part.aggregation) for part in parts if part})
+    if sums is None:
+        sums = _period_sums(index, rules, communes, statuses) if rules else {}
+
+    def part(period_id, pk):
+        cell = sums.get((period_id, pk))
+        return combine(*rules[pk], cell) if cell else None
+
+    for indicator in indicators:
+        values = result[indicator.code]
+        for period_id, i in index.items():
+            if indicator.source == IndicatorSource.COMPUTED:
+                values[i] = series.get(indicator.computation, values)[i]
+            elif indicator.source == IndicatorSource.RATIO:
+                values[i] = ratio_of(part(period_id, indicator.numerator_id),
+                                     part(period_id, indicator.denominator_id),
+                                     indicator.ratio_scale).quarter
+            elif indicator.source == IndicatorSource.ENTERED:
+                figure = part(period_id, indicator.pk)
+                values[i] = figure.quarter if figure else None
+    return balance_trend(result, periods, balance, communes, indicators)
 
 
-# Codes computed from the registries (see ``registry_figures``).
-REGISTRY_CODES = {
-    "ntm-model-areas-building", "ntm-model-areas-new", "ntm-model-areas-total",
-    "ntm-model-gardens-new", "ntm-communes-standard", "ntm-communes-advanced",
-}
-
-
-def _trend_registries(periods, codes, communes):
-    """{code: [quarter value per period]} for registry codes, one query per registry."""
-    if not codes:
-        return {}
-    result = {}
-    area_conditions = {}
-    for i, period in enumerate(periods):
-        start, end = period.start_date, period.end_date
-        if "ntm-model-areas-new" in codes:
-            area_conditions[f"new_{i}"] = recognised_between_q(start, end)
-        if "ntm-model-areas-building" in codes:
-            area_conditions[f"building_{i}"] = building_q(end)
-        if "ntm-model-areas-total" in codes:
-            area_conditions[f"total_{i}"] = recognised_q(end)
-    if area_conditions:
-        areas = ModelArea.objects.all()
-        if communes is not None:
-            areas = areas.filter(village__commune__in=communes)
-        counts = areas.aggregate(**{k: Count("pk", filter=q) for k, q in area_conditions.items()})
-        for code, prefix in (("ntm-model-areas-new", "new"), ("ntm-model-areas-building", "building"),
-                             ("ntm-model-areas-total", "total")):
-            if code in codes:
-                result[code] = [Decimal(counts[f"{prefix}_{i}"] or 0) for i in range(len(periods))]
-    if "ntm-model-gardens-new" in codes:
-        gardens = ModelGarden.objects.all()
-        if communes is not None:
-            gardens = gardens.filter(village__commune__in=communes)
-        counts = gardens.aggregate(**{
-            f"new_{i}": Count("pk", filter=recognised_between_q(p.start_date, p.end_date))
-            for i, p in enumerate(periods)})
-        result["ntm-model-gardens-new"] = [Decimal(counts[f"new_{i}"] or 0)
-                                           for i in range(len(periods))]
-    levels = {"ntm-communes-standard": NtmLevel.STANDARD, "ntm-communes-advanced": NtmLevel.ADVANCED}
-    asked = [code for code in levels if code in codes]
-    if asked:
-        qs = Commune.objects.all()
-        if communes is not None:
-            qs = qs.filter(pk__in=communes)
-        for i, period in enumerate(periods):
-            qs = qs.with_level(period.end_date, f"level_{i}")
-        counts = qs.aggregate(**{
-            f"{code}_{i}": Count("pk", filter=Q(**{f"level_{i}__gte": levels[code]}))
-            for code in asked for i in range(len(periods))})
-        for code in asked:
-            result[code] = [Decimal(counts[f"{code}_{i}"] or 0) for i in range(len(periods))]
-    return result
+def _period_sums(index, indicator_ids, communes, statuses):
+    """{(period_id, indicator_id): (total, count)} of the entered values, in one query."""
+    values = IndicatorValue.objects.filter(
+        submission__period_id__in=list(index), indicator_id__in=list(indicator_ids))
+    if statuses is not None:
+        values = values.filter(submission__status__in=statuses)
+    if communes is not None:
+        values = values.filter(submission__commune__in=communes)
+    rows = value_sums(values, ["submission__period_id", "indicator_id"], {"quarter": None})
+    return {(period_id, indicator_id): (total, count)
+            for period_id, indicator_id, total, count in rows}

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import balance_views, unit_views, views
+from . import balance_views, unit_figure_views, unit_views, views
 
 app_name = "criteria"
 
@@ -16,6 +16,9 @@ submission_patterns = [
 
 urlpatterns = [
     path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include(submission_patterns)),
+    # The district's own figures for a quarter (indicators entered by district staff).
+    path("districts/<slug:district>/<int:year>/q<int:quarter>/figures/",
+         unit_figure_views.unit_figures, name="unit-figures"),
     path("units/opening-balances/", balance_views.opening_balances, name="opening-balances"),
     # A steering unit's own settings (staff; ``?unit=`` picks the district).
     path("unit/indicators/", unit_views.unit_catalogue, name="unit-catalogue"),

@@ -19,7 +19,7 @@ from communes import workflow
 from communes.choices import SubmissionStatus
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.periods import period_terms, user_district_id
-from communes.scoping import VIEW, is_district_staff
+from communes.scoping import VIEW, is_district_staff, visible_districts
 from ntm_portal.formats import format_number, vn_sort_key
 
 from . import entry
@@ -355,7 +355,8 @@ def review_board(request, year, quarter):
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     return render(request, "criteria/review_board.html", {
         "period": period, "rows": rows, "counts": sorted(counts.items()),
-        "terms": period_terms(period, user_district_id(request.user))})
+        "terms": period_terms(period, user_district_id(request.user)),
+        "districts": visible_districts(request.user)})
 
 
 def _warnings_by_commune(period, submissions):

@@ -24,7 +24,6 @@ from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
     APPROVED_OR_SUBMITTED,
-    REGISTRY_CODES,
     CriteriaSummary,
     Figure,
     criteria_set_for,
@@ -44,7 +43,7 @@ from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
 
 from . import rollups
-from .ocop_figures import catalogue_extra, ocop_figures
+from .ocop_figures import ocop_figures
 
 # The page lists at most this many communes in the heatmap and the completeness table
 # (lagging and missing first); the workbook always has them all.
@@ -160,6 +159,14 @@ class HeadlineRow:
     @property
     def decimals(self):
         return self.indicator.decimals or None
+
+    @property
+    def parts_text(self):
+        """A ratio's quarter parts, "412/12.875" (``criteria.aggregates.ratio_of``)."""
+        figure = self.figure
+        if figure.denominator is None:
+            return ""
+        return f"{format_number(figure.numerator)}/{format_number(figure.denominator)}"
 
 
 @dataclass
@@ -402,9 +409,10 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     balance = None if restricted else balance_for(district)
     # The indicators the unit uses, with its headline choices (criteria.catalogue).
     indicators = effective_indicators(district)
-    current = figures(period, communes, statuses, extra=catalogue_extra(ocop), entered=entered,
-                      balance=balance, indicators=indicators)
-    for code in unrecorded_codes(communes, balance):
+    current = figures(period, communes, statuses, entered=entered,
+                      district=None if restricted else district, balance=balance,
+                      indicators=indicators)
+    for code in unrecorded_codes(communes, indicators, balance):
         current[code] = Figure()  # unknown, not 0
     targets = _targets(period, district, communes, restricted)
     headline = []
@@ -437,12 +445,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
 
     trend_periods = _trend_periods(period)
     # One grouped query per kind for all the quarters shown, never figures() per quarter.
-    if use_rollups:
-        registry = [code for code in TREND_CODES if code in REGISTRY_CODES]
-        trends = rollups.trend(trend_periods, TREND_CODES, district)
-        trends.update(trend(trend_periods, registry, communes, statuses, balance))
-    else:
-        trends = trend(trend_periods, TREND_CODES, communes, statuses, balance)
+    sums = rollups.trend_sums(trend_periods, district) if use_rollups else None
+    trends = trend(trend_periods, TREND_CODES, communes, statuses, sums=sums, balance=balance)
 
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,

@@ -236,7 +236,8 @@ def _summary(workbook, formats, d):
         for row in rows:
             number += 1
             s.cell(1, number, align=CENTERED)
-            s.text(2, row.indicator.name, align=WRAP)
+            parts = f" ({row.parts_text})" if row.parts_text else ""  # a ratio's parts
+            s.text(2, row.indicator.name + parts, align=WRAP)
             s.text(3, row.indicator.unit)
             figure = row.figure
             for column, value in enumerate(

@@ -2,9 +2,6 @@
 read from ``ocop.aggregates`` in one place."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
-
-from criteria.aggregates import Figure
 from ocop import aggregates
 
 
@@ -32,18 +29,3 @@ def ocop_figures(year, on_date, communes=None):
             aggregates.candidates_by_target_star(year, communes).items())),
         certified=aggregates.certified_count(year, communes),
     )
-
-
-def catalogue_extra(ocop):
-    """The OCOP catalogue indicators as ``figures(extra=...)`` wants them.
-
-    ``ocop-candidates`` is the year's candidates (a stock); ``ocop-certified`` is a flow
-    whose per-quarter value is not kept, so the year's count goes in the year to date
-    and cumulative columns only.
-    """
-    candidates = Decimal(ocop.candidates)
-    certified = Decimal(ocop.certified or 0)
-    return {
-        "ocop-candidates": {None: Figure(candidates, None, candidates, candidates)},
-        "ocop-certified": {None: Figure(None, None, certified, certified)},
-    }

@@ -11,7 +11,7 @@ from criteria.models import Target
 from ntm_portal.formats import quarter_label
 
 from .dashboard import HeadlineRow
-from .ocop_figures import catalogue_extra, ocop_figures
+from .ocop_figures import ocop_figures
 
 
 def home_panels(request):
@@ -47,7 +47,7 @@ def commune_block(commune):
     communes = Commune.objects.filter(pk=commune.pk)
     ocop = ocop_figures(period.year, period.end_date, communes)
     used = effective_indicators(commune.district_id)  # the unit's choices
-    current = figures(period, communes, extra=catalogue_extra(ocop), indicators=used)
+    current = figures(period, communes, indicators=used)
     targets = {t.indicator.code: t for t in Target.objects.filter(
         year=period.year, commune=commune).select_related("indicator")}
     rows = []

@@ -67,6 +67,7 @@ def pages(period, area, garden, product, task):
         "commune_plan": "/communes/ky-tay/plan/",
         "criteria:unit-catalogue": "/unit/indicators/", "criteria:unit-targets": "/unit/targets/",
         "communes:unit-periods": "/unit/periods/",
+        "criteria:unit-figures": f"/districts/ky-anh/{y}/q{q}/figures/",
     }
 
 
@@ -166,7 +167,9 @@ def test_hostile_query_parameters_and_path_numbers(request, client_for, samples,
     for url in [f"/reports/{huge}/q1/", f"/reports/2021/q{huge}/", f"/review/{huge}/q1/",
                 f"/communes/ky-tay/{huge}/q1/", f"/communes/ky-tay/2021/q{huge}/history/",
                 f"/communes/ky-tay/registries/areas/{huge}/",
-                f"/reports/{huge}/q1/export.xlsx", f"/review/2021/q{huge}/template.xlsx"]:
+                f"/reports/{huge}/q1/export.xlsx", f"/review/2021/q{huge}/template.xlsx",
+                f"/districts/ky-anh/{huge}/q1/figures/", f"/districts/ky-anh/2021/q{huge}/figures/",
+                f"/api/districts/ky-anh/{huge}/q1/figures/"]:
         _check(client.get(url), f"GET {url}")
         _check(client.post(url, {}), f"POST {url}")
 

@@ -96,6 +96,8 @@ def test_lock_is_decided_once():
         # call it)
         "communes.workflow.period_locked",
         "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the caller's unit's
+        # the district's own figures lock with the period, on the unit's terms
+        "criteria.unit_entry.district_lock",
     }, places
 
 
@@ -105,38 +107,43 @@ def _calls(name):
 
 
 def test_figures_are_summed_in_one_place():
-    """Entered values are summed (quarter, year to date, cumulative) by entered_values."""
+    """Entered values are summed in SQL by value_sums alone; what the sums become (flow,
+    stock) is decided by combine alone, for the page, the trend and the roll-ups."""
     def sums_values(node):
         return _calls("Sum")(node) and node.args and isinstance(node.args[0], ast.Constant) \
             and node.args[0].value == "value"
 
-    assert _places(sums_values) == {
-        "criteria.aggregates.entered_values",
-        # The same sums for every quarter shown at once (tested equal to entered_values
-        # quarter by quarter in tests/criteria/test_trend.py), and the derived roll-ups
-        # (tested equal to the raw aggregation in tests/reports/test_rollups.py).
-        "criteria.aggregates.trend", "reports.rollups.rebuild",
-    }
+    assert _places(sums_values) == {"criteria.aggregates.value_sums"}
     stock_rule = _places(lambda n: _attribute(n, "STOCK"))
     assert stock_rule == {
-        "criteria.aggregates.entered_values",  # a stock's year to date is its level
+        "criteria.aggregates.combine",  # a stock's year to date is its level
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
         "criteria.seed",  # the demo catalogue's data
-        "reports.rollups.entered_figures",  # the same rule over the stored roll-ups
     }, stock_rule
 
 
-def test_district_rate_is_averaged_in_one_place():
-    assert _places(_calls("Avg")) == {"criteria.aggregates.entered_values",
-                                      "criteria.aggregates.trend"}
+def test_unit_figure_is_formed_in_one_place():
+    """How a unit's figure is formed from its communes' (sum, mean, ratio): combine and
+    ratio_of. Nobody else averages or divides sums: no Avg anywhere, no division in the
+    modules that read figures."""
+    assert _places(_calls("Avg")) == set()
     mean = _places(lambda n: _attribute(n, "MEAN"))
     assert mean == {
-        "criteria.aggregates.entered_values",  # the district figure of a rate
+        "criteria.aggregates.combine.level",  # the district figure of a rate
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
-        # The same rule for every quarter shown at once, and over the stored roll-ups
-        # (both tested equal to entered_values).
-        "criteria.aggregates.trend", "reports.rollups._value",
     }, mean
+    readers = ("criteria.aggregates", "criteria.computations", "reports.rollups",
+               "ocop.computations")
+    divisions = {place for place in _places(
+        lambda n: isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv)))
+        if place.startswith(readers)}
+    assert divisions == {"criteria.aggregates.combine.level",
+                         "criteria.aggregates.ratio_of.divide"}, divisions
+    # Quarters are added up to the year to date and cumulative by combine's callers in
+    # aggregates only (SQL filters in _columns, stored quarters in _summed).
+    pluses = {place for place in _places(lambda n: isinstance(n, ast.BinOp) and isinstance(
+        n.op, ast.Add)) if place.startswith(("reports.rollups", "criteria.computations"))}
+    assert pluses == set(), pluses
 
 
 def test_ocop_status_is_decided_once():

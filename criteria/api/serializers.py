@@ -165,6 +165,26 @@ class ValuesInputSerializer(serializers.Serializer):
     values = ValueInputSerializer(many=True, allow_empty=False, max_length=500)
 
 
+class DistrictValuesInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0,
+                                       help_text="The district figures' version as read.")
+    values = ValueInputSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class DistrictValueSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    comment = serializers.CharField(allow_blank=True)
+
+
+class DistrictFiguresSerializer(serializers.Serializer):
+    district = serializers.CharField()
+    period = serializers.CharField()
+    version = serializers.IntegerField()
+    is_locked = serializers.BooleanField()
+    values = DistrictValueSerializer(many=True)
+
+
 class CheckedValueSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
