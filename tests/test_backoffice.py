@@ -218,7 +218,7 @@ def test_migrate_gives_every_back_office_role_its_group(db):
     assert admin_group.permissions.filter(codename="change_user").exists()
 
 
-def test_staff_created_in_the_back_office_with_a_role_works_at_once(client, db, django_user_model):
+def test_staff_created_in_the_back_office_with_a_role_works_at_once(client, demo, django_user_model):
     root = User.objects.create_superuser("root", "root@example.vn", "pw-root-123")
     client.force_login(root)
     response = client.post("/admin/communes/user/add/", {

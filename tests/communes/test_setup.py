@@ -265,3 +265,17 @@ def test_the_checklist_query_count_does_not_grow_with_communes(client_for, staff
 def test_home_and_nav_link_to_the_checklist(request, client_for, user):
     html = client_for(request.getfixturevalue(user)).get("/").content.decode()
     assert 'id="home-setup"' in html and 'href="/communes/setup/"' in html
+
+
+@pytest.mark.parametrize("path", ["/communes/setup/units/", "/communes/setup/users/",
+                                  "/communes/setup/users/template.xlsx"])
+def test_set_up_pages_query_counts_do_not_grow_with_communes(client_for, staff, path):
+    client = client_for(staff)
+    client.get(path)
+    with CaptureQueriesContext(connection) as small:
+        client.get(path)
+    for n in range(30):
+        Commune.objects.create(district=staff.district, name=f"Xã {n}", slug=f"xa-count-{n}")
+    with CaptureQueriesContext(connection) as large:
+        client.get(path)
+    assert len(large) == len(small)
