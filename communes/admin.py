@@ -87,9 +87,9 @@ class CommuneAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Village)
 class VillageAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "commune", "is_invented", "valid_from", "valid_to"]
+    list_display = ["name", "code", "commune", "is_invented", "valid_from", "valid_to"]
     list_filter = ["commune__district", "commune", "is_invented"]
-    search_fields = ["name", "commune__name"]
+    search_fields = ["name", "code", "commune__name"]
     list_select_related = ["commune"]
     autocomplete_fields = ["commune"]
 

@@ -349,7 +349,7 @@ def _read_areas(reader, known, villages, commune_ids):
             open_by_village[area.village_id] = area
     dates = ["registered_on", "building_since", "recognised_on", "lapsed_on"]
     texts = ["decision_number", "note"]
-    records, seen, open_rows = [], {}, {}
+    rows, seen = [], {}
     for number, values in reader.rows():
         village = _village(reader, number, values, known, villages)
         draft = ModelArea()
@@ -369,23 +369,28 @@ def _read_areas(reader, known, villages, commune_ids):
         for name in dates + texts:
             setattr(record, name, getattr(draft, name))
         record.village = village
+        rows.append((number, record, record.pk is None or not _same(record, dates + texts,
+                                                                    before)))
+    # One open record per village, once the whole sheet is read: a row may lapse the open
+    # record that another row, above or below it, follows.
+    in_file = {record.pk for _n, record, _c in rows if record.pk is not None}
+    open_rows = {}
+    for village_id, current in open_by_village.items():
+        if current.pk not in in_file:
+            open_rows[village_id] = None  # open in the registry, not named in the file
+    records = []
+    for number, record, changed in rows:
         if record.lapsed_on is None:
-            holder = open_rows.get(key[0])
-            current = open_by_village.get(village.pk) if village.pk else None
-            if holder is not None or (current is not None and current.pk != record.pk
-                                      and not _lapsed_in_file(current, records)):
-                reader.error(number, "village", registry.open_area_message(village))
+            village_key = record.village.pk or id(record.village)
+            if village_key in open_rows:
+                reader.error(number, "village", registry.open_area_message(record.village))
                 continue
-            open_rows[key[0]] = number
-        if record.pk is None or not _same(record, dates + texts, before):
+            open_rows[village_key] = number
+        if changed:
             records.append(record)
     # Lapsing records first: a new open record of the same village follows its lapse.
     records.sort(key=lambda r: (r.pk is None, r.lapsed_on is None))
     return records
-
-
-def _lapsed_in_file(current, records):
-    return any(r.pk == current.pk and r.lapsed_on is not None for r in records)
 
 
 def _level(reader, number, values):

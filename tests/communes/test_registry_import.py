@@ -107,14 +107,15 @@ def test_a_workbook_loads_and_running_it_again_updates_never_duplicates(client_f
     assert garden.note == "đã sửa" and garden.version == 2 and garden.history.count() == 2
 
 
-def test_a_recognised_area_lapses_and_the_village_starts_again(client_for, staff, demo):
+@pytest.mark.parametrize("order", [1, -1], ids=["lapse-first", "lapse-below"])
+def test_a_recognised_area_lapses_and_the_village_starts_again(client_for, staff, demo, order):
     client = client_for(staff)
     assert _post(client, _workbook(
         VILLAGES, [("ky-tay", "Thôn Mới", "01/02/2021", None, "01/03/2021", "5/QĐ", None, "")],
     )).status_code == 302
     lapse = [("ky-tay", "Thôn Mới", "01/02/2021", None, "01/03/2021", "5/QĐ", "01/06/2022", ""),
              ("ky-tay", "Thôn Mới", "01/07/2022", None, None, "", None, "lần 2")]
-    response = _post(client, _workbook(VILLAGES, lapse))
+    response = _post(client, _workbook(VILLAGES, lapse[::order]))
     assert response.status_code == 302, response.context and response.context["errors"]
     village = Village.objects.get(name="Thôn Mới")
     assert ModelArea.objects.filter(village=village).count() == 2
