@@ -69,6 +69,8 @@ class TargetRowForm(BootstrapMixin, forms.Form):
         self.indicator, self.target = indicator, target
         for name in ("low", "high"):
             self.fields[name].widget.attrs.update(inputmode="decimal", autocomplete="off")
+        for name in ("low", "high", "note"):  # the column heads are hidden on a phone
+            self.fields[name].widget.attrs["placeholder"] = self.fields[name].label
         self.style_fields()
 
 
