@@ -3,10 +3,12 @@
 For every catalogue indicator a ``Figure`` holds the quarter's value, the previous
 quarter's, the year to date and the cumulative value. A flow (houses renovated) sums
 over quarters; a stock (poor households) takes the quarter's level for all three.
-Entered figures come from ``IndicatorValue``; computed ones from the registries
-(model residential areas, model gardens, NTM recognitions). Every function runs a
-fixed number of SQL queries, whatever the number of communes. The domain's rules of
-aggregation: docs/DOMAIN.md#how-figures-aggregate.
+Entered figures come from ``IndicatorValue`` (and ``DistrictValue`` for figures the
+district's staff enter); computed ones from the computation each indicator names
+(``communes.computations``: registries, NTM recognitions, OCOP). How a unit's figure
+is formed from its communes' is decided once, by ``combine`` and ``ratio_of``. Every
+function runs a fixed number of SQL queries, whatever the number of communes. The
+domain's rules of aggregation: docs/DOMAIN.md#how-figures-aggregate.
 """
 
 import datetime
@@ -290,14 +292,13 @@ def _unit_figure(indicator, entered, computed, commune_id=None):
     return entered.get((commune_id, indicator.pk))
 
 
-def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, district=None,
+def figures(period, communes=None, statuses=APPROVED, entered=None, district=None,
             balance=None, indicators=None):
     """A unit's totals: {indicator code: Figure} for ``indicators`` (a unit's, from
     ``criteria.catalogue.effective_indicators``), by default the catalogue's active ones.
 
-    ``extra`` maps codes to {None: Figure} computed elsewhere; ``entered`` replaces
-    ``entered_values(period, communes, statuses)`` when the caller has the same figures
-    from elsewhere (the reports' roll-ups). ``district``: the figures its staff entered
+    ``entered`` replaces ``entered_values(period, communes, statuses)`` when the caller
+    has the same figures from elsewhere (the reports' roll-ups). ``district``: the figures its staff entered
     for the whole district (indicators entered by district staff) are read too.
     ``balance``: the unit's ``OpeningBalance`` when ``communes`` are its whole district
     (``with_balance``).
@@ -310,9 +311,7 @@ def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, 
     unit = district_values(period, district, indicators) if district is not None else {}
     result = {}
     for indicator in indicators:
-        if extra and indicator.code in extra:
-            figure = extra[indicator.code].get(None)
-        elif indicator.source == IndicatorSource.DISTRICT:
+        if indicator.source == IndicatorSource.DISTRICT:
             figure = unit.get(indicator.pk)
         else:
             figure = _unit_figure(indicator, entered, computed)
@@ -405,7 +404,7 @@ def balance_trend(result, periods, balance, communes, indicators):
     return result
 
 
-def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False,
+def figures_by_commune(period, communes=None, statuses=APPROVED, quarter_only=False,
                        indicators=None):
     """Per commune: {commune_id: {indicator code: Figure}}.
 
@@ -433,10 +432,6 @@ def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, qua
                 figure = _unit_figure(indicator, entered, computed, commune_id)
                 if figure is not None:
                     result[commune_id][indicator.code] = figure
-    if extra:
-        for code, per_commune in extra.items():
-            for commune_id, figure in per_commune.items():
-                result[commune_id][code] = figure
     return result
 
 
