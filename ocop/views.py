@@ -79,12 +79,15 @@ def product_detail(request, slug):
         slug=slug,
     )
     decorate(product, today)
+    pre_assessment = getattr(product, "pre_assessment", None)
     ratings = list(product.ratings.all())
     for rating in ratings:
         rating.valid_now = rating.decision_date <= today <= rating.valid_until
     return render(request, "ocop/product_detail.html", {
         "product": product, "ratings": ratings, "today": today,
-        "pre_assessment": getattr(product, "pre_assessment", None),
+        "pre_assessment": pre_assessment,
+        "pre_assessed_by": (pre_assessment.assessed_by.get_full_name() or pre_assessment.assessed_by.username
+                            if pre_assessment and pre_assessment.assessed_by else "—"),
         "two_tier": product.procedure == Procedure.TWO_TIER,
         "national_min_score": lifecycle.NATIONAL_MIN_SCORE,
         "can_propose_to_province": lifecycle.can_propose_to_province(request.user, product),
