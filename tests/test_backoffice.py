@@ -180,7 +180,8 @@ def test_product_stage_does_not_move_in_the_back_office(client_for, staff):
             "description": product.description, "year": product.year,
             "target_stars": product.target_stars, "stage": Stage.RATED,
             "registered_on": "2021-01-01", "loaded_version": product.version,
-            "ratings-TOTAL_FORMS": "0", "ratings-INITIAL_FORMS": "0", "_save": "1"}
+            "ratings-TOTAL_FORMS": "0", "ratings-INITIAL_FORMS": "0",
+            "pre_assessment-TOTAL_FORMS": "0", "pre_assessment-INITIAL_FORMS": "0", "_save": "1"}
     response = client.post(f"/admin/ocop/product/{product.pk}/change/", data)
     assert response.status_code == 302, response.content[:2000]
     fresh = Product.objects.get(pk=product.pk)

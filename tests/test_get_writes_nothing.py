@@ -33,6 +33,8 @@ def _pages(period):
     if product is not None:
         pages += [f"/ocop/{product.slug}/", f"/ocop/{product.slug}/edit/",
                   f"/ocop/{product.slug}/register/", f"/ocop/{product.slug}/rate/"]
+    # The pre-assessment form of a demo candidate under Decision 1489.
+    pages += ["/ocop/tra-hoa-vang-ky-thuong/propose/", "/ocop/tra-hoa-vang-ky-thuong/"]
     return pages
 
 

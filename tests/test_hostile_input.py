@@ -23,7 +23,7 @@ QUERY_NAMES = ["commune", "district", "q", "year", "quarter", "page", "include",
                "status", "stars", "group", "expiring", "next", "kind", "unit"]
 
 
-def pages(period, area, garden, product, task):
+def pages(period, area, garden, product, task, new_product="tra-hoa-vang-ky-thuong"):
     """Every page of the apps, by URL name, with sample arguments."""
     y, q = period.year, period.quarter
     sub = f"/communes/ky-tay/{y}/q{q}/"
@@ -50,6 +50,8 @@ def pages(period, area, garden, product, task):
         "ocop:list": "/ocop/", "ocop:create": "/ocop/new/", "ocop:detail": f"/ocop/{product}/",
         "ocop:edit": f"/ocop/{product}/edit/", "ocop:register": f"/ocop/{product}/register/",
         "ocop:rate": f"/ocop/{product}/rate/", "reports:latest": "/reports/",
+        # A candidate under Decision 1489, the kind of product that is pre-assessed.
+        "ocop:propose": f"/ocop/{new_product}/propose/",
         "reports:dashboard": f"/reports/{y}/q{q}/",
         "reports:export": f"/reports/{y}/q{q}/export.xlsx",
         "reports:commune_block": "/reports/communes/ky-tay/",
@@ -143,7 +145,11 @@ def samples(open_period, ky_tay):
     garden = ModelGarden.objects.filter(village__commune=ky_tay).first()
     product = Product.objects.filter(commune=ky_tay).first()
     task = Task.objects.filter(commune=ky_tay).first()
-    return pages(open_period, area, garden, product.slug, task.pk)
+    # A Kỳ Tây candidate under Decision 1489, so that its officer reaches the pre-assessment.
+    new_product = Product.objects.create(
+        name="Sản phẩm 1489 Kỳ Tây", commune=ky_tay, producer=product.producer,
+        group=product.group, year=2026, procedure="two_tier")
+    return pages(open_period, area, garden, product.slug, task.pk, new_product.slug)
 
 
 def test_the_crawl_knows_every_page(samples):

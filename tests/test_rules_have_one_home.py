@@ -83,6 +83,7 @@ def test_who_enters_figures():
         "criteria.notices._owners",  # who is told that a task falls due
         "ocop.lifecycle.can_propose",  # OCOP: who proposes
         "ocop.lifecycle.edit_refusal",  # OCOP: who edits a candidate
+        "ocop.lifecycle.propose_refusal",  # OCOP (Decision 1489): who pre-assesses, proposes
     }, places
     wording = _places(lambda n: isinstance(n, ast.Constant) and isinstance(n.value, str)
                       and "enters its figures" in n.value)
@@ -153,8 +154,18 @@ def test_ocop_status_is_decided_once():
     assert places == {"ocop.lifecycle.status_expression"}, places
     stage_tests = _places(lambda n: isinstance(n, ast.Compare) and any(
         _attribute(side, "CANDIDATE") for side in [n.left, *n.comparators]))
-    assert stage_tests <= {"ocop.lifecycle.edit_refusal", "ocop.lifecycle.check_register",
-                           "ocop.lifecycle.can_register", "ocop.lifecycle.check_rate"}, stage_tests
+    assert stage_tests <= {"ocop.lifecycle.edit_refusal", "ocop.lifecycle.register_refusal",
+                           "ocop.lifecycle.check_rate", "ocop.lifecycle.propose_refusal"}, stage_tests
+
+
+def test_ocop_rule_by_date_is_decided_once():
+    """Which procedure a product follows is decided by its date in one function; the
+    rest of the code reads the product's ``procedure``."""
+    places = _places(lambda n: isinstance(n, ast.Name) and n.id == "TWO_TIER_FROM")
+    assert places <= {"ocop.lifecycle.procedure_for", "ocop.lifecycle"}, places
+    national = _places(lambda n: isinstance(n, ast.Name) and n.id == "NATIONAL_MIN_SCORE")
+    assert national <= {"ocop.lifecycle", "ocop.lifecycle.status_expression",
+                        "ocop.lifecycle.level_refusal"}, national
 
 
 def test_current_period_has_one_home():
