@@ -74,6 +74,15 @@ def entered_values(period, communes=None, statuses=None, by_commune=False, quart
         values = values.filter(submission__status__in=statuses)
     if communes is not None:
         values = values.filter(submission__commune__in=communes)
+    if quarter_only and by_commune:
+        # One submission per commune and quarter: each row is its commune's quarter, no
+        # grouping needed (a rate's mean over one value is that value, rounded).
+        rows = values.order_by().values_list("submission__commune_id", "indicator_id",
+                                             "indicator__aggregation", "value")
+        mean = Aggregation.MEAN
+        return {(commune_id, indicator_id): Figure(_round(value) if aggregation == mean
+                                                   else value)
+                for commune_id, indicator_id, aggregation, value in rows.iterator(chunk_size=5000)}
     prev_year, prev_quarter = _previous(period)
     keys = ["indicator_id", "indicator__kind", "indicator__aggregation"] + (
         ["submission__commune_id"] if by_commune else [])
