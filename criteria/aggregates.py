@@ -139,6 +139,16 @@ def entered_values(period, communes=None, statuses=None, by_commune=False, quart
         values = values.filter(submission__status__in=statuses)
     if communes is not None:
         values = values.filter(submission__commune__in=communes)
+    if quarter_only and by_commune:
+        # One submission per commune and quarter: each row is its commune's quarter, no
+        # grouping needed; the figure is still formed by ``combine`` (one value, count 1).
+        rows = values.order_by().values_list("submission__commune_id", "indicator_id",
+                                             "indicator__kind", "indicator__aggregation",
+                                             "value")
+        return {(commune_id, indicator_id): combine(kind, aggregation,
+                                                    (value, 0 if value is None else 1))
+                for commune_id, indicator_id, kind, aggregation, value
+                in rows.iterator(chunk_size=5000)}
     keys = ["indicator_id", "indicator__kind", "indicator__aggregation"] + (
         ["submission__commune_id"] if by_commune else [])
     columns = _columns("submission__period__", period, quarter_only)

@@ -263,7 +263,9 @@ def main():
     if big is None:
         sys.exit("Run with --setup first.")
     client = Client()
-    client.force_login(User.objects.get(username="committee"))
+    # The administrator: the committee's account sees its own district only, not the
+    # synthetic one (another province).
+    client.force_login(User.objects.get(username="admin"))
     print(f"PostgreSQL {connection.pg_version}; medians of {ARGS.rounds} interleaved rounds; "
           f"load average {os.getloadavg()[0]:.1f}")
     if wanted("dashboard"):
