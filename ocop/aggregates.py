@@ -2,6 +2,11 @@
 
 Each function accepts an optional ``communes`` queryset (or list of communes) to restrict to.
 The reports app compares them with the year's targets; ocop knows nothing of targets.
+
+Products entered before 6 July 2025 are counted exactly as before; those under Decision
+1489/QĐ-TTg by their own path: a candidate of its year from the day the commune enters it,
+certified while a province (or national) grading is valid, including the products proposed
+to national level (``lifecycle.CERTIFIED_STATUSES``).
 """
 
 import datetime
