@@ -261,12 +261,10 @@ def computed_values(period, indicators, communes=None, by_commune=False):
     return result
 
 
-def unrecorded_codes(communes, indicators=None, balance=None):
-    """Computed figures whose data holds no record at all for ``communes``: nobody
-    entered them, so they are unknown, not 0. One query per group whatever the size.
-    A code the unit's opening ``balance`` carries is known."""
-    if indicators is None:
-        indicators = Indicator.objects.filter(is_active=True, source=IndicatorSource.COMPUTED)
+def unrecorded_codes(communes, indicators, balance=None):
+    """Computed figures among ``indicators`` (the unit's) whose data holds no record at all
+    for ``communes``: nobody entered them, so they are unknown, not 0. One query per group
+    whatever the size. A code the unit's opening ``balance`` carries is known."""
     computed = {i.code: i.computation for i in indicators
                 if i.source == IndicatorSource.COMPUTED}
     held = {}
@@ -335,12 +333,15 @@ BALANCE_LEVEL_COMPUTATIONS = ("model-areas-total", "communes-standard", "commune
 BALANCE_COMPUTATIONS = ("model-areas-new", "model-gardens-new") + BALANCE_LEVEL_COMPUTATIONS
 
 
-def balance_indicators():
-    """The indicators an opening balance carries: entered flows (their cumulative counts
-    since the programme began) and the registry counts. docs/DOMAIN.md#opening-balances"""
-    return Indicator.objects.filter(is_active=True).filter(
-        Q(source=IndicatorSource.ENTERED, kind=IndicatorKind.FLOW)
-        | Q(source=IndicatorSource.COMPUTED, computation__in=BALANCE_COMPUTATIONS))
+def balance_indicators(district):
+    """The indicators of ``district`` an opening balance carries: entered flows (their
+    cumulative counts since the programme began) and the registry counts, among those the
+    unit uses. docs/DOMAIN.md#opening-balances"""
+    from .catalogue import effective_indicators
+
+    return [i for i in effective_indicators(district)
+            if (i.source == IndicatorSource.ENTERED and i.kind == IndicatorKind.FLOW)
+            or (i.source == IndicatorSource.COMPUTED and i.computation in BALANCE_COMPUTATIONS)]
 
 
 def _balance_level(indicator):
@@ -352,7 +353,8 @@ def balance_base(balance):
     """The quarter that ends on the balance's date (an unsaved period: only its dates count)."""
     from communes.models import ReportingPeriod
 
-    return ReportingPeriod(year=balance.as_of.year, quarter=(balance.as_of.month - 1) // 3 + 1)
+    year, quarter = quarters.quarter_of(balance.as_of)
+    return ReportingPeriod(year=year, quarter=quarter)
 
 
 def with_balance(result, indicators, balance, period, communes, statuses):

@@ -33,7 +33,7 @@ def _district(request):
 def opening_balances(request):
     district, districts = _district(request)
     balance = balances.balance_for(district)
-    indicators = list(balance_indicators())
+    indicators = balance_indicators(district)
     status = 200
     if request.method == "POST":
         form = OpeningBalanceForm(request.POST, indicators=indicators)

@@ -49,7 +49,7 @@ def is_quarter_end(day):
     return following.day == 1 and following.month in (1, 4, 7, 10)
 
 
-def balance_errors(as_of, texts, indicators=None):
+def balance_errors(as_of, texts, indicators):
     """({field: message}, {code: Decimal}) for a date and {code: typed text}.
 
     A blank figure is no figure: it stays unknown, never 0.
@@ -62,8 +62,7 @@ def balance_errors(as_of, texts, indicators=None):
     elif not is_quarter_end(as_of):
         errors["as_of"] = _("The balance is as of the last day of a quarter (31/03, 30/06, "
                             "30/09 or 31/12): the quarters after it add to it.")
-    allowed = {i.code: i for i in (indicators if indicators is not None
-                                   else balance_indicators())}
+    allowed = {i.code: i for i in indicators}
     for code, text in texts.items():
         if code not in allowed:
             errors[code] = _("This indicator takes no opening balance.")
@@ -101,7 +100,7 @@ def save_balance(district, user, as_of, texts, expected_version=None):
     form was loaded at). Raises ``PermissionDenied``, ``BalanceInvalid`` or ``StaleEdit``;
     writes nothing then."""
     check_balance_editor(user, district)
-    errors, amounts = balance_errors(as_of, texts)
+    errors, amounts = balance_errors(as_of, texts, balance_indicators(district))
     if errors:
         raise BalanceInvalid(errors)
     stored = {code: str(value) for code, value in amounts.items()}

@@ -24,16 +24,16 @@ from communes.workflow import WorkflowError
 from ntm_portal.formats import format_date
 from ntm_portal.forms import COMMENT_MAX, text_errors
 
+from .catalogue import effective_indicators
 from .choices import IndicatorSource
 from .entry import upsert_with_history
-from .models import DistrictReport, DistrictValue, Indicator
+from .models import DistrictReport, DistrictValue
 from .validation import Checked, check_number
 
 
-def district_indicators():
-    """The active indicators entered by district staff, in catalogue order."""
-    return list(Indicator.objects.filter(is_active=True, source=IndicatorSource.DISTRICT)
-                .order_by("position", "code"))
+def district_indicators(district):
+    """The indicators ``district``'s staff enter, as the unit chose them (catalogue order)."""
+    return effective_indicators(district, IndicatorSource.DISTRICT)
 
 
 def report_for(district, period):

@@ -28,7 +28,7 @@ def unit_figures(request, district, year, quarter):
     if unit is None:
         raise Http404(_("No such district."))
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
-    indicators = unit_entry.district_indicators()
+    indicators = unit_entry.district_indicators(unit)
     report = unit_entry.report_for(unit, period)
     form, status = None, 200
     if request.method == "POST":

@@ -76,6 +76,7 @@ def test_who_enters_figures():
         "communes.scoping.unit_scope",  # an officer reads its own district's records
         "communes.registry.date_errors",  # officers' registry dates stay in open quarters
         "communes.models.User.clean",  # an officer needs a commune
+        "communes.accounts._check_row",  # accounts in bulk: an officer's row names a commune
         "communes.views.home",  # the home page's link to one's commune
         "criteria.panels._report_panels",  # the officer's home panel
         "criteria.panels._task_panels",  # the officer's open tasks on the home page

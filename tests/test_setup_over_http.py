@@ -8,8 +8,9 @@ enters the quarter and submits it; the staff approve it and read the dashboard a
 workbook: the district's own name and figures, nothing of Kỳ Anh. The database is only read,
 to check what the pages did.
 
-Steps the portal adds in other branches (catalogue choices, opening balances, the registry
-workbook) plug in between the accounts and the quarter when their pages exist.
+Between the accounts and the quarter the staff make the unit's own choices on its pages: which
+indicators are required, the year's targets, the quarter's deadline, the opening balance, and
+the registries from the workbook.
 """
 
 import datetime
@@ -25,6 +26,9 @@ from openpyxl import Workbook, load_workbook
 
 from communes.choices import SubmissionStatus
 from communes.models import Commune, District, ReportingPeriod, Submission, User
+from communes.periods import period_terms
+from criteria.catalogue import effective_indicators
+from criteria.models import Indicator
 from communes.sheets import ACCOUNT_COLUMNS
 
 NEW_PASSWORD = "Thach-Ha-2026-an-toan"
@@ -50,7 +54,9 @@ class FormFields(HTMLParser):
             kind = (a.get("type") or "text").lower()
             if kind in ("checkbox", "radio") and "checked" not in a:
                 return
-            if kind not in ("file", "submit", "button"):
+            if kind in ("checkbox", "radio"):
+                self.data[name] = a.get("value") or "on"  # what a browser sends
+            elif kind not in ("file", "submit", "button"):
                 self.data[name] = a.get("value") or ""
         elif tag == "select" and name:
             self._select = name
@@ -169,18 +175,64 @@ def test_a_new_district_is_set_up_entered_and_reported_through_http(admin_client
     assert items["units"] == 0 and items["users"] == 0
     assert items["villages"] == len(communes)  # villages come with the registry workbook
 
-    # 5. Periods and deadlines: the staff open the latest quarter in the back office.
+    # 5. The unit's own choices, on its own pages (nothing of Kỳ Anh's changes).
     period = ReportingPeriod.objects.order_by("-year", "-quarter").first()
-    change = f"/admin/communes/reportingperiod/{period.pk}/change/"
-    form = form_of(staff.get(change), "reportingperiod_form")
-    written = form.data["entry_deadline"]  # typed as the back office shows dates
-    pattern = "%d/%m/%Y" if "/" in written else "%d.%m.%Y" if "." in written else "%Y-%m-%d"
-    deadline = (timezone.localdate() + datetime.timedelta(days=10)).strftime(pattern)
-    saved = staff.post(change, {**form.data, "entry_deadline": deadline, "_save": "1"})
-    assert saved.status_code == 302, (written, deadline) + tuple(re.findall(r"errorlist[^>]*>(.*?)</ul>", saved.content.decode(), re.S))
+    kyanh_required = {i.code for i in effective_indicators(District.objects.get(slug="ky-anh"))
+                      if i.is_required}
+    # 5a. Catalogue: the poor-household rate is not required in Thạch Hà.
+    page = staff.get("/unit/indicators/")
+    assert page.status_code == 200 and "Thạch Hà" in text_of(page)
+    rate = Indicator.objects.get(code="gnbv-poor-rate")
+    form = form_of(page, "unit-catalogue-form")
+    data = {k: v for k, v in form.data.items() if k != f"i{rate.pk}-is_required"}
+    assert staff.post("/unit/indicators/", data).status_code == 302
+    assert "gnbv-poor-rate" not in {i.code for i in effective_indicators(district)
+                                     if i.is_required}
+    assert {i.code for i in effective_indicators(District.objects.get(slug="ky-anh"))
+            if i.is_required} == kyanh_required
+    # 5b. Targets of the year: 40 houses renovated.
+    houses = Indicator.objects.get(code="ntm-houses-renovated")
+    page = staff.get(f"/unit/targets/?year={period.year}")
+    form = form_of(page, "unit-targets-form")
+    saved = staff.post(f"/unit/targets/?year={period.year}",
+                       {**form.data, f"t{houses.pk}-low": "40"})
+    assert saved.status_code == 302, text_of(saved)[:2000]
+    # 5c. Periods and deadlines: the latest quarter due in ten days for Thạch Hà only.
+    page = staff.get("/unit/periods/")
+    prefix = f"p{period.pk}"
+    form = form_of(page, f"period-{prefix}")
+    deadline = (timezone.localdate() + datetime.timedelta(days=10)).strftime("%d/%m/%Y")
+    saved = staff.post("/unit/periods/", {**form.data, f"{prefix}-entry_deadline": deadline})
+    assert saved.status_code == 302, text_of(saved)[:2000]
+    assert period_terms(period, district.pk).entry_deadline > timezone.localdate()
+    # 5d. Opening balance: 120 houses renovated before the quarter, as of its eve.
+    as_of = period.start_date - datetime.timedelta(days=1)
+    form = form_of(staff.get("/units/opening-balances/"), "balance-form")
+    saved = staff.post("/units/opening-balances/", {
+        **form.data, "as_of": as_of.strftime("%d/%m/%Y"), "amount-ntm-houses-renovated": "120"})
+    assert saved.status_code == 302, text_of(saved)[:2000]
+    # 5e. Registries from the workbook: a village, its model area and a model garden.
+    first = communes[0]
+    template = load_workbook(io.BytesIO(staff.get("/communes/registries/template.xlsx").content))
+    villages, areas, gardens = template.worksheets[:3]
+    villages.append([first.code, "Thôn Mới", "TM01"])
+    areas.append([first.code, "Thôn Mới", "15/01/2020", None, as_of.strftime("%d/%m/%Y"),
+                  "12/QĐ-UBND", None, None])
+    gardens.append([first.code, "Thôn Mới", "Hộ ông Trần Văn A", None, "15/01/2020",
+                    as_of.strftime("%d/%m/%Y"), "13/QĐ-UBND", None, None])
+    buffer = io.BytesIO()
+    template.save(buffer)
+    buffer.seek(0)
+    buffer.name = "so-dang-ky.xlsx"
+    loaded = staff.post("/communes/registries/import/", {"file": buffer})
+    assert loaded.status_code in (200, 302), text_of(loaded)[:2000]
+    assert first.villages.filter(name="Thôn Mới", model_areas__recognised_on=as_of).exists(), \
+        " ".join(text_of(loaded).split())[:2000]
+    checklist = staff.get("/communes/setup/")
+    items = {i.key: i.missing for i in checklist.context["items"]}
+    assert items["villages"] == len(communes) - 1
 
     # 6. One officer enters the quarter and submits it.
-    first = communes[0]
     officer = sign_in(f"th-{first.slug}", shown[f"th-{first.slug}"])
     report = f"/communes/{first.slug}/{period.year}/q{period.quarter}/"
     form = form_of(officer.get(report), "report-form")
@@ -206,6 +258,8 @@ def test_a_new_district_is_set_up_entered_and_reported_through_http(admin_client
     dashboard = staff.get(f"/reports/{period.year}/q{period.quarter}/", follow=True)
     text = text_of(dashboard)
     assert "Thạch Hà" in text and first.name in text
+    houses_figure = dashboard.context["d"].figures["ntm-houses-renovated"]
+    assert (houses_figure.quarter, houses_figure.cumulative) == (1, 121)  # balance + quarter
     assert "Kỳ Anh" not in text and "Kỳ Tây" not in text and "Nghi Xuân" not in text
     export = staff.get(f"/reports/{period.year}/q{period.quarter}/export.xlsx")
     assert export.status_code == 200

@@ -221,7 +221,8 @@ def errors(*codes):
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Quarterly submissions, their data and their review workflow."""
 
-    queryset = Submission.objects.select_related("commune", "period")
+    queryset = Submission.objects.select_related("commune", "period").prefetch_related(
+        "period__unit_settings")  # the unit's terms of each period, one query for the page
     serializer_class = s.SubmissionSerializer
     filterset_class = SubmissionFilter
     ordering_fields = ["updated_at", "period__year", "period__quarter", "commune__name", "status"]
@@ -599,7 +600,7 @@ class DistrictFiguresView(APIView):
         saved = {v.indicator_id: v for v in DistrictValue.objects.filter(report=report)} \
             if report.pk else {}
         values = []
-        for indicator in unit_entry.district_indicators():
+        for indicator in unit_entry.district_indicators(unit):
             row = saved.get(indicator.pk)
             values.append({"indicator": indicator.code, "value": row.value if row else None,
                            "comment": row.comment if row else ""})
@@ -622,7 +623,7 @@ class DistrictFiguresView(APIView):
         serializer = s.DistrictValuesInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        by_code = {i.code: i for i in unit_entry.district_indicators()}
+        by_code = {i.code: i for i in unit_entry.district_indicators(unit)}
         problems, indicators, fields = {}, [], {}
         for n, item in enumerate(data["values"]):
             indicator = by_code.get(item["indicator"])

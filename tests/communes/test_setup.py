@@ -240,13 +240,18 @@ def test_the_checklist_is_for_staff(client_for, committee, officer):
 
 
 def test_items_of_other_apps_appear_once_their_pages_exist(client_for, staff, settings):
-    keys = {i.key for i in client_for(staff).get("/communes/setup/").context["items"]}
-    assert not keys & {"catalogue", "targets", "opening"}  # their pages are not built here
-    settings.ROOT_URLCONF = "tests.communes.setup_urls"
     items = {i.key: i for i in client_for(staff).get("/communes/setup/").context["items"]}
-    assert {"catalogue", "targets", "opening", "registries"} <= set(items)
+    assert {"catalogue", "targets", "opening", "registries", "periods"} <= set(items)
+    assert items["catalogue"].url == "/unit/indicators/"
     assert items["targets"].url == "/unit/targets/" and items["targets"].missing in (0, 1)
+    assert items["opening"].url == "/units/opening-balances/"
+    assert items["registries"].url == "/communes/registries/import/"
+    assert items["periods"].url == "/unit/periods/"
     assert [i.order for i in items.values()] == sorted(i.order for i in items.values())
+    settings.ROOT_URLCONF = "tests.communes.setup_urls"  # criteria's pages absent
+    keys = {i.key for i in client_for(staff).get("/communes/setup/").context["items"]}
+    assert not keys & {"catalogue", "targets", "opening"}
+    assert {"units", "users", "registries"} <= keys
 
 
 def test_the_checklist_query_count_does_not_grow_with_communes(client_for, staff):
