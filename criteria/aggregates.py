@@ -37,10 +37,55 @@ EPOCH = datetime.date(1900, 1, 1)
 
 @dataclass
 class Figure:
+    """A figure of a report: ``quarter`` is the value of the report's span (a quarter, or
+    several quarters: see ``span_value``), ``previous`` the quarter before (one-quarter
+    spans only), ``year_ago`` the same span of the previous year; ``ytd`` and
+    ``cumulative`` run to the span's end."""
+
     quarter: Decimal | None = None
     previous: Decimal | None = None
     ytd: Decimal | None = None
     cumulative: Decimal | None = None
+    year_ago: Decimal | None = None
+
+    @property
+    def change(self):
+        """Year-on-year change, or None when either side is unknown (``year_on_year``)."""
+        return year_on_year(self.quarter, self.year_ago)[0]
+
+    @property
+    def change_percent(self):
+        return year_on_year(self.quarter, self.year_ago)[1]
+
+
+def year_on_year(value, year_ago):
+    """(change, change in percent) against the same span of the previous year.
+
+    Unknown on either side (None) gives (None, None), never 0; the percentage is None
+    when last year's value is 0 (no base to compare with)."""
+    if value is None or year_ago is None:
+        return None, None
+    change = value - year_ago
+    if not year_ago:
+        return change, None
+    percent = (Decimal(change) * 100 / Decimal(year_ago)).quantize(Decimal("0.1"))
+    return change, percent
+
+
+def span_value(kind, aggregation, span_total, end_total, end_mean):
+    """Combine one indicator's parts over a span, by its kind (the one rule).
+
+    ``span_total``: the sum of the values of every quarter of the span; ``end_total`` and
+    ``end_mean``: the sum and the mean over communes of the span's last quarter. A flow
+    sums over the span; a stock takes its level at the end; a rate (mean over communes)
+    is a level too: its mean at the end. A kind combined from several parts (a ratio:
+    Σ numerator ÷ Σ denominator at the end) adds its branch here.
+    """
+    if aggregation == Aggregation.MEAN:
+        return _round(end_mean)
+    if kind == IndicatorKind.STOCK:
+        return end_total
+    return span_total
 
 
 def _period_q(prefix, period):
@@ -60,14 +105,32 @@ def _previous(period):
     return quarters.previous(period.year, period.quarter)
 
 
-def entered_values(period, communes=None, statuses=None, by_commune=False, quarter_only=False):
+def _quarters_q(prefix, year, first, last):
+    return Q(**{f"{prefix}year": year, f"{prefix}quarter__gte": first,
+                f"{prefix}quarter__lte": last})
+
+
+def _span_of(period, span):
+    from ntm_portal.spans import Span
+
+    return span if span is not None else Span.quarter(period.year, period.quarter)
+
+
+def entered_values(period, communes=None, statuses=None, by_commune=False, quarter_only=False,
+                   span=None):
     """Sums of entered values: {(commune_id or None, indicator_id): Figure} in one query.
 
-    ``quarter_only`` reads the quarter's values alone (an index range, not every earlier
-    quarter): only ``Figure.quarter`` is then filled, the rest stays None.
+    ``period`` is the span's last quarter; ``span`` (a ``ntm_portal.spans.Span``, by
+    default the quarter alone) is what ``Figure.quarter`` covers, combined by
+    ``span_value``; ``Figure.year_ago`` is the same span of the previous year, in the
+    same query. ``quarter_only`` reads the span's values alone (an index range, not
+    every earlier quarter): only ``Figure.quarter`` is then filled, the rest stays None.
     """
+    span = _span_of(period, span)
+    ago = span.year_ago()
+    in_span = _quarters_q("submission__period__", span.year, span.first, span.last)
     if quarter_only:
-        values = IndicatorValue.objects.filter(submission__period=period)
+        values = IndicatorValue.objects.filter(in_span)
     else:
         values = IndicatorValue.objects.filter(_until_q("submission__period__", period))
     if statuses is not None:
@@ -79,28 +142,44 @@ def entered_values(period, communes=None, statuses=None, by_commune=False, quart
         ["submission__commune_id"] if by_commune else [])
     this_quarter = _period_q("submission__period__", period)
     last_quarter = Q(submission__period__year=prev_year, submission__period__quarter=prev_quarter)
-    rows = values.order_by().values(*keys).annotate(
-        quarter=Sum("value", filter=this_quarter),
-        previous=Sum("value", filter=last_quarter),
-        ytd=Sum("value", filter=_until_q("submission__period__", period, same_year=True)),
-        cumulative=Sum("value"),
+    ago_span = _quarters_q("submission__period__", ago.year, ago.first, ago.last)
+    ago_end = Q(submission__period__year=ago.year, submission__period__quarter=ago.last)
+    parts = {
+        "quarter": Sum("value", filter=this_quarter),
+        "previous": Sum("value", filter=last_quarter),
+        "ytd": Sum("value", filter=_until_q("submission__period__", period, same_year=True)),
+        "cumulative": Sum("value"),
         # A rate is averaged over the communes that reported it, never summed.
-        quarter_mean=Avg("value", filter=this_quarter),
-        previous_mean=Avg("value", filter=last_quarter),
-    ).values_list(*keys, "quarter", "previous", "ytd", "cumulative", "quarter_mean",
-                  "previous_mean")
+        "quarter_mean": Avg("value", filter=this_quarter),
+        "previous_mean": Avg("value", filter=last_quarter),
+        "span_total": Sum("value", filter=in_span),
+        "ago_total": Sum("value", filter=ago_span),
+        "ago_end": Sum("value", filter=ago_end),
+        "ago_mean": Avg("value", filter=ago_end),
+    }
+    if quarter_only:  # the span's quarters only: nothing of the year before is read
+        for name in ("previous", "previous_mean", "ago_total", "ago_end", "ago_mean"):
+            parts.pop(name)
+    rows = values.order_by().values(*keys).annotate(**parts).values_list(*keys, *parts)
+    names = list(parts)
     result = {}
     # Rows, not dicts: at 10,000 communes this loop runs 130,000 times.
     for indicator_id, kind, aggregation, *rest in rows:
         commune_id = rest.pop(0) if by_commune else None
-        quarter, previous, ytd, cumulative, quarter_mean, previous_mean = rest
+        p = dict(zip(names, rest))
+        quarter = span_value(kind, aggregation, p["span_total"], p["quarter"], p["quarter_mean"])
+        if quarter_only:
+            result[(commune_id, indicator_id)] = Figure(quarter)
+            continue
+        previous, ytd, cumulative = p["previous"], p["ytd"], p["cumulative"]
         if aggregation == Aggregation.MEAN:
-            quarter, previous = _round(quarter_mean), _round(previous_mean)
+            previous = _round(p["previous_mean"])
         if kind == IndicatorKind.STOCK:
             ytd = cumulative = quarter
-        if quarter_only:
-            previous = ytd = cumulative = None
-        result[(commune_id, indicator_id)] = Figure(quarter, previous, ytd, cumulative)
+        if not span.is_quarter:
+            previous = None  # "the quarter before" belongs to one-quarter reports
+        year_ago = span_value(kind, aggregation, p["ago_total"], p["ago_end"], p["ago_mean"])
+        result[(commune_id, indicator_id)] = Figure(quarter, previous, ytd, cumulative, year_ago)
     return result
 
 
@@ -118,33 +197,42 @@ def _counts(queryset, commune_path, by_commune, conditions):
     return {name: {None: totals[name]} for name in conditions}
 
 
-def _figures(counts, quarter, previous, ytd=None, cumulative=None):
+def _figures(counts, quarter, previous, ytd=None, cumulative=None, year_ago=None):
     """Figures from named counts; a stock repeats its level for year to date and cumulative."""
     names = {"quarter": quarter, "previous": previous, "ytd": ytd or quarter,
-             "cumulative": cumulative or quarter}
+             "cumulative": cumulative or quarter, "year_ago": year_ago}
+    names = {field: name for field, name in names.items() if name is not None}
     keys = set().union(*(counts[n].keys() for n in names.values()))
     return {key: Figure(**{field: Decimal(counts[n].get(key) or 0) for field, n in names.items()})
             for key in keys}
 
 
-def _spans(period):
+def _spans(period, span):
+    """The date ranges of a report's figures: the span, the quarter before (one-quarter
+    spans only), the year to date, everything so far, the same span a year ago."""
+    ago = span.year_ago()
     prev_end = period.start_date - datetime.timedelta(days=1)
     prev_year, prev_quarter = _previous(period)
     return {
-        "quarter": (period.start_date, period.end_date),
+        "quarter": (span.start_date, span.end_date),
         "previous": (quarters.start(prev_year, prev_quarter), prev_end),
         "ytd": (datetime.date(period.year, 1, 1), period.end_date),
         "cumulative": (EPOCH, period.end_date),
-    }, prev_end
+        "year_ago": (ago.start_date, ago.end_date),
+    }, prev_end, ago.end_date
 
 
-def registry_figures(period, communes=None, by_commune=False):
+def registry_figures(period, communes=None, by_commune=False, span=None):
     """Figures computed from registries: {code: {commune_id or None: Figure}}.
 
-    Four queries whatever the period or the number of communes: model areas, model
-    gardens, and the communes' NTM levels at the quarter's end and the one before.
+    ``span`` (by default the period's quarter; ``period`` is its last quarter): a flow
+    counts the records dated in the span, a stock counts them at the span's end; the
+    year before's same span gives ``year_ago``. Four queries whatever the period, the
+    span or the number of communes: model areas, model gardens, and the communes' NTM
+    levels at the three ends (the span's, the quarter before's, the year before's).
     """
-    spans, prev_end = _spans(period)
+    span = _span_of(period, span)
+    spans, prev_end, ago_end = _spans(period, span)
     end = period.end_date
     areas, gardens = ModelArea.objects.all(), ModelGarden.objects.all()
     levels = Commune.objects.all()
@@ -153,26 +241,39 @@ def registry_figures(period, communes=None, by_commune=False):
         gardens = gardens.filter(village__commune__in=communes)
         levels = levels.filter(pk__in=communes)
     path = "village__commune_id"
-    new = {f"new_{name}": recognised_between_q(*span) for name, span in spans.items()}
+    new = {f"new_{name}": recognised_between_q(*span_) for name, span_ in spans.items()}
     area = _counts(areas, path, by_commune, {
         "building": building_q(end), "building_before": building_q(prev_end),
-        "total": recognised_q(end), "total_before": recognised_q(prev_end), **new})
+        "building_ago": building_q(ago_end),
+        "total": recognised_q(end), "total_before": recognised_q(prev_end),
+        "total_ago": recognised_q(ago_end), **new})
     garden = _counts(gardens, path, by_commune, new)
-    levels = levels.with_level(end, "now").with_level(prev_end, "before")
+    levels = (levels.with_level(end, "now").with_level(prev_end, "before")
+              .with_level(ago_end, "ago"))
     level = _counts(levels, "pk", by_commune, {
         "standard": Q(now__gte=NtmLevel.STANDARD),
         "standard_before": Q(before__gte=NtmLevel.STANDARD),
+        "standard_ago": Q(ago__gte=NtmLevel.STANDARD),
         "advanced": Q(now__gte=NtmLevel.ADVANCED),
-        "advanced_before": Q(before__gte=NtmLevel.ADVANCED)})
-    flow = ("new_quarter", "new_previous", "new_ytd", "new_cumulative")
-    return {
-        "ntm-model-areas-building": _figures(area, "building", "building_before"),
+        "advanced_before": Q(before__gte=NtmLevel.ADVANCED),
+        "advanced_ago": Q(ago__gte=NtmLevel.ADVANCED)})
+    flow = ("new_quarter", "new_previous", "new_ytd", "new_cumulative", "new_year_ago")
+    result = {
+        "ntm-model-areas-building": _figures(area, "building", "building_before",
+                                             year_ago="building_ago"),
         "ntm-model-areas-new": _figures(area, *flow),
-        "ntm-model-areas-total": _figures(area, "total", "total_before"),
+        "ntm-model-areas-total": _figures(area, "total", "total_before", year_ago="total_ago"),
         "ntm-model-gardens-new": _figures(garden, *flow),
-        "ntm-communes-standard": _figures(level, "standard", "standard_before"),
-        "ntm-communes-advanced": _figures(level, "advanced", "advanced_before"),
+        "ntm-communes-standard": _figures(level, "standard", "standard_before",
+                                          year_ago="standard_ago"),
+        "ntm-communes-advanced": _figures(level, "advanced", "advanced_before",
+                                          year_ago="advanced_ago"),
     }
+    if not span.is_quarter:
+        for per_key in result.values():
+            for figure in per_key.values():
+                figure.previous = None  # "the quarter before" belongs to one-quarter reports
+    return result
 
 
 # The computed figures and the registry each is counted from.
@@ -207,7 +308,7 @@ def reached_in_year(period, communes, level):
         "commune").distinct().count()
 
 
-def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
+def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, span=None):
     """District totals: {indicator code: Figure} for every active catalogue indicator.
 
     ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app);
@@ -216,8 +317,8 @@ def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
     """
     indicators = list(Indicator.objects.filter(is_active=True))
     if entered is None:
-        entered = entered_values(period, communes, statuses)
-    computed = registry_figures(period, communes)
+        entered = entered_values(period, communes, statuses, span=span)
+    computed = registry_figures(period, communes, span=span)
     if extra:
         computed.update(extra)
     result = {}
@@ -229,7 +330,8 @@ def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None):
     return result
 
 
-def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False):
+def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False,
+                       span=None):
     """Per commune: {commune_id: {indicator code: Figure}}.
 
     ``quarter_only``: entered figures hold the quarter's value only (see ``entered_values``);
@@ -237,8 +339,8 @@ def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, qua
     """
     indicators = list(Indicator.objects.filter(is_active=True))
     entered = entered_values(period, communes, statuses, by_commune=True,
-                             quarter_only=quarter_only)
-    computed = registry_figures(period, communes, by_commune=True)
+                             quarter_only=quarter_only, span=span)
+    computed = registry_figures(period, communes, by_commune=True, span=span)
     if extra:
         computed.update(extra)
     result = defaultdict(dict)

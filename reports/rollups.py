@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from communes.models import Commune, ReportingPeriod, Submission
-from criteria.aggregates import APPROVED, Figure
+from criteria.aggregates import APPROVED, Figure, span_value
 from criteria.choices import Aggregation, IndicatorKind
 from criteria.models import Indicator, IndicatorValue
 
@@ -125,13 +125,27 @@ def _value(cell, aggregation):
     return total
 
 
-def entered_figures(period, district):
-    """{(None, indicator_id): Figure} as ``criteria.aggregates.entered_values`` gives it."""
-    rows = _rows(district, period)
-    from ntm_portal import quarters
+def _span_cells(rows, span, pk):
+    """(span total, end total, end mean) of one indicator over ``span`` from the rows."""
+    span_total = None
+    for quarter in span.quarters:
+        cell = rows.get((span.year, quarter), {}).get(pk)
+        span_total = _add(span_total, cell[0] if cell else None)
+    end = rows.get((span.year, span.last), {}).get(pk)
+    end_total = end[0] if end else None
+    end_mean = (end[0] / end[1]) if end and end[1] and end[0] is not None else None
+    return span_total, end_total, end_mean
 
+
+def entered_figures(period, district, span=None):
+    """{(None, indicator_id): Figure} as ``criteria.aggregates.entered_values`` gives it
+    (for ``span``, by default the period's quarter, and its year-ago span)."""
+    from ntm_portal import quarters
+    from ntm_portal.spans import Span
+
+    span = span or Span.quarter(period.year, period.quarter)
+    rows = _rows(district, period)
     previous = quarters.previous(period.year, period.quarter)
-    here = _quarter_keys(period)
     indicators = Indicator.objects.values_list("pk", "kind", "aggregation")
     result = {}
     for pk, kind, aggregation in indicators:
@@ -139,8 +153,10 @@ def entered_figures(period, district):
         if not cells:
             continue
         figure = Figure()
-        figure.quarter = _value(rows.get(here, {}).get(pk), aggregation)
-        figure.previous = _value(rows.get(previous, {}).get(pk), aggregation)
+        figure.quarter = span_value(kind, aggregation, *_span_cells(rows, span, pk))
+        figure.year_ago = span_value(kind, aggregation, *_span_cells(rows, span.year_ago(), pk))
+        if span.is_quarter:
+            figure.previous = _value(rows.get(previous, {}).get(pk), aggregation)
         for key, (total, _count) in cells:
             figure.cumulative = _add(figure.cumulative, total)
             if key[0] == period.year:
