@@ -405,12 +405,13 @@ def get_span(year, slug):
     span = Span.parse(year, slug)
     if span is None:
         raise Http404(_("No such report span."))
-    held = set(ReportingPeriod.objects.filter(year=year, quarter__in=span.quarters)
-               .values_list("quarter", flat=True))
-    if held != set(span.quarters):
+    held = {p.quarter: p for p in ReportingPeriod.objects.filter(
+        year=year, quarter__in=span.quarters)}  # one query, the end's period with them
+    missing = set(span.quarters) - set(held)
+    if missing:
         raise Http404(_("There is no reporting period %(quarter)s/%(year)s.")
-                      % {"quarter": min(set(span.quarters) - held), "year": year})
-    return span, get_period(year, span.last)
+                      % {"quarter": min(missing), "year": year})
+    return span, held[span.last]
 
 
 def get_period(year, quarter):

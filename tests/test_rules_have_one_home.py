@@ -120,6 +120,7 @@ def test_figures_are_summed_in_one_place():
     stock_rule = _places(lambda n: _attribute(n, "STOCK"))
     assert stock_rule == {
         "criteria.aggregates.entered_values",  # a stock's year to date is its level
+        "criteria.aggregates.span_value",  # a stock over a span: its level at the end
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
         "criteria.seed",  # the demo catalogue's data
         "reports.rollups.entered_figures",  # the same rule over the stored roll-ups
@@ -132,6 +133,7 @@ def test_district_rate_is_averaged_in_one_place():
     mean = _places(lambda n: _attribute(n, "MEAN"))
     assert mean == {
         "criteria.aggregates.entered_values",  # the district figure of a rate
+        "criteria.aggregates.span_value",  # a rate over a span: its mean at the end
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
         # The same rule for every quarter shown at once, and over the stored roll-ups
         # (both tested equal to entered_values).
