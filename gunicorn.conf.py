@@ -27,6 +27,13 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 
 
+def post_request(worker, req, environ, resp):
+    """After a large response, give the worker's grown memory back (ntm_portal/memory.py)."""
+    from ntm_portal.memory import give_back_memory
+
+    give_back_memory()
+
+
 def when_ready(server):
     """Import every view, compile every template, load the translations, before forking."""
     from ntm_portal.warmup import warm_up

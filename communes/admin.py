@@ -28,6 +28,7 @@ from .models import (
     ReportingPeriod,
     SponsoringUnit,
     Sponsorship,
+    UnitPeriodSetting,
     User,
     Village,
 )
@@ -86,9 +87,9 @@ class CommuneAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Village)
 class VillageAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "commune", "is_invented", "valid_from", "valid_to"]
+    list_display = ["name", "code", "commune", "is_invented", "valid_from", "valid_to"]
     list_filter = ["commune__district", "commune", "is_invented"]
-    search_fields = ["name", "commune__name"]
+    search_fields = ["name", "code", "commune__name"]
     list_select_related = ["commune"]
     autocomplete_fields = ["commune"]
 
@@ -147,8 +148,31 @@ class SponsorshipAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
+    """The periods and their default terms for every unit: administrators change them
+    (``communes.roles.SHARED_DEFAULT_MODELS``); a unit's staff set its own on
+    "Kỳ báo cáo" (``communes.periods.save_unit_period``)."""
+
     list_display = ["__str__", "year", "quarter", "entry_deadline", "grace_days", "is_backfill"]
     list_filter = ["year"]
+
+    def has_change_permission(self, request, obj=None):
+        return sees_everything(request.user) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return sees_everything(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return sees_everything(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(UnitPeriodSetting)
+class UnitPeriodSettingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only here: written on "Kỳ báo cáo" (``communes.periods.save_unit_period``)."""
+
+    list_display = ["district", "period", "entry_deadline", "grace_days", "is_backfill",
+                    "version"]
+    list_filter = ["district"]
+    list_select_related = ["district", "period"]
 
 
 @admin.register(User)

@@ -67,3 +67,26 @@ class TokenForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_fields()
+
+
+class UnitPeriodForm(BootstrapMixin, forms.Form):
+    """A unit's terms for one period: deadline, grace days, back-fill (empty: the period's)."""
+
+    entry_deadline = VnDateField(label=_("Entry deadline"), required=False)
+    grace_days = forms.IntegerField(label=_("Grace days"), required=False, min_value=0,
+                                    max_value=90)
+    is_backfill = forms.BooleanField(label=_("Open for back-filling"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0,
+                                 max_value=2**31 - 1)
+
+    def __init__(self, *args, terms=None, **kwargs):
+        if terms is not None:
+            kwargs.setdefault("prefix", f"p{terms.period.pk}")
+            kwargs.setdefault("initial", {
+                "entry_deadline": terms.entry_deadline,
+                "grace_days": terms.grace_days, "is_backfill": terms.is_backfill,
+                "version": terms.setting.version if terms.setting else 0})
+        super().__init__(*args, **kwargs)
+        self.terms = terms
+        self.fields["is_backfill"].widget.attrs["class"] = "form-check-input"
+        self.style_fields()

@@ -68,6 +68,10 @@ class Province(SlugFromNameMixin):
         ordering = ["name"]
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""),
+                                    name="province_code_unique")
+        ]
 
     def __str__(self):
         return self.name
@@ -97,6 +101,11 @@ class District(SlugFromNameMixin, ValidityMixin):
         ordering = ["province__name", "name"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "code"], condition=~Q(code=""), name="district_code_unique"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -154,8 +163,10 @@ class Commune(SlugFromNameMixin, ValidityMixin):
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         constraints = [
+            # Per district: after the reform of 2025 a new commune may carry the code of a
+            # former one (the new list reuses codes), under its province's new record.
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="commune_code_unique"
+                fields=["district", "code"], condition=~Q(code=""), name="commune_code_unique"
             )
         ]
 
@@ -184,6 +195,10 @@ class Village(ValidityMixin):
         Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("commune")
     )
     name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("code"), max_length=20, blank=True,
+        help_text=_("The commune's own code of the village, if it has one; a registry workbook "
+                    "matches villages by it."))
     is_invented = models.BooleanField(
         _("invented (demo data)"), default=False,
         help_text=_("Demo data: the name is invented, not taken from an official list."),
@@ -326,7 +341,11 @@ class Sponsorship(models.Model):
 
 
 class ReportingPeriod(models.Model):
-    """A quarter of a year with its entry deadline and grace days."""
+    """A quarter of a year with its entry deadline and grace days.
+
+    These are the defaults: a steering unit may set its own (``UnitPeriodSetting``), so
+    lateness and locks read ``communes.periods.period_terms``, never these fields.
+    """
 
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(
@@ -373,17 +392,6 @@ class ReportingPeriod(models.Model):
     def end_date(self):
         return quarters.end(self.year, self.quarter)
 
-    @property
-    def lock_date(self):
-        """The first day on which drafts are locked."""
-        return self.entry_deadline + datetime.timedelta(days=self.grace_days + 1)
-
-    def is_locked_on(self, on_date=None):
-        return (on_date or timezone.localdate()) >= self.lock_date
-
-    def days_left(self, on_date=None):
-        return (self.entry_deadline - (on_date or timezone.localdate())).days
-
     def previous(self):
         year, quarter = quarters.previous(self.year, self.quarter)
         return ReportingPeriod.objects.filter(year=year, quarter=quarter).first()
@@ -398,6 +406,43 @@ class ReportingPeriod(models.Model):
     def default_deadline(cls, year, quarter):
         """Results are due ten days after the quarter ends (local practice, editable)."""
         return quarters.end(year, quarter) + datetime.timedelta(days=10)
+
+
+class UnitPeriodSetting(models.Model):
+    """A steering unit's own terms for one period, overriding the period's: its entry
+    deadline, grace days, and whether it opened the (past) period for back-filling.
+    An empty field keeps the period's value. Read through ``communes.periods.period_terms``
+    only; written by ``communes.periods.save_unit_period``.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="period_settings",
+        verbose_name=_("district"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="unit_settings",
+        verbose_name=_("reporting period"),
+    )
+    entry_deadline = models.DateField(_("entry deadline"), null=True, blank=True)
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), null=True, blank=True)
+    is_backfill = models.BooleanField(_("back-filled"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_district_path = "district"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "period"]
+        verbose_name = _("unit's period setting")
+        verbose_name_plural = _("units' period settings")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "period"], name="unit_period_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.district}: {self.period}"
 
 
 class User(AbstractUser):
@@ -420,6 +465,7 @@ class User(AbstractUser):
         _("must change password"), default=False,
         help_text=_("Set when staff reset the password: the next sign-in asks for a new one."),
     )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     # Raised by "log out everywhere": every session signed with the old value ends.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
     district = models.ForeignKey(

@@ -32,6 +32,7 @@ from .models import (
     SubmissionEvent,
     User,
 )
+from .periods import period_terms, prime_terms
 from .seeding import _app_modules
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,11 @@ def deadline_drafts(today):
     drafts = []
     soon = today + datetime.timedelta(days=settings.NOTIFY_DEADLINE_DAYS_BEFORE)
     passed_since = today - datetime.timedelta(days=settings.NOTIFY_LOOKBACK_DAYS)
-    periods = ReportingPeriod.objects.filter(
-        Q(entry_deadline__gte=today, entry_deadline__lte=soon)
-        | Q(entry_deadline__lt=today, entry_deadline__gte=passed_since))
+    window = (Q(entry_deadline__gte=passed_since, entry_deadline__lte=soon)
+              | Q(unit_settings__entry_deadline__gte=passed_since,
+                  unit_settings__entry_deadline__lte=soon))
+    periods = list(ReportingPeriod.objects.filter(window).distinct())
+    prime_terms(periods)
     for period in periods:
         handed_in = Submission.objects.filter(period=period, status__in=HANDED_IN) \
             .values("commune_id")
@@ -92,10 +95,15 @@ def deadline_drafts(today):
             commune = officer.commune
             if not commune.is_valid_on(period.end_date):
                 continue
+            # The deadline of the officer's unit (its own, else the period's).
+            terms = period_terms(period, commune.district_id)
+            deadline = terms.entry_deadline
+            if terms.is_backfill or not passed_since <= deadline <= soon:
+                continue
             url = Submission(commune=commune, period=period).get_absolute_url()
             values = {"period": period.label, "commune": commune.name,
-                      "date": format_date(period.entry_deadline)}
-            if period.entry_deadline >= today:
+                      "date": format_date(deadline)}
+            if deadline >= today:
                 drafts.append(Draft(officer.pk, NoticeKind.DEADLINE_SOON, f"period:{period.pk}",
                                     _("%(period)s report of %(commune)s is due on %(date)s")
                                     % values,

@@ -85,3 +85,70 @@ def save_record(record, user, expected_version):
         raise ValidationError(_("Another save of this record happened at the same moment; "
                                 "nothing of yours was saved. Reload the page.")) from None
     return record
+
+
+def save_many(user, villages=(), records=()):
+    """Save many villages and registry records at once (the registry workbook), all or none.
+
+    The same door as ``save_record``: the user's right to change every commune touched,
+    the history's author, the database's constraints as a ``ValidationError``. New rows
+    are inserted in bulk with their history; changed ones updated with the next version.
+    Records of ``records`` refer to villages by object, so villages created here come
+    first. Returns (created, updated).
+    """
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from .models import ModelArea, ModelGarden, Village
+    from .signals import data_changed
+
+    villages, records = list(villages), list(records)
+    communes = {v.commune_id for v in villages} | {r.village.commune_id for r in records}
+    allowed = set(Commune.objects.restrict(user, CHANGE).filter(pk__in=communes)
+                  .values_list("pk", flat=True))
+    if communes - allowed:
+        raise PermissionDenied(_("Your account may not change the registries of a commune "
+                                 "in the file."))
+    created = updated = 0
+    try:
+        with transaction.atomic():
+            new = [v for v in villages if v.pk is None]
+            changed = [v for v in villages if v.pk is not None]
+            if new:
+                bulk_create_with_history(new, Village, default_user=user)
+                # Not every database returns the keys of a bulk insert: read them back.
+                keys = {(c, n): pk for c, n, pk in Village.objects.filter(
+                    commune_id__in={v.commune_id for v in new}).values_list(
+                    "commune_id", "name", "pk")}
+                for village in new:
+                    village.pk = keys[(village.commune_id, village.name)]
+            if changed:
+                bulk_update_with_history(changed, Village, ["name", "code"], default_user=user)
+            for record in records:
+                record.village_id = record.village.pk
+            for model in (ModelArea, ModelGarden):
+                mine = [r for r in records if isinstance(r, model)]
+                fresh = [r for r in mine if r.pk is None]
+                stale = [r for r in mine if r.pk is not None]
+                if stale:
+                    for record in stale:
+                        record.version += 1
+                    fields = [f.name for f in model._meta.concrete_fields
+                              if f.name not in ("id", "village")] + ["village"]
+                    # The lapsing of an open record first, so that its successor may open.
+                    bulk_update_with_history(stale, model, fields, default_user=user)
+                if fresh:
+                    for record in fresh:
+                        record.version = 1
+                    bulk_create_with_history(fresh, model, default_user=user)
+                created += len(fresh)
+                updated += len(stale)
+                if mine:
+                    data_changed.send(sender=model)
+            created += len(new)
+            updated += len(changed)
+            if villages:
+                data_changed.send(sender=Village)
+    except IntegrityError:
+        raise ValidationError(_("Another save of these registries happened at the same moment; "
+                                "nothing of yours was saved. Upload the file again.")) from None
+    return created, updated

@@ -20,15 +20,22 @@ PORTAL_APPS = ("communes", "criteria", "ocop")
 READ_ONLY_MODELS = frozenset({
     "communes.submission", "communes.submissionevent",
     "criteria.indicatorvalue", "criteria.criterionassessment",
-    "criteria.criterionindicatorvalue", "criteria.task", "ocop.rating",
+    "criteria.criterionindicatorvalue", "criteria.task", "criteria.openingbalance",
+    "ocop.rating", "criteria.districtreport", "criteria.districtvalue",
+    # A unit's choices, targets and periods: on its staff pages, through their services.
+    "criteria.unitindicatorchoice", "criteria.target", "communes.unitperiodsetting",
 })
+# Defaults every unit shares (the catalogue's indicators, the periods' deadlines): only
+# administrators change them; a unit chooses its own on its staff pages.
+SHARED_DEFAULT_MODELS = frozenset({"criteria.indicator", "communes.reportingperiod"})
 # Accounts: administrators manage them; staff only read them (a staff member who could
 # change roles could make themself an administrator).
 ACCOUNT_MODELS = frozenset({"communes.user"})
 
 
 def _staff_allows(model_key, action):
-    if model_key in READ_ONLY_MODELS or model_key in ACCOUNT_MODELS:
+    if model_key in READ_ONLY_MODELS or model_key in ACCOUNT_MODELS \
+            or model_key in SHARED_DEFAULT_MODELS:
         return action == "view"
     return True
 

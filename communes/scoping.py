@@ -179,3 +179,24 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on_date)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)
         )
+
+
+def picked_district(user, slug=None, action=VIEW):
+    """The district a unit's page speaks of: ``?unit=<slug>`` among the districts the user
+    may open (``action``: change for staff pages), 404 outside them; without a slug, the
+    user's own district (an officer: its commune's), else the first by name (a province
+    account, an administrator). ``None`` when the user has no district at all."""
+    from django.http import Http404
+
+    from .models import District
+
+    districts = District.objects.restrict(user, action).select_related("province")
+    if slug:
+        district = districts.filter(slug=str(slug)[:100]).first()
+        if district is None:
+            raise Http404("No such unit.")
+        return district
+    own = user.district_id or (user.commune.district_id if user.commune_id else None)
+    if own:
+        return districts.filter(pk=own).first()
+    return districts.order_by("name").first()

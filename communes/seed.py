@@ -71,7 +71,7 @@ def seed_demo(out):
         slug="ha-tinh", defaults={"name": "Hà Tĩnh", "code": "42"})
     district, _ = District.objects.get_or_create(
         slug="ky-anh",
-        defaults={"name": "Kỳ Anh", "province": province, "code": "445"},
+        defaults={"name": "Kỳ Anh", "province": province, "code": "447"},
     )
     communes = {}
     for index, (name, n_villages) in enumerate(COMMUNES):

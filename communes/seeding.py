@@ -4,16 +4,22 @@ An app may have:
 
 - ``seed.py`` with ``seed_demo(out)``: ``seed_demo`` runs them in the apps' ``hook_order``;
 - ``panels.py`` with ``home_panels(request)`` and/or ``commune_panels(request, commune)``:
-  each returns a list of ``Panel`` to show on the home page or on a commune's page.
+  each returns a list of ``Panel`` to show on the home page or on a commune's page;
+- ``setup.py`` with ``setup_items(request)``: the steps of the "set up your unit" checklist
+  (``SetupItem``) the app owns. An item names its page by URL name (the first of
+  ``url_names`` that resolves); one whose page does not exist is left out, and its count
+  (a callable, so that nothing is counted for a hidden item) is not run.
 
 Discovering them here keeps ``communes`` free of imports of ``criteria``, ``ocop``
 and ``reports`` (docs/ARCHITECTURE.md: dependencies run one way).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module, util
 
 from django.apps import apps
+from django.urls import NoReverseMatch, reverse
 
 
 @dataclass
@@ -48,3 +54,41 @@ def collect_panels(hook, *args):
         if function is not None:
             panels.extend(function(*args))
     return sorted(panels, key=lambda panel: panel.order)
+
+
+@dataclass
+class SetupItem:
+    """A step of setting up a unit: what it is, how many things are still missing (``count``:
+    a callable returning a number, or None when there is nothing to count), where to do it."""
+
+    key: str
+    label: str
+    help: str
+    url_names: tuple
+    count: Callable | None = None
+    order: int = 50
+    missing: int | None = None
+    url: str = ""
+
+    @property
+    def done(self):
+        return self.missing == 0
+
+
+def collect_setup_items(request):
+    """The checklist's items of every app, in order; items whose page is absent left out."""
+    items = []
+    for _label, module in _app_modules("setup"):
+        function = getattr(module, "setup_items", None)
+        for item in function(request) if function is not None else ():
+            for name in item.url_names:
+                try:
+                    item.url = reverse(name)
+                except NoReverseMatch:
+                    continue
+                break
+            if not item.url:
+                continue
+            item.missing = item.count() if item.count is not None else None
+            items.append(item)
+    return sorted(items, key=lambda item: item.order)

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,8 @@ from .models import (
     Submission,
     Village,
 )
-from .scoping import CHANGE, VIEW
+from .periods import period_terms
+from .scoping import CHANGE, VIEW, is_district_staff
 from .seeding import collect_panels
 from .workflow import StaleEdit
 
@@ -56,7 +57,8 @@ def commune_list(request):
         level_counts[commune.level_label] = level_counts.get(commune.level_label, 0) + 1
     return render(
         request, "communes/commune_list.html",
-        {"communes": communes, "level_counts": sorted(level_counts.items())},
+        {"communes": communes, "level_counts": sorted(level_counts.items()),
+         "loads_registries": is_district_staff(request.user)},
     )
 
 
@@ -79,7 +81,10 @@ def commune_detail(request, slug):
     gardens = list(ModelGarden.objects.filter(village__commune=commune).select_related("village")
                    .order_by("-recognised_on", "household"))
     submissions = {s.period_id: s for s in Submission.objects.filter(commune=commune)}
-    periods = [(p, submissions.get(p.pk)) for p in ReportingPeriod.objects.order_by("-year", "-quarter")]
+    # Each period with the commune's unit's deadline (``periods.period_terms``).
+    periods = [(p, submissions.get(p.pk), period_terms(p, commune.district_id))
+               for p in ReportingPeriod.objects.prefetch_related("unit_settings")
+               .order_by("-year", "-quarter")]
     return render(
         request, "communes/commune_detail.html",
         {
@@ -179,3 +184,46 @@ def _safe_next(request):
                                                   require_https=request.is_secure()):
         return target
     return ""
+
+
+def _registry_communes(request):
+    """Staff's communes for the registry workbook (others: 403)."""
+    if not is_district_staff(request.user):
+        raise PermissionDenied(_("Only district staff load registries from a workbook."))
+    return list(Commune.objects.restrict(request.user, CHANGE).order_by("name"))
+
+
+@login_required
+def registry_template(request):
+    from ntm_portal.uploads import XLSX
+
+    from .registry_import import template
+
+    response = HttpResponse(template(_registry_communes(request)), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="registries.xlsx"'
+    return response
+
+
+@login_required
+def registry_import(request):
+    """Villages, model areas and model gardens from one workbook: all or nothing."""
+    from ntm_portal.uploads import CellError, request_too_large
+
+    from .registry_import import import_registries
+
+    communes = _registry_communes(request)
+    context = {"errors": []}
+    if request.method != "POST":
+        return render(request, "communes/registry_import.html", context)
+    refused = request_too_large(request)
+    upload = None if refused else request.FILES.get("file")
+    if refused or upload is None:
+        context["errors"] = [CellError("", "", refused or _("Choose the file to upload."))]
+        return render(request, "communes/registry_import.html", context)
+    result = import_registries(request.user, communes, upload)
+    if result.errors:
+        context.update(errors=result.errors, summary=result.summary())
+        return render(request, "communes/registry_import.html", context)
+    messages.success(request, _("Registries loaded: %(created)s new, %(updated)s updated.") % {
+        "created": result.created, "updated": result.updated})
+    return redirect("communes:registry-import")

@@ -21,6 +21,7 @@ from ntm_portal.forms import LONG_TEXT_MAX, text_errors
 
 from .choices import Role, SubmissionStatus, WorkflowAction
 from .models import Submission, SubmissionEvent
+from .periods import submission_terms
 from .scoping import CHANGE, is_district_staff
 from .signals import data_changed
 from .versioning import StaleEdit, claim_versions  # noqa: F401  (StaleEdit: re-exported)
@@ -70,8 +71,12 @@ def create_drafts(communes, period, user=None):
     return created
 
 
-def lock_state(submission, today=None):
-    """Is the data locked for the commune's officer, and why."""
+def lock_state(submission, today=None, district_id=None):
+    """Is the data locked for the commune's officer, and why.
+
+    The deadline and grace days are the unit's (``communes.periods.period_terms``);
+    ``district_id`` saves reading the commune when the caller knows its district.
+    """
     today = today or timezone.localdate()
     period = submission.period
     contact = _("contact the district NTM coordination office to reopen it")
@@ -86,12 +91,13 @@ def lock_state(submission, today=None):
         return Lock(True, _("%(period)s was submitted on %(date)s and is waiting for the "
                             "district's review; it cannot be changed until it is returned.") % {
             "period": period.label, "date": format_date(since)}, since)
-    if period.is_locked_on(today) and submission.reopened_at is None:
+    terms = submission_terms(submission, district_id)
+    if period_locked(submission, today, district_id) and submission.reopened_at is None:
         return Lock(True, _("%(period)s locked on %(date)s (entry deadline %(deadline)s plus "
                             "%(days)s grace days); %(contact)s.") % {
-            "period": period.label, "date": format_date(period.lock_date),
-            "deadline": format_date(period.entry_deadline), "days": period.grace_days,
-            "contact": contact}, period.lock_date)
+            "period": period.label, "date": format_date(terms.lock_date),
+            "deadline": format_date(terms.entry_deadline), "days": terms.grace_days,
+            "contact": contact}, terms.lock_date)
     return Lock(False)
 
 
@@ -177,8 +183,8 @@ def submit(submission, user, missing_sections=(), today=None):
                             % {"sections": ", ".join(str(s) for s in missing_sections)})
     now = timezone.now()
     # A back-filled quarter is entered after the fact by design: never late.
-    late = (not submission.period.is_backfill
-            and timezone.localdate(now) > submission.period.entry_deadline)
+    terms = submission_terms(submission)
+    late = not terms.is_backfill and timezone.localdate(now) > terms.entry_deadline
     return _transition(submission, user, WorkflowAction.SUBMIT, {S.DRAFT, S.RETURNED},
                        S.SUBMITTED, submitted_at=now, submitted_by=user, submitted_late=late)
 
@@ -212,7 +218,7 @@ def return_for_correction(submission, user, comment):
         raise WorkflowError(_("Say what needs correcting: the comment is required."))
     now = timezone.now()
     fields = {"reviewed_at": now, "reviewed_by": user, "review_comment": comment}
-    if submission.period.is_locked_on(timezone.localdate(now)):
+    if period_locked(submission, timezone.localdate(now)):
         # After the deadline a returned report would stay locked: returning reopens it
         # in the same step, with the reviewer's comment as the reason.
         fields.update(reopened_at=now, reopened_by=user, reopen_reason=comment)
@@ -231,11 +237,22 @@ def reopen(submission, user, reason):
                        reopen_reason=reason, review_comment=reason)
 
 
-def is_late(submission, today=None):
-    """Late: handed in after the deadline, or not handed in by the time the period locked."""
+def period_locked(submission, today=None, district_id=None):
+    """Whether the unit's entry deadline plus grace days has passed for the submission's
+    period (``communes.periods.period_terms``): the one test of the deadline lock."""
+    return submission_terms(submission, district_id).is_locked_on(today)
+
+
+def is_late(submission, today=None, district_id=None):
+    """Late: handed in after the deadline, or not handed in by the time the period locked.
+
+    Deadline, grace days and back-fill are the unit's (``communes.periods.period_terms``):
+    a period back-filled for the unit is never late.
+    """
     today = today or timezone.localdate()
-    if submission.period.is_backfill:
+    terms = submission_terms(submission, district_id)
+    if terms.is_backfill:
         return False
     if submission.submitted_at:
         return submission.submitted_late
-    return submission.period.is_locked_on(today)
+    return period_locked(submission, today, district_id)

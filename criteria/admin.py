@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from communes.scoping import sees_everything
 from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin
 
 from .models import (
@@ -8,10 +9,14 @@ from .models import (
     Criterion,
     CriterionAssessment,
     CriterionIndicator,
+    DistrictReport,
+    DistrictValue,
     Indicator,
     IndicatorValue,
+    OpeningBalance,
     Target,
     Task,
+    UnitIndicatorChoice,
 )
 
 
@@ -56,20 +61,61 @@ class CriterionIndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
-    list_display = ["code", "name_vi", "unit_vi", "programme", "kind", "source", "is_required",
-                    "is_active", "position"]
-    list_filter = ["programme", "kind", "source", "is_required", "is_active"]
+    """The catalogue and its defaults (used, required, headline) for every unit: administrators
+    change them (``communes.roles.SHARED_DEFAULT_MODELS``); staff read them and choose their
+    unit's own on "Chỉ tiêu của đơn vị" (``criteria.catalogue``)."""
+
+    list_display = ["code", "name_vi", "unit_vi", "programme", "kind", "source", "computation",
+                    "is_required", "is_active", "is_headline", "position"]
+    list_filter = ["programme", "kind", "source", "is_required", "is_active", "is_headline"]
     search_fields = ["code", "name_vi", "name_en"]
     list_editable = ["position"]
+    # The computation's choices are the registered ones (communes.computations); the
+    # ratio's parts are checked by Indicator.clean (entered, summed, not the ratio).
+    raw_id_fields = ["numerator", "denominator"]
+
+    def has_change_permission(self, request, obj=None):
+        return sees_everything(request.user) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return sees_everything(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return sees_everything(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(DistrictReport)
+class DistrictReportAdmin(ReadOnlyAdmin):
+    """Written only by criteria.unit_entry (the district figures page and API)."""
+
+    list_display = ["district", "period", "version", "updated_at", "updated_by"]
+    list_filter = ["period"]
+
+
+@admin.register(DistrictValue)
+class DistrictValueAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["report", "indicator", "value", "comment"]
+    search_fields = ["indicator__name_vi", "comment"]
 
 
 @admin.register(Target)
-class TargetAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
+class TargetAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only here: a unit's staff set its targets on "Mục tiêu năm" (``criteria.targets``)."""
+
     list_display = ["indicator", "year", "district", "commune", "low", "high", "note"]
     list_filter = ["year", "indicator__programme", "district"]
     search_fields = ["indicator__name_vi", "indicator__code", "note"]
     list_select_related = ["indicator", "district", "commune"]
-    autocomplete_fields = ["indicator", "commune"]
+
+
+@admin.register(UnitIndicatorChoice)
+class UnitIndicatorChoiceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only here: written on "Chỉ tiêu của đơn vị" (``criteria.catalogue.save_choices``)."""
+
+    list_display = ["district", "indicator", "is_used", "is_required", "is_headline", "version"]
+    list_filter = ["district", "is_used", "is_required", "is_headline"]
+    search_fields = ["indicator__code", "indicator__name_vi"]
+    list_select_related = ["district", "indicator"]
 
 
 # Figures and assessments are written by ``criteria.entry`` only (lock, validation,
@@ -103,3 +149,12 @@ class TaskAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["status", "owner_kind", "commune"]
     search_fields = ["title", "notes"]
     list_select_related = ["commune", "criterion"]
+
+
+@admin.register(OpeningBalance)
+class OpeningBalanceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only here: a unit's balance is entered on its page (``criteria.balances``), which
+    owns permission, validation, version and history."""
+
+    list_display = ["district", "as_of", "version"]
+    list_select_related = ["district"]

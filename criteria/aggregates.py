@@ -3,32 +3,34 @@
 For every catalogue indicator a ``Figure`` holds the quarter's value, the previous
 quarter's, the year to date and the cumulative value. A flow (houses renovated) sums
 over quarters; a stock (poor households) takes the quarter's level for all three.
-Entered figures come from ``IndicatorValue``; computed ones from the registries
-(model residential areas, model gardens, NTM recognitions). Every function runs a
-fixed number of SQL queries, whatever the number of communes. The domain's rules of
-aggregation: docs/DOMAIN.md#how-figures-aggregate.
+Entered figures come from ``IndicatorValue`` (and ``DistrictValue`` for figures the
+district's staff enter); computed ones from the computation each indicator names
+(``communes.computations``: registries, NTM recognitions, OCOP). How a unit's figure
+is formed from its communes' is decided once, by ``combine`` and ``ratio_of``. Every
+function runs a fixed number of SQL queries, whatever the number of communes. The
+domain's rules of aggregation: docs/DOMAIN.md#how-figures-aggregate.
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q, Sum
 
-from communes.choices import NtmLevel, SubmissionStatus
-from communes.models import (
-    Commune,
-    ModelArea,
-    ModelGarden,
-    building_q,
-    recognised_between_q,
-    recognised_q,
-)
+from communes.choices import SubmissionStatus
+from communes.computations import by_group, groups
 from ntm_portal import quarters
 
-from .choices import Aggregation, IndicatorKind
-from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue, Target
+from .choices import Aggregation, IndicatorKind, IndicatorSource
+from .models import (
+    CriteriaSet,
+    CriterionAssessment,
+    DistrictValue,
+    Indicator,
+    IndicatorValue,
+    Target,
+)
 
 APPROVED = (SubmissionStatus.APPROVED,)
 APPROVED_OR_SUBMITTED = (SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED)
@@ -38,14 +40,17 @@ EPOCH = datetime.date(1900, 1, 1)
 @dataclass
 class Figure:
     """A figure of a report: ``quarter`` is the value of the report's span (a quarter, or
-    several quarters: see ``span_value``), ``previous`` the quarter before (one-quarter
-    spans only), ``year_ago`` the same span of the previous year; ``ytd`` and
-    ``cumulative`` run to the span's end."""
+    several quarters of a year: ``ntm_portal.spans.Span``), ``previous`` the quarter
+    before (one-quarter spans only), ``ytd`` and ``cumulative`` run to the span's end,
+    ``year_ago`` is the same span of the previous year."""
 
     quarter: Decimal | None = None
     previous: Decimal | None = None
     ytd: Decimal | None = None
     cumulative: Decimal | None = None
+    # A ratio's parts in the quarter (``ratio_of``), shown beside it.
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
     year_ago: Decimal | None = None
 
     @property
@@ -59,7 +64,7 @@ class Figure:
 
 
 def year_on_year(value, year_ago):
-    """(change, change in percent) against the same span of the previous year.
+    """(change, change in percent) of a figure against the same span of the previous year.
 
     Unknown on either side (None) gives (None, None), never 0; the percentage is None
     when last year's value is 0 (no base to compare with)."""
@@ -72,20 +77,26 @@ def year_on_year(value, year_ago):
     return change, percent
 
 
-def span_value(kind, aggregation, span_total, end_total, end_mean):
-    """Combine one indicator's parts over a span, by its kind (the one rule).
+@dataclass(frozen=True)
+class SpanDates:
+    """A span as the computations read a period: ``year``, ``quarter`` (the span's last),
+    ``start_date`` and ``end_date`` (the span's). A flow counted between the dates is the
+    span's flow, a level counted at ``end_date`` the span's level."""
 
-    ``span_total``: the sum of the values of every quarter of the span; ``end_total`` and
-    ``end_mean``: the sum and the mean over communes of the span's last quarter. A flow
-    sums over the span; a stock takes its level at the end; a rate (mean over communes)
-    is a level too: its mean at the end. A kind combined from several parts (a ratio:
-    Σ numerator ÷ Σ denominator at the end) adds its branch here.
-    """
-    if aggregation == Aggregation.MEAN:
-        return _round(end_mean)
-    if kind == IndicatorKind.STOCK:
-        return end_total
-    return span_total
+    year: int
+    quarter: int
+    start_date: datetime.date
+    end_date: datetime.date
+
+    @classmethod
+    def of(cls, span):
+        return cls(span.year, span.last, span.start_date, span.end_date)
+
+
+def _span_of(period, span):
+    from ntm_portal.spans import Span
+
+    return span if span is not None else Span.quarter(period.year, period.quarter)
 
 
 def _period_q(prefix, period):
@@ -105,91 +116,222 @@ def _previous(period):
     return quarters.previous(period.year, period.quarter)
 
 
-def _quarters_q(prefix, year, first, last):
-    return Q(**{f"{prefix}year": year, f"{prefix}quarter__gte": first,
-                f"{prefix}quarter__lte": last})
+def value_sums(values, keys, columns):
+    """Rows ``(*keys, total, count, total, count…)`` of ``values`` (an ``IndicatorValue``
+    queryset) grouped by ``keys``: for each of ``columns`` ({name: Q or None}), the sum
+    and the number of the values it selects. The only SQL sum of entered values; what the
+    sums become is ``combine``'s rule."""
+    annotations = {}
+    for name, condition in columns.items():
+        annotations[f"{name}_total"] = Sum("value", filter=condition)
+        annotations[f"{name}_count"] = Count("value", filter=condition)
+    return values.order_by().values(*keys).annotate(**annotations).values_list(
+        *keys, *annotations)
 
 
-def _span_of(period, span):
-    from ntm_portal.spans import Span
+def _pairs(cells):
+    return [(cells[i], cells[i + 1]) for i in range(0, len(cells), 2)]
 
-    return span if span is not None else Span.quarter(period.year, period.quarter)
+
+def combine(kind, aggregation, quarter=None, previous=None, ytd=None, cumulative=None,
+            span=None):
+    """A unit's figure from its communes' values: the one rule (docs/DOMAIN.md#how-figures-aggregate).
+
+    Each argument is ``(total, count)`` of the communes' values over the column's
+    quarters: the quarter, the previous quarter, the year's quarters to date, every
+    quarter to date (None: not asked). A flow's year to date and cumulative are the sums
+    over their quarters; a stock is a level, so all three columns show the quarter's; a
+    rate averaged over communes is the quarter's total ÷ the communes that reported it.
+    A ratio indicator is formed from its parts' figures by ``ratio_of``.
+
+    ``span``: a report over several quarters (``ntm_portal.spans.Span``) passes the
+    ``(total, count)`` summed over the span's quarters, ``quarter`` being then its last
+    quarter: a flow's figure is the span's sum, a level (a stock, a rate) the last
+    quarter's.
+    """
+    def level(cell):
+        if cell is None:
+            return None
+        total, count = cell
+        if aggregation == Aggregation.MEAN:
+            return _round(total / count) if count and total is not None else None
+        return total
+
+    this, last = level(quarter), level(previous)
+    if kind == IndicatorKind.STOCK:
+        return Figure(this, last, this, this)
+    if span is not None:  # a flow (only a stock may be averaged): the span's sum
+        this = level(span)
+    return Figure(this, last, ytd[0] if ytd else None, cumulative[0] if cumulative else None)
+
+
+def ratio_of(numerator, denominator, scale=1):
+    """A ratio indicator's figure: Σ numerator ÷ Σ denominator in each column (× ``scale``,
+    100 for a percentage), never an average of the communes' ratios; the quarter's parts
+    are kept to be shown beside it ("3,2% (412/12.875)")."""
+    def divide(top, bottom):
+        if top is None or not bottom:
+            return None
+        return _round(Decimal(top) * scale / Decimal(bottom))
+
+    numerator, denominator = numerator or Figure(), denominator or Figure()
+    return Figure(
+        divide(numerator.quarter, denominator.quarter),
+        divide(numerator.previous, denominator.previous),
+        divide(numerator.ytd, denominator.ytd),
+        divide(numerator.cumulative, denominator.cumulative),
+        numerator=numerator.quarter, denominator=denominator.quarter,
+        year_ago=divide(numerator.year_ago, denominator.year_ago),
+    )
 
 
 def entered_values(period, communes=None, statuses=None, by_commune=False, quarter_only=False,
                    span=None):
-    """Sums of entered values: {(commune_id or None, indicator_id): Figure} in one query.
+    """Entered figures: {(commune_id or None, indicator_id): Figure} in one query.
 
-    ``period`` is the span's last quarter; ``span`` (a ``ntm_portal.spans.Span``, by
-    default the quarter alone) is what ``Figure.quarter`` covers, combined by
-    ``span_value``; ``Figure.year_ago`` is the same span of the previous year, in the
-    same query. ``quarter_only`` reads the span's values alone (an index range, not
-    every earlier quarter): only ``Figure.quarter`` is then filled, the rest stays None.
+    ``period`` is the report's last quarter; ``span`` (a ``ntm_portal.spans.Span``, by
+    default the quarter alone) is what ``Figure.quarter`` covers and, with the same span
+    of the previous year, ``Figure.year_ago`` (both by ``combine``; a longer span leaves
+    ``previous`` empty). ``quarter_only`` reads the span's values alone (an index range,
+    not every earlier quarter): only ``Figure.quarter`` is then filled, the rest stays None.
     """
     span = _span_of(period, span)
-    ago = span.year_ago()
-    in_span = _quarters_q("submission__period__", span.year, span.first, span.last)
     if quarter_only:
-        values = IndicatorValue.objects.filter(in_span)
+        values = IndicatorValue.objects.filter(
+            _quarters_q("submission__period__", span.year, span.first, span.last))
     else:
         values = IndicatorValue.objects.filter(_until_q("submission__period__", period))
     if statuses is not None:
         values = values.filter(submission__status__in=statuses)
     if communes is not None:
         values = values.filter(submission__commune__in=communes)
-    prev_year, prev_quarter = _previous(period)
+    if quarter_only and by_commune and span.is_quarter:
+        # One submission per commune and quarter: each row is its commune's quarter, no
+        # grouping needed; the figure is still formed by ``combine`` (one value, count 1).
+        rows = values.order_by().values_list("submission__commune_id", "indicator_id",
+                                             "indicator__kind", "indicator__aggregation",
+                                             "value")
+        return {(commune_id, indicator_id): combine(kind, aggregation,
+                                                    (value, 0 if value is None else 1))
+                for commune_id, indicator_id, kind, aggregation, value
+                in rows.iterator(chunk_size=5000)}
     keys = ["indicator_id", "indicator__kind", "indicator__aggregation"] + (
         ["submission__commune_id"] if by_commune else [])
-    this_quarter = _period_q("submission__period__", period)
-    last_quarter = Q(submission__period__year=prev_year, submission__period__quarter=prev_quarter)
-    ago_span = _quarters_q("submission__period__", ago.year, ago.first, ago.last)
-    ago_end = Q(submission__period__year=ago.year, submission__period__quarter=ago.last)
-    parts = {
-        "quarter": Sum("value", filter=this_quarter),
-        "previous": Sum("value", filter=last_quarter),
-        "ytd": Sum("value", filter=_until_q("submission__period__", period, same_year=True)),
-        "cumulative": Sum("value"),
-        # A rate is averaged over the communes that reported it, never summed.
-        "quarter_mean": Avg("value", filter=this_quarter),
-        "previous_mean": Avg("value", filter=last_quarter),
-        "span_total": Sum("value", filter=in_span),
-        "ago_total": Sum("value", filter=ago_span),
-        "ago_end": Sum("value", filter=ago_end),
-        "ago_mean": Avg("value", filter=ago_end),
-    }
-    if quarter_only:  # the span's quarters only: nothing of the year before is read
-        for name in ("previous", "previous_mean", "ago_total", "ago_end", "ago_mean"):
-            parts.pop(name)
-    rows = values.order_by().values(*keys).annotate(**parts).values_list(*keys, *parts)
-    names = list(parts)
+    columns = _columns("submission__period__", period, quarter_only, span)
     result = {}
     # Rows, not dicts: at 10,000 communes this loop runs 130,000 times.
-    for indicator_id, kind, aggregation, *rest in rows:
+    for indicator_id, kind, aggregation, *rest in value_sums(values, keys, columns):
         commune_id = rest.pop(0) if by_commune else None
-        p = dict(zip(names, rest))
-        quarter = span_value(kind, aggregation, p["span_total"], p["quarter"], p["quarter_mean"])
-        if quarter_only:
-            result[(commune_id, indicator_id)] = Figure(quarter)
-            continue
-        previous, ytd, cumulative = p["previous"], p["ytd"], p["cumulative"]
-        if aggregation == Aggregation.MEAN:
-            previous = _round(p["previous_mean"])
-        if kind == IndicatorKind.STOCK:
-            ytd = cumulative = quarter
-        if not span.is_quarter:
-            previous = None  # "the quarter before" belongs to one-quarter reports
-        year_ago = span_value(kind, aggregation, p["ago_total"], p["ago_end"], p["ago_mean"])
-        result[(commune_id, indicator_id)] = Figure(quarter, previous, ytd, cumulative, year_ago)
+        result[(commune_id, indicator_id)] = _spanned(kind, aggregation, columns,
+                                                      _pairs(rest), span)
     return result
+
+
+def _columns(prefix, period, quarter_only=False, span=None):
+    """The quarters each column of a ``Figure`` reads, as conditions on the period:
+    the four columns of ``combine``, then the span's quarters (a longer span) and the
+    same span a year before (its last quarter and all its quarters)."""
+    span = _span_of(period, span)
+    columns = {"quarter": _period_q(prefix, period)}
+    if not quarter_only:
+        prev_year, prev_quarter = _previous(period)
+        columns["previous"] = Q(**{f"{prefix}year": prev_year, f"{prefix}quarter": prev_quarter})
+        columns["ytd"] = _until_q(prefix, period, same_year=True)
+        columns["cumulative"] = None
+    if not span.is_quarter:
+        columns["span"] = _quarters_q(prefix, span.year, span.first, span.last)
+    if not quarter_only:
+        ago = span.year_ago()
+        columns["ago"] = Q(**{f"{prefix}year": ago.year, f"{prefix}quarter": ago.last})
+        if not ago.is_quarter:
+            columns["ago_span"] = _quarters_q(prefix, ago.year, ago.first, ago.last)
+    return columns
+
+
+def _quarters_q(prefix, year, first, last):
+    return Q(**{f"{prefix}year": year, f"{prefix}quarter__gte": first,
+                f"{prefix}quarter__lte": last})
+
+
+def _spanned(kind, aggregation, columns, pairs, span):
+    """A figure from the (total, count) pairs of ``_columns``, each span by ``combine``."""
+    cells = dict(zip(columns, pairs))
+    figure = combine(kind, aggregation, cells["quarter"], cells.get("previous"),
+                     cells.get("ytd"), cells.get("cumulative"), span=cells.get("span"))
+    if not span.is_quarter:
+        figure.previous = None  # "the quarter before" belongs to one-quarter reports
+    if "ago" in cells:
+        figure.year_ago = combine(kind, aggregation, cells["ago"],
+                                  span=cells.get("ago_span")).quarter
+    return figure
+
+
+def district_values(period, district, indicators, span=None):
+    """Figures the district's staff entered for the whole district (``DistrictReport``):
+    {indicator_id: Figure}, one query, by the same rule as the communes' figures."""
+    wanted = [i.pk for i in indicators if i.source == IndicatorSource.DISTRICT]
+    if not wanted:
+        return {}
+    span = _span_of(period, span)
+    values = DistrictValue.objects.filter(
+        _until_q("report__period__", period), report__district=district, indicator_id__in=wanted)
+    columns = _columns("report__period__", period, span=span)
+    rows = value_sums(values, ["indicator_id", "indicator__kind", "indicator__aggregation"],
+                      columns)
+    return {pk: _spanned(kind, aggregation, columns, _pairs(rest), span)
+            for pk, kind, aggregation, *rest in rows}
+
+
+def entered_from_quarters(period, sums, span=None):
+    """``entered_values(period, span=span)``'s district figures from sums kept per
+    quarter (the reports' roll-ups): ``sums`` is {(year, quarter): {indicator_id: (total,
+    count)}}."""
+    span = _span_of(period, span)
+    ago = span.year_ago()
+    previous = _previous(period)
+    here = (period.year, period.quarter)
+    indicators = Indicator.objects.values_list("pk", "kind", "aggregation")
+    result = {}
+
+    def over(pk, of):
+        return _summed([sums[(of.year, q)][pk] for q in of.quarters
+                        if pk in sums.get((of.year, q), {})]) if not of.is_quarter else None
+
+    for pk, kind, aggregation in indicators:
+        cells = [(key, values[pk]) for key, values in sums.items()
+                 if pk in values and key <= here]
+        if not cells:
+            continue
+        ytd = [cell for key, cell in cells if key[0] == period.year]
+        figure = combine(
+            kind, aggregation, sums.get(here, {}).get(pk), sums.get(previous, {}).get(pk),
+            _summed(ytd), _summed([cell for _key, cell in cells]), span=over(pk, span))
+        if not span.is_quarter:
+            figure.previous = None  # "the quarter before" belongs to one-quarter reports
+        figure.year_ago = combine(kind, aggregation, sums.get((ago.year, ago.last), {}).get(pk),
+                                  span=over(pk, ago)).quarter
+        result[(None, pk)] = figure
+    return result
+
+
+def _summed(cells):
+    """The (total, count) of several quarters' (total, count)."""
+    total, count = None, 0
+    for cell_total, cell_count in cells:
+        if cell_total is not None:
+            total = cell_total if total is None else total + cell_total
+        count += cell_count or 0
+    return (total, count) if cells else None
 
 
 def _round(value):
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-def _counts(queryset, commune_path, by_commune, conditions):
+def counts_of(queryset, commune_path, by_commune, conditions, distinct=False):
     """{name: {commune_id or None: count}} for every condition, in one query."""
-    annotations = {name: Count("pk", filter=q) for name, q in conditions.items()}
+    annotations = {name: Count("pk", filter=q, distinct=distinct)
+                   for name, q in conditions.items()}
     if by_commune:
         rows = queryset.values(commune_path).annotate(**annotations).order_by()
         return {name: {row[commune_path]: row[name] for row in rows} for name in conditions}
@@ -197,104 +339,73 @@ def _counts(queryset, commune_path, by_commune, conditions):
     return {name: {None: totals[name]} for name in conditions}
 
 
-def _figures(counts, quarter, previous, ytd=None, cumulative=None, year_ago=None):
-    """Figures from named counts; a stock repeats its level for year to date and cumulative."""
+def figures_of(counts, quarter, previous, ytd=None, cumulative=None):
+    """Figures from named counts; a level repeats itself for year to date and cumulative."""
     names = {"quarter": quarter, "previous": previous, "ytd": ytd or quarter,
-             "cumulative": cumulative or quarter, "year_ago": year_ago}
-    names = {field: name for field, name in names.items() if name is not None}
+             "cumulative": cumulative or quarter}
     keys = set().union(*(counts[n].keys() for n in names.values()))
     return {key: Figure(**{field: Decimal(counts[n].get(key) or 0) for field, n in names.items()})
             for key in keys}
 
 
-def _spans(period, span):
-    """The date ranges of a report's figures: the span, the quarter before (one-quarter
-    spans only), the year to date, everything so far, the same span a year ago."""
-    ago = span.year_ago()
+def spans(period):
+    """The date spans of a quarter's columns, and the previous quarter's end."""
     prev_end = period.start_date - datetime.timedelta(days=1)
     prev_year, prev_quarter = _previous(period)
     return {
-        "quarter": (span.start_date, span.end_date),
+        "quarter": (period.start_date, period.end_date),
         "previous": (quarters.start(prev_year, prev_quarter), prev_end),
         "ytd": (datetime.date(period.year, 1, 1), period.end_date),
         "cumulative": (EPOCH, period.end_date),
-        "year_ago": (ago.start_date, ago.end_date),
-    }, prev_end, ago.end_date
+    }, prev_end
 
 
-def registry_figures(period, communes=None, by_commune=False, span=None):
-    """Figures computed from registries: {code: {commune_id or None: Figure}}.
+def computed_values(period, indicators, communes=None, by_commune=False, span=None):
+    """Figures of the computed indicators among ``indicators``:
+    {computation: {commune_id or None: Figure}}; two queries per group of computations
+    (the span's, and the same span a year before for ``Figure.year_ago``).
 
-    ``span`` (by default the period's quarter; ``period`` is its last quarter): a flow
-    counts the records dated in the span, a stock counts them at the span's end; the
-    year before's same span gives ``year_ago``. Four queries whatever the period, the
-    span or the number of communes: model areas, model gardens, and the communes' NTM
-    levels at the three ends (the span's, the quarter before's, the year before's).
-    """
+    A group computes over any dates: a span longer than a quarter is passed as
+    ``SpanDates`` (its flows counted between its first and last day, its levels at its
+    end), so a computed figure over a span follows the same rule as a quarter's."""
     span = _span_of(period, span)
-    spans, prev_end, ago_end = _spans(period, span)
-    end = period.end_date
-    areas, gardens = ModelArea.objects.all(), ModelGarden.objects.all()
-    levels = Commune.objects.all()
-    if communes is not None:
-        areas = areas.filter(village__commune__in=communes)
-        gardens = gardens.filter(village__commune__in=communes)
-        levels = levels.filter(pk__in=communes)
-    path = "village__commune_id"
-    new = {f"new_{name}": recognised_between_q(*span_) for name, span_ in spans.items()}
-    area = _counts(areas, path, by_commune, {
-        "building": building_q(end), "building_before": building_q(prev_end),
-        "building_ago": building_q(ago_end),
-        "total": recognised_q(end), "total_before": recognised_q(prev_end),
-        "total_ago": recognised_q(ago_end), **new})
-    garden = _counts(gardens, path, by_commune, new)
-    levels = (levels.with_level(end, "now").with_level(prev_end, "before")
-              .with_level(ago_end, "ago"))
-    level = _counts(levels, "pk", by_commune, {
-        "standard": Q(now__gte=NtmLevel.STANDARD),
-        "standard_before": Q(before__gte=NtmLevel.STANDARD),
-        "standard_ago": Q(ago__gte=NtmLevel.STANDARD),
-        "advanced": Q(now__gte=NtmLevel.ADVANCED),
-        "advanced_before": Q(before__gte=NtmLevel.ADVANCED),
-        "advanced_ago": Q(ago__gte=NtmLevel.ADVANCED)})
-    flow = ("new_quarter", "new_previous", "new_ytd", "new_cumulative", "new_year_ago")
-    result = {
-        "ntm-model-areas-building": _figures(area, "building", "building_before",
-                                             year_ago="building_ago"),
-        "ntm-model-areas-new": _figures(area, *flow),
-        "ntm-model-areas-total": _figures(area, "total", "total_before", year_ago="total_ago"),
-        "ntm-model-gardens-new": _figures(garden, *flow),
-        "ntm-communes-standard": _figures(level, "standard", "standard_before",
-                                          year_ago="standard_ago"),
-        "ntm-communes-advanced": _figures(level, "advanced", "advanced_before",
-                                          year_ago="advanced_ago"),
-    }
-    if not span.is_quarter:
-        for per_key in result.values():
-            for figure in per_key.values():
-                figure.previous = None  # "the quarter before" belongs to one-quarter reports
+    keys = {i.computation for i in indicators if i.source == IndicatorSource.COMPUTED}
+    over = period if span.is_quarter else SpanDates.of(span)
+    ago = SpanDates.of(span.year_ago())
+    result = {}
+    for group, asked in by_group(sorted(keys)).items():
+        before = group.compute(ago, communes, by_commune, asked)
+        for key, per_commune in group.compute(over, communes, by_commune, asked).items():
+            then = before.get(key, {})
+            result[key] = {commune_id: _as_figure(figure, then.get(commune_id), span)
+                           for commune_id, figure in per_commune.items()}
     return result
 
 
-# The computed figures and the registry each is counted from.
-REGISTRY_OF = {
-    "ntm-model-areas-building": "areas", "ntm-model-areas-new": "areas",
-    "ntm-model-areas-total": "areas", "ntm-model-gardens-new": "gardens",
-    "ntm-communes-standard": "recognitions", "ntm-communes-advanced": "recognitions",
-}
+def _as_figure(figure, year_ago, span):
+    figure = replace(figure) if isinstance(figure, Figure) else Figure(*figure)
+    if year_ago is not None:
+        figure.year_ago = (year_ago if isinstance(year_ago, Figure) else Figure(*year_ago)).quarter
+    if not span.is_quarter:
+        figure.previous = None  # "the quarter before" belongs to one-quarter reports
+    return figure
 
 
-def unrecorded_codes(communes):
-    """Computed figures whose registry holds no record at all for ``communes``: nobody
-    entered them, so they are unknown, not 0. Three queries whatever the size."""
-    from communes.models import NtmRecognition
-
-    held = {
-        "areas": ModelArea.objects.filter(village__commune__in=communes).exists(),
-        "gardens": ModelGarden.objects.filter(village__commune__in=communes).exists(),
-        "recognitions": NtmRecognition.objects.filter(commune__in=communes).exists(),
-    }
-    return {code for code, registry in REGISTRY_OF.items() if not held[registry]}
+def unrecorded_codes(communes, indicators=None, balance=None):
+    """Computed figures whose data holds no record at all for ``communes``: nobody
+    entered them, so they are unknown, not 0. One query per group whatever the size.
+    A code the unit's opening ``balance`` carries is known."""
+    if indicators is None:
+        indicators = Indicator.objects.filter(is_active=True, source=IndicatorSource.COMPUTED)
+    computed = {i.code: i.computation for i in indicators
+                if i.source == IndicatorSource.COMPUTED}
+    held = {}
+    for group in by_group(sorted(set(computed.values()))):
+        held[group.name] = group.recorded is None or group.recorded(communes)
+    known = groups()
+    carried = set(balance.amounts) if balance is not None else set()
+    return {code for code, key in computed.items()
+            if (key not in known or not held[known[key].name]) and code not in carried}
 
 
 def reached_in_year(period, communes, level):
@@ -308,49 +419,165 @@ def reached_in_year(period, communes, level):
         "commune").distinct().count()
 
 
-def figures(period, communes=None, statuses=APPROVED, extra=None, entered=None, span=None):
-    """District totals: {indicator code: Figure} for every active catalogue indicator.
+def _unit_figure(indicator, entered, computed, commune_id=None):
+    """One indicator's figure for a commune (or None: the set of communes)."""
+    if indicator.source == IndicatorSource.COMPUTED:
+        return computed.get(indicator.computation, {}).get(commune_id)
+    if indicator.source == IndicatorSource.RATIO:
+        numerator = entered.get((commune_id, indicator.numerator_id))
+        denominator = entered.get((commune_id, indicator.denominator_id))
+        if numerator is None and denominator is None:
+            return None
+        return ratio_of(numerator, denominator, indicator.ratio_scale)
+    return entered.get((commune_id, indicator.pk))
 
-    ``extra`` maps codes to {None: Figure} computed elsewhere (OCOP, by the reports app);
+
+def figures(period, communes=None, statuses=APPROVED, entered=None, district=None,
+            balance=None, indicators=None, span=None):
+    """A unit's totals: {indicator code: Figure} for ``indicators`` (a unit's, from
+    ``criteria.catalogue.effective_indicators``), by default the catalogue's active ones.
+
     ``entered`` replaces ``entered_values(period, communes, statuses)`` when the caller
-    has the same figures from elsewhere (the reports' roll-ups).
+    has the same figures from elsewhere (the reports' roll-ups). ``district``: the figures its staff entered
+    for the whole district (indicators entered by district staff) are read too.
+    ``balance``: the unit's ``OpeningBalance`` when ``communes`` are its whole district
+    (``with_balance``). ``span``: the report's span (``period`` is its last quarter), by
+    default the quarter; every figure's ``year_ago`` is the same span a year before.
     """
-    indicators = list(Indicator.objects.filter(is_active=True))
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(is_active=True))
     if entered is None:
         entered = entered_values(period, communes, statuses, span=span)
-    computed = registry_figures(period, communes, span=span)
-    if extra:
-        computed.update(extra)
+    computed = computed_values(period, indicators, communes, span=span)
+    unit = (district_values(period, district, indicators, span)
+            if district is not None else {})
     result = {}
     for indicator in indicators:
-        if indicator.code in computed:
-            result[indicator.code] = computed[indicator.code].get(None, Figure())
+        if indicator.source == IndicatorSource.DISTRICT:
+            figure = unit.get(indicator.pk)
         else:
-            result[indicator.code] = entered.get((None, indicator.pk), Figure())
+            figure = _unit_figure(indicator, entered, computed)
+        result[indicator.code] = figure or Figure()
+    return with_balance(result, indicators, balance, period, communes, statuses, span)
+
+
+# Computations an opening balance may carry, beside the entered flows: levels (a count on
+# a day: every column counts from the balance) and flows (the cumulative column does).
+BALANCE_LEVEL_COMPUTATIONS = ("model-areas-total", "communes-standard", "communes-advanced")
+BALANCE_COMPUTATIONS = ("model-areas-new", "model-gardens-new") + BALANCE_LEVEL_COMPUTATIONS
+
+
+def balance_indicators():
+    """The indicators an opening balance carries: entered flows (their cumulative counts
+    since the programme began) and the registry counts. docs/DOMAIN.md#opening-balances"""
+    return Indicator.objects.filter(is_active=True).filter(
+        Q(source=IndicatorSource.ENTERED, kind=IndicatorKind.FLOW)
+        | Q(source=IndicatorSource.COMPUTED, computation__in=BALANCE_COMPUTATIONS))
+
+
+def _balance_level(indicator):
+    return (indicator.source == IndicatorSource.COMPUTED
+            and indicator.computation in BALANCE_LEVEL_COMPUTATIONS)
+
+
+def balance_base(balance):
+    """The quarter that ends on the balance's date (an unsaved period: only its dates count)."""
+    from communes.models import ReportingPeriod
+
+    return ReportingPeriod(year=balance.as_of.year, quarter=(balance.as_of.month - 1) // 3 + 1)
+
+
+def with_balance(result, indicators, balance, period, communes, statuses, span=None):
+    """District figures counted from the unit's opening balance: {code: Figure}.
+
+    From the balance's date on, a figure is the balance plus what the records add after
+    that date: the raw figure less the raw figure at the balance's quarter (entries up
+    to that date are inside the balance). Flows: the cumulative column; levels (model
+    areas recognised, communes at a level): every column from the balance's quarter.
+    A few more queries when there is a balance, whatever the size. Over a ``span``, a
+    level's figure is at the span's end, as is its ``year_ago`` a year before.
+    """
+    span = _span_of(period, span)
+    ago_end = span.year_ago().end_date
+    if balance is None or period.end_date < balance.as_of or not balance.amounts:
+        return result
+    amounts = balance.decimal_amounts()
+    carried = [i for i in indicators if amounts.get(i.code) is not None and i.code in result]
+    if not carried:
+        return result
+    base = balance_base(balance)
+    entered_before = entered_values(base, communes, statuses)
+    computed_before = computed_values(base, carried, communes)
+    previous_end = period.start_date - datetime.timedelta(days=1)
+    for indicator in carried:
+        amount = amounts[indicator.code]
+        if indicator.source == IndicatorSource.COMPUTED:
+            before = computed_before.get(indicator.computation, {}).get(None) or Figure()
+        else:
+            before = entered_before.get((None, indicator.pk), Figure())
+        figure = replace(result[indicator.code])
+        if _balance_level(indicator):
+            for name in ("quarter", "ytd", "cumulative") + (
+                    ("previous",) if previous_end >= balance.as_of and span.is_quarter else ()
+            ) + (("year_ago",) if ago_end >= balance.as_of else ()):
+                setattr(figure, name, amount + (getattr(figure, name) or 0) - (
+                    before.quarter or 0))
+        else:
+            figure.cumulative = amount + (figure.cumulative or 0) - (before.cumulative or 0)
+        result[indicator.code] = figure
     return result
 
 
-def figures_by_commune(period, communes=None, statuses=APPROVED, extra=None, quarter_only=False,
-                       span=None):
+def balance_trend(result, periods, balance, communes, indicators):
+    """Levels of the trend counted from the opening balance, as ``with_balance`` does:
+    {code: [value per period]} changed in place for the registry levels it carries."""
+    if balance is None:
+        return result
+    amounts = balance.decimal_amounts()
+    levels = {i.code: i.computation for i in indicators
+              if i.code in result and i.code in amounts and _balance_level(i)}
+    if not levels:
+        return result
+    before = {}
+    for group, asked in by_group(sorted(set(levels.values()))).items():
+        before.update(group.trend([balance_base(balance)], communes, asked))
+    for code, key in levels.items():
+        start = before.get(key, [None])[0]
+        result[code] = [
+            value if period.end_date < balance.as_of
+            else amounts[code] + (value or 0) - (start or 0)
+            for value, period in zip(result[code], periods)]
+    return result
+
+
+def figures_by_commune(period, communes=None, statuses=APPROVED, quarter_only=False,
+                       indicators=None, span=None):
     """Per commune: {commune_id: {indicator code: Figure}}.
 
     ``quarter_only``: entered figures hold the quarter's value only (see ``entered_values``);
-    registry figures are complete either way.
+    computed figures are complete either way. ``indicators``: a unit's (as for ``figures``).
     """
-    indicators = list(Indicator.objects.filter(is_active=True))
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(is_active=True))
     entered = entered_values(period, communes, statuses, by_commune=True,
                              quarter_only=quarter_only, span=span)
-    computed = registry_figures(period, communes, by_commune=True, span=span)
-    if extra:
-        computed.update(extra)
+    computed = computed_values(period, indicators, communes, by_commune=True, span=span)
     result = defaultdict(dict)
-    by_id = {indicator.pk: indicator.code for indicator in indicators}
-    for (commune_id, indicator_id), figure in entered.items():
-        if indicator_id in by_id and by_id[indicator_id] not in computed:
-            result[commune_id][by_id[indicator_id]] = figure
-    for code, per_commune in computed.items():
-        for commune_id, figure in per_commune.items():
+    by_id = {i.pk: i.code for i in indicators if i.source == IndicatorSource.ENTERED}
+    for (commune_id, indicator_id), figure in entered.items():  # the large loop: rows only
+        code = by_id.get(indicator_id)
+        if code is not None:
             result[commune_id][code] = figure
+    commune_ids = {commune_id for commune_id, _pk in entered}
+    for indicator in indicators:
+        if indicator.source == IndicatorSource.COMPUTED:
+            for commune_id, figure in computed.get(indicator.computation, {}).items():
+                result[commune_id][indicator.code] = figure
+        elif indicator.source == IndicatorSource.RATIO:
+            for commune_id in commune_ids:
+                figure = _unit_figure(indicator, entered, computed, commune_id)
+                if figure is not None:
+                    result[commune_id][indicator.code] = figure
     return result
 
 
@@ -462,14 +689,15 @@ def criteria_summary(period, communes=None, statuses=APPROVED, total=None):
     return dict(result)
 
 
-def trend(periods, codes, communes=None, statuses=APPROVED):
+def trend(periods, codes, communes=None, statuses=APPROVED, sums=None, balance=None):
     """The quarter's value of ``codes`` in each of ``periods``: {code: [value per period]}.
 
     A fixed number of queries whatever the number of periods or communes: one grouped
     query over the entered values of all the periods at once (rows, not model
-    objects), one per registry with a conditional count per period, and one for the
-    NTM levels when a level code is asked for. The values equal ``figures(period)``'s
-    ``quarter`` for each period (tested).
+    objects), and one per group of computations. ``sums`` replaces the grouped query
+    when the caller has the same sums from elsewhere (the reports' roll-ups):
+    {(period_id, indicator_id): (total, count)}. The values equal ``figures(period)``'s
+    ``quarter`` for each period (tested), the unit's opening ``balance`` included.
     """
     periods = list(periods)
     codes = list(codes)
@@ -477,79 +705,49 @@ def trend(periods, codes, communes=None, statuses=APPROVED):
     if not periods or not codes:
         return result
     index = {period.pk: i for i, period in enumerate(periods)}
-    indicators = {code: (pk, aggregation) for pk, code, aggregation in Indicator.objects.filter(
-        code__in=codes).order_by().values_list("pk", "code", "aggregation")}
-    computed = _trend_registries(periods, [c for c in codes if c in REGISTRY_CODES], communes)
-    for code, values in computed.items():
-        result[code] = values
-    entered = {pk: code for code, (pk, _agg) in indicators.items() if code not in computed}
-    if entered:
-        values = IndicatorValue.objects.filter(
-            submission__period_id__in=list(index), indicator_id__in=list(entered))
-        if statuses is not None:
-            values = values.filter(submission__status__in=statuses)
-        if communes is not None:
-            values = values.filter(submission__commune__in=communes)
-        rows = (values.order_by().values("submission__period_id", "indicator_id")
-                .annotate(total=Sum("value"), mean=Avg("value"))
-                .values_list("submission__period_id", "indicator_id", "total", "mean"))
-        for period_id, indicator_id, total, mean in rows:
-            code = entered[indicator_id]
-            value = _round(mean) if indicators[code][1] == Aggregation.MEAN else total
-            result[code][index[period_id]] = value
-    return result
+    indicators = list(Indicator.objects.filter(code__in=codes).order_by()
+                      .select_related("numerator", "denominator"))
+    computed = {i.computation for i in indicators if i.source == IndicatorSource.COMPUTED}
+    series = {}
+    for group, asked in by_group(sorted(computed)).items():
+        series.update(group.trend(periods, communes, asked))
+    rules = {}  # the entered indicators read: {pk: (kind, aggregation)}
+    for indicator in indicators:
+        if indicator.source == IndicatorSource.RATIO:
+            parts = [indicator.numerator, indicator.denominator]
+        else:
+            parts = [indicator] if indicator.source == IndicatorSource.ENTERED else []
+        rules.update({part.pk: (part.kind, part.aggregation) for part in parts if part})
+    if sums is None:
+        sums = _period_sums(index, rules, communes, statuses) if rules else {}
+
+    def part(period_id, pk):
+        cell = sums.get((period_id, pk))
+        return combine(*rules[pk], cell) if cell else None
+
+    for indicator in indicators:
+        values = result[indicator.code]
+        for period_id, i in index.items():
+            if indicator.source == IndicatorSource.COMPUTED:
+                values[i] = series.get(indicator.computation, values)[i]
+            elif indicator.source == IndicatorSource.RATIO:
+                values[i] = ratio_of(part(period_id, indicator.numerator_id),
+                                     part(period_id, indicator.denominator_id),
+                                     indicator.ratio_scale).quarter
+            elif indicator.source == IndicatorSource.ENTERED:
+                figure = part(period_id, indicator.pk)
+                values[i] = figure.quarter if figure else None
+    return balance_trend(result, periods, balance, communes, indicators)
 
 
-# Codes computed from the registries (see ``registry_figures``).
-REGISTRY_CODES = {
-    "ntm-model-areas-building", "ntm-model-areas-new", "ntm-model-areas-total",
-    "ntm-model-gardens-new", "ntm-communes-standard", "ntm-communes-advanced",
-}
-
-
-def _trend_registries(periods, codes, communes):
-    """{code: [quarter value per period]} for registry codes, one query per registry."""
-    if not codes:
-        return {}
-    result = {}
-    area_conditions = {}
-    for i, period in enumerate(periods):
-        start, end = period.start_date, period.end_date
-        if "ntm-model-areas-new" in codes:
-            area_conditions[f"new_{i}"] = recognised_between_q(start, end)
-        if "ntm-model-areas-building" in codes:
-            area_conditions[f"building_{i}"] = building_q(end)
-        if "ntm-model-areas-total" in codes:
-            area_conditions[f"total_{i}"] = recognised_q(end)
-    if area_conditions:
-        areas = ModelArea.objects.all()
-        if communes is not None:
-            areas = areas.filter(village__commune__in=communes)
-        counts = areas.aggregate(**{k: Count("pk", filter=q) for k, q in area_conditions.items()})
-        for code, prefix in (("ntm-model-areas-new", "new"), ("ntm-model-areas-building", "building"),
-                             ("ntm-model-areas-total", "total")):
-            if code in codes:
-                result[code] = [Decimal(counts[f"{prefix}_{i}"] or 0) for i in range(len(periods))]
-    if "ntm-model-gardens-new" in codes:
-        gardens = ModelGarden.objects.all()
-        if communes is not None:
-            gardens = gardens.filter(village__commune__in=communes)
-        counts = gardens.aggregate(**{
-            f"new_{i}": Count("pk", filter=recognised_between_q(p.start_date, p.end_date))
-            for i, p in enumerate(periods)})
-        result["ntm-model-gardens-new"] = [Decimal(counts[f"new_{i}"] or 0)
-                                           for i in range(len(periods))]
-    levels = {"ntm-communes-standard": NtmLevel.STANDARD, "ntm-communes-advanced": NtmLevel.ADVANCED}
-    asked = [code for code in levels if code in codes]
-    if asked:
-        qs = Commune.objects.all()
-        if communes is not None:
-            qs = qs.filter(pk__in=communes)
-        for i, period in enumerate(periods):
-            qs = qs.with_level(period.end_date, f"level_{i}")
-        counts = qs.aggregate(**{
-            f"{code}_{i}": Count("pk", filter=Q(**{f"level_{i}__gte": levels[code]}))
-            for code in asked for i in range(len(periods))})
-        for code in asked:
-            result[code] = [Decimal(counts[f"{code}_{i}"] or 0) for i in range(len(periods))]
-    return result
+def _period_sums(index, indicator_ids, communes, statuses):
+    """{(period_id, indicator_id): (total, count)} of the entered values, in one query."""
+    values = IndicatorValue.objects.filter(
+        submission__period_id__in=list(index), indicator_id__in=list(indicator_ids))
+    if statuses is not None:
+        values = values.filter(submission__status__in=statuses)
+    if communes is not None:
+        values = values.filter(submission__commune__in=communes)
+    rows = value_sums(values, ["submission__period_id", "indicator_id"], {"quarter": None})
+    return {(period_id, indicator_id): (total, count)
+            for period_id, indicator_id, total, count in rows}

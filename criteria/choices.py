@@ -32,13 +32,14 @@ class IndicatorKind(models.TextChoices):
 
 class IndicatorSource(models.TextChoices):
     ENTERED = "entered", _("Entered by communes")
-    COMPUTED = "computed", _("Computed from registries")
+    COMPUTED = "computed", _("Computed from data (choose the computation)")
     DISTRICT = "district", _("Entered by district staff")
+    RATIO = "ratio", _("Ratio of two entered indicators (Σ numerator ÷ Σ denominator)")
 
 
 class Aggregation(models.TextChoices):
     SUM = "sum", _("Sum over communes")
-    MEAN = "mean", _("Average over communes (rates)")
+    MEAN = "mean", _("Average over communes (rates entered by communes)")
 
 
 class ThresholdDirection(models.TextChoices):

@@ -17,28 +17,28 @@ from django.utils.translation import gettext as _
 
 from communes.choices import SubmissionStatus, WorkflowAction
 from communes.models import Submission, SubmissionEvent
+from communes.periods import submission_terms
 from communes.signals import data_changed
 from communes.versioning import StaleEdit
 from communes.workflow import bump_version, bump_versions, check_can_edit
 from ntm_portal.formats import NumberParseError, parse_number
 from ntm_portal.forms import LONG_TEXT_MAX, text_errors
 
+from . import catalogue
 from .aggregates import criteria_set_for
-from .choices import IndicatorSource
 from .models import (
     CriterionAssessment,
     CriterionIndicator,
     CriterionIndicatorValue,
-    Indicator,
     IndicatorValue,
 )
 from .validation import check_figures, recent_values_by_commune
 
 
-def entered_indicators():
-    """The catalogue's indicators that communes enter, in display order."""
-    return list(Indicator.objects.filter(is_active=True, source=IndicatorSource.ENTERED)
-                .order_by("position", "code"))
+def entered_indicators(district):
+    """The indicators the communes of ``district`` enter, with its required choices, in
+    display order (``criteria.catalogue``: the unit's choice, else the catalogue's)."""
+    return catalogue.entered_indicators(district)
 
 
 def save_figures(submission, user, indicators, inputs, expected_version, check_edit=check_can_edit):
@@ -319,7 +319,7 @@ def missing_sections(submission, indicators, criteria):
         missing.append(_("Quarterly figures"))
     # A back-filled quarter may leave the assessment empty (the dashboard then says
     # "not assessed"); a live one needs every criterion.
-    if criteria and assessed < len(criteria) and not submission.period.is_backfill:
+    if criteria and assessed < len(criteria) and not submission_terms(submission).is_backfill:
         missing.append(_("Criteria assessment"))
     return missing
 

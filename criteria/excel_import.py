@@ -20,14 +20,11 @@ uncompressed size against zip bombs, formulas refused and never evaluated.
 """
 
 import io
-import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
@@ -35,7 +32,17 @@ from communes import workflow
 from communes.choices import SubmissionStatus
 from communes.models import Submission
 from communes.scoping import is_district_staff
-from ntm_portal.formats import format_number
+from ntm_portal.uploads import (  # noqa: F401  (re-exported: the import views use them)
+    MAX_ENTRIES,
+    MAX_UNCOMPRESSED,
+    XLSX,
+    CellError,
+    FileRefused,
+    ImportResult,
+    max_bytes,
+    open_workbook,
+    request_too_large,
+)
 from ntm_portal.workbook import put_text, put_value
 
 from . import entry
@@ -44,92 +51,14 @@ from .limits import too_large
 from .models import IndicatorValue
 from .validation import check_number
 
-MAX_ENTRIES = 200
-MAX_UNCOMPRESSED = 20 * 1024 * 1024
 MAX_ROWS = 1000
 MAX_COLUMNS = 300
 META = "meta"
 FIRST_ROW = 5  # commune template: first indicator row
 HEADER_ROW = 4
 DISTRICT_FIRST_ROW = 6
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
-
-
-def max_bytes():
-    return getattr(settings, "API_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
-
-
-def request_too_large(request):
-    """A refusal message if the request body is announced larger than an upload may be.
-
-    Checked before ``request.FILES`` is touched, so that a huge body is not spooled to disk.
-    """
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > max_bytes() + 64 * 1024:  # room for the form's other fields and boundaries
-        return _("The file is larger than %(mb)s MB.") % {
-            "mb": format_number(Decimal(max_bytes()) / (1024 * 1024))}
-    return None
-
-
-@dataclass
-class CellError:
-    sheet: str
-    cell: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    errors: list = field(default_factory=list)
-    saved: int = 0
-    warnings: list = field(default_factory=list)
-
-    def error(self, sheet, cell, message):
-        self.errors.append(CellError(sheet, cell, str(message)))
-
-    def summary(self):
-        return _("Nothing was saved: %(n)s problem(s) in the file.") % {"n": len(self.errors)}
-
-
-class FileRefused(Exception):
-    """The upload is not a workbook we read (size, type, zip bomb, unreadable)."""
-
-
-# ---------------------------------------------------------------- reading safely
-
-def open_workbook(upload):
-    """Check the upload and open it read-only, formulas as written; raise ``FileRefused``."""
-    limit = max_bytes()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise FileRefused(_("The file is larger than %(mb)s MB.") % {"mb": format_number(
-            Decimal(limit) / (1024 * 1024))})
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise FileRefused(_("The file is larger than %(mb)s MB.") % {"mb": format_number(
-            Decimal(limit) / (1024 * 1024))})
-    not_xlsx = _("This is not an Excel workbook (.xlsx): download the template and fill it in.")
-    buffer = io.BytesIO(data)
-    try:
-        with zipfile.ZipFile(buffer) as archive:
-            entries = archive.infolist()
-            names = {info.filename for info in entries}
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise FileRefused(not_xlsx)
-            if len(entries) > MAX_ENTRIES or sum(i.file_size for i in entries) > MAX_UNCOMPRESSED:
-                raise FileRefused(_("The workbook is too large once unpacked."))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise FileRefused(not_xlsx) from None
-    buffer.seek(0)
-    try:
-        return load_workbook(buffer, read_only=True, data_only=False, keep_links=False)
-    except Exception:  # openpyxl raises many kinds on a malformed file: all mean "unreadable"
-        raise FileRefused(_("The workbook could not be read; save it again as .xlsx.")) from None
 
 
 def data_title():
@@ -208,7 +137,7 @@ def _styled_header(ws, row, titles):
 
 def commune_template(submission):
     """The workbook of a submission's figures, as bytes."""
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(submission.commune.district_id)
     saved = {v.indicator_id: v for v in IndicatorValue.objects.filter(submission_id=submission.pk)}
     totals = entered_values(submission.period, communes=[submission.commune_id], statuses=None)
     wb = Workbook()
@@ -286,7 +215,7 @@ def import_commune(submission, user, upload, first_save=False):
             raise workflow.StaleEdit(_("The template was downloaded before the last change to "
                                        "this submission; nothing was saved. Download the "
                                        "template again and enter your figures in it."))
-        indicators = entry.entered_indicators()
+        indicators = entry.entered_indicators(submission.commune.district_id)
         by_code = {i.code: i for i in indicators}
         inputs, seen = {}, set()
         sheet = ws.title
@@ -357,9 +286,10 @@ def check_staff_can_import(submission, user):
             % {"commune": submission.commune.name, "status": submission.get_status_display()})
 
 
-def district_template(period, communes):
-    """The district workbook for ``period``: a row per commune, a column per indicator."""
-    indicators = entry.entered_indicators()
+def district_template(period, district, communes):
+    """The district workbook for ``period``: a row per commune, a column per indicator the
+    district uses."""
+    indicators = entry.entered_indicators(district)
     submissions = {s.commune_id: s for s in Submission.objects.filter(period=period,
                                                                       commune__in=communes)}
     values = {(v.submission.commune_id, v.indicator_id): v.value for v in
@@ -419,7 +349,7 @@ def check_district_importer(user):
         raise workflow.WorkflowError(_("Only district staff import a whole district."))
 
 
-def import_district(period, user, communes, upload):
+def import_district(period, user, district, communes, upload):
     """Check and save a district workbook: every commune's figures, or none."""
     check_district_importer(user)
     result = ImportResult()
@@ -428,7 +358,7 @@ def import_district(period, user, communes, upload):
     except FileRefused as refused:
         result.error("", "", str(refused))
         return result
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(district)
     by_code = {i.code: i for i in indicators}
     by_slug = {c.slug: c for c in communes}
     rows = {}  # commune slug → (row number, {indicator_id: raw})

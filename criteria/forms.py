@@ -10,7 +10,15 @@ to, with what was typed kept.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal.forms import COMMENT_MAX, LONG_TEXT_MAX, PlainTextField
+from ntm_portal.formats import format_number
+from ntm_portal.forms import (
+    COMMENT_MAX,
+    LONG_TEXT_MAX,
+    BootstrapMixin,
+    PlainTextField,
+    VnDateField,
+    apply_text_boundary,
+)
 
 from . import entry
 from .limits import too_large
@@ -161,3 +169,37 @@ class ReportForm:
         """{section: number of messages}, for the summary at the top of the page."""
         return {name: sum(len(v) for v in form.errors.values())
                 for name, form in self.sections.items() if form.is_bound}
+
+
+class OpeningBalanceForm(BootstrapMixin, forms.Form):
+    """The unit's opening balance: its date and one cumulative figure per indicator
+    (``amount-<code>``); the numbers and the rules are checked by ``criteria.balances``."""
+
+    as_of = VnDateField(label=_("As of (the last day of a quarter)"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, indicators, balance=None, **kwargs):
+        if balance is not None and not kwargs.get("data") and not (args and args[0]):
+            kwargs["initial"] = {"as_of": balance.as_of, "version": balance.version, **{
+                f"amount-{code}": format_number(value)
+                for code, value in balance.decimal_amounts().items()}}
+        self.indicators = list(indicators)
+        super().__init__(*args, **kwargs)
+        for indicator in self.indicators:
+            self.fields[f"amount-{indicator.code}"] = _figure_field(
+                label=indicator.name, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+        apply_text_boundary(self)
+        self.style_fields()
+
+    def amount_rows(self):
+        return [(indicator, self[f"amount-{indicator.code}"]) for indicator in self.indicators]
+
+    def texts(self):
+        return {indicator.code: self.cleaned_data.get(f"amount-{indicator.code}") or ""
+                for indicator in self.indicators}
+
+    def add_service_errors(self, errors):
+        for key, message in errors.items():
+            field = "as_of" if key == "as_of" else f"amount-{key}"
+            self.add_error(field if field in self.fields else None, message)
+        self.style_fields()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from communes import workflow
 from communes.models import Commune, ReportingPeriod
-from communes.scoping import CHANGE
+from communes.scoping import CHANGE, picked_district
 
 from . import entry, excel_import
 from .views import _load
@@ -83,20 +83,23 @@ def commune_import(request, slug, year, quarter):
 def _district(request, year, quarter):
     excel_import.check_district_importer(request.user)
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
-    communes = list(Commune.objects.restrict(request.user, CHANGE).order_by("name"))
-    return period, communes
+    # One unit's workbook (``?unit=`` for a province account): its catalogue's columns.
+    district = picked_district(request.user, request.GET.get("unit"), CHANGE)
+    communes = list(Commune.objects.restrict(request.user, CHANGE).filter(district=district)
+                    .order_by("name"))
+    return period, district, communes
 
 
 @login_required
 def district_template(request, year, quarter):
-    period, communes = _district(request, year, quarter)
-    return _xlsx(excel_import.district_template(period, communes),
+    period, district, communes = _district(request, year, quarter)
+    return _xlsx(excel_import.district_template(period, district, communes),
                  f"district-{period.year}-q{period.quarter}.xlsx")
 
 
 @login_required
 def district_import(request, year, quarter):
-    period, communes = _district(request, year, quarter)
+    period, district, communes = _district(request, year, quarter)
     context = {"period": period, "errors": []}
     if request.method != "POST":
         return render(request, "criteria/district_import.html", context)
@@ -108,7 +111,7 @@ def district_import(request, year, quarter):
     if upload is None:
         context["errors"] = [excel_import.CellError("", "", _("Choose the file to upload."))]
         return render(request, "criteria/district_import.html", context)
-    result = excel_import.import_district(period, request.user, communes, upload)
+    result = excel_import.import_district(period, request.user, district, communes, upload)
     if result.errors:
         context.update(errors=result.errors, summary=result.summary())
         return render(request, "criteria/district_import.html", context)

@@ -10,7 +10,8 @@ from simple_history.models import HistoricalRecords
 from django.conf import settings
 from django.utils import timezone
 
-from communes.models import Commune, District, SponsoringUnit, Submission
+from communes.computations import choices as computation_choices
+from communes.models import Commune, District, ReportingPeriod, SponsoringUnit, Submission
 from communes.scoping import VIEW, ScopedQuerySet, commune_scope, is_district_reader, unit_q
 
 from .choices import (
@@ -168,6 +169,20 @@ class Indicator(BilingualNameMixin):
         _("source"), max_length=10, choices=IndicatorSource.choices,
         default=IndicatorSource.ENTERED,
     )
+    computation = models.CharField(
+        _("computation"), max_length=40, blank=True, choices=computation_choices,
+        help_text=_("For a computed indicator: the count it is computed from."),
+    )
+    numerator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("numerator"),
+        help_text=_("For a ratio: the entered indicator summed over communes above the line."),
+    )
+    denominator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("denominator"),
+        help_text=_("For a ratio: the entered indicator summed over communes below the line."),
+    )
     decimals = models.PositiveSmallIntegerField(_("decimal places"), default=0)
     min_value = models.DecimalField(
         _("minimum"), max_digits=14, decimal_places=2, null=True, blank=True, default=0
@@ -188,7 +203,15 @@ class Indicator(BilingualNameMixin):
         help_text=_("A running total that should never go down; a decrease is a warning."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("The catalogue's default; each steering unit may choose otherwise."),
+    )
+    is_headline = models.BooleanField(
+        _("headline"), default=False,
+        help_text=_("A key figure: shown as a card and always mentioned by the narrative when "
+                    "it has a value. The catalogue's default; each unit may choose otherwise."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -213,6 +236,19 @@ class Indicator(BilingualNameMixin):
     def is_flow(self):
         return self.kind == IndicatorKind.FLOW
 
+    def save(self, *args, **kwargs):
+        # An indicator read through ``criteria.catalogue`` carries one unit's choices in
+        # its default fields: saving it would make them every unit's defaults.
+        if getattr(self._state, "effective", False):
+            raise ValueError("A unit's effective indicator is for reading; load the "
+                             "catalogue's own record to change its defaults.")
+        super().save(*args, **kwargs)
+
+    @property
+    def ratio_scale(self):
+        """A ratio whose unit is % is Σ numerator ÷ Σ denominator × 100; any other, × 1."""
+        return 100 if self.unit_vi.strip() == "%" else 1
+
     def clean(self):
         if self.min_value is not None and self.max_value is not None:
             if self.max_value < self.min_value:
@@ -220,6 +256,41 @@ class Indicator(BilingualNameMixin):
         if self.aggregation == Aggregation.MEAN and self.kind != IndicatorKind.STOCK:
             raise ValidationError({"aggregation": _("Only a stock (a level, such as a rate) "
                                                     "can be averaged over communes.")})
+        self._clean_source()
+
+    def _clean_source(self):
+        """Each source names what it needs, and only that: a computed indicator its
+        computation, a ratio its two entered parts."""
+        errors = {}
+        computed = self.source == IndicatorSource.COMPUTED
+        if computed and self.computation not in dict(computation_choices()):
+            errors["computation"] = _("Choose the count this indicator is computed from.")
+        if not computed and self.computation:
+            errors["computation"] = _("Only a computed indicator has a computation.")
+        if self.source == IndicatorSource.RATIO:
+            for name in ("numerator", "denominator"):
+                part = getattr(self, name)
+                if part is None:
+                    errors[name] = _("A ratio needs a numerator and a denominator.")
+                elif part.pk is not None and part.pk == self.pk:
+                    errors[name] = _("A ratio cannot be a part of itself.")
+                elif part.source != IndicatorSource.ENTERED or part.aggregation != Aggregation.SUM:
+                    errors[name] = _("Choose an indicator entered by communes and summed over "
+                                     "communes (not a ratio, a rate or a computed figure).")
+            if (self.numerator_id and self.numerator_id == self.denominator_id
+                    and "denominator" not in errors):
+                errors["denominator"] = _("The numerator and the denominator must differ.")
+            if self.aggregation != Aggregation.SUM:
+                errors["aggregation"] = _("A ratio is formed from its parts' sums, never averaged.")
+        elif self.numerator_id or self.denominator_id:
+            errors["numerator"] = _("Only a ratio has a numerator and a denominator.")
+        if self.pk is not None and (self.source != IndicatorSource.ENTERED
+                                    or self.aggregation != Aggregation.SUM) and Indicator.objects.filter(
+                Q(numerator=self) | Q(denominator=self)).exists():
+            errors["source"] = _("A ratio uses this indicator as a part: it must stay entered by "
+                                 "communes.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Target(models.Model):
@@ -245,6 +316,7 @@ class Target(models.Model):
         help_text=_("Only for a range, such as 2–3 communes."),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_commune_path = None
@@ -294,6 +366,44 @@ class Target(models.Model):
         return float(achieved) * 100 / float(self.low)
 
 
+class UnitIndicatorChoice(models.Model):
+    """A steering unit's own choice for one catalogue indicator: used or not, required or
+    not, headline or not. Absent, the catalogue's defaults (``Indicator.is_active``,
+    ``is_required``, ``is_headline``) apply. Read through ``criteria.catalogue`` only;
+    written by its ``save_choices``.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="indicator_choices",
+        verbose_name=_("district"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="unit_choices",
+        verbose_name=_("indicator"),
+    )
+    is_used = models.BooleanField(_("used"), default=True)
+    is_required = models.BooleanField(_("required"), default=True)
+    is_headline = models.BooleanField(_("headline"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_district_path = "district"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "indicator"]
+        verbose_name = _("unit's indicator choice")
+        verbose_name_plural = _("units' indicator choices")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "indicator"],
+                                    name="unit_indicator_choice_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.district}: {self.indicator}"
+
+
 class IndicatorValue(models.Model):
     """A commune's figure for one catalogue indicator in one quarterly submission."""
 
@@ -317,6 +427,71 @@ class IndicatorValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "indicator"], name="indicator_value_unique")
         ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"
+
+
+class DistrictReport(models.Model):
+    """The figures a district's staff enter for the whole district in one quarter
+    (indicators whose source is "entered by district staff"). Saved by staff of the
+    district (``criteria.unit_entry``), locked when the period locks, with history."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="district_reports",
+        verbose_name=_("district"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="district_reports",
+        verbose_name=_("reporting period"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("updated by"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_district_path = "district"
+
+    class Meta:
+        ordering = ["district", "-period__year", "-period__quarter"]
+        verbose_name = _("district figures")
+        verbose_name_plural = _("district figures")
+        constraints = [models.UniqueConstraint(fields=["district", "period"],
+                                               name="district_report_unique")]
+
+    def __str__(self):
+        return f"{self.district} – {self.period}"
+
+
+class DistrictValue(models.Model):
+    """One figure of a ``DistrictReport``."""
+
+    report = models.ForeignKey(
+        DistrictReport, on_delete=models.CASCADE, related_name="values",
+        verbose_name=_("district figures"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="district_values",
+        verbose_name=_("indicator"),
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_district_path = "report__district"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "indicator"]
+        verbose_name = _("district figure")
+        verbose_name_plural = _("district figures")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"],
+                                               name="district_value_unique")]
 
     def __str__(self):
         return f"{self.indicator}: {self.value}"
@@ -519,3 +694,38 @@ class Task(models.Model):
         if self.owner_kind == TaskOwnerKind.COMMUNE:
             return self.commune.name if self.commune_id else str(_("Commune"))
         return self.owner_department or str(TaskOwnerKind(self.owner_kind).label)
+
+
+class OpeningBalance(models.Model):
+    """Where a steering unit stood when it joined the portal mid-programme.
+
+    Cumulative figures as of ``as_of`` (the last day of a quarter) for the district as a
+    whole: ``amounts`` maps indicator codes to decimal strings. Cumulative figures then
+    count from it (``criteria.aggregates.with_balance``). Written only by
+    ``criteria.balances.save_balance``. Why per unit: docs/DOMAIN.md#opening-balances.
+    """
+
+    district = models.OneToOneField(
+        District, on_delete=models.PROTECT, related_name="opening_balance",
+        verbose_name=_("district"))
+    as_of = models.DateField(_("as of"))
+    amounts = models.JSONField(_("figures"), default=dict)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    scope_district_path = "district"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opening balance")
+        verbose_name_plural = _("opening balances")
+
+    def __str__(self):
+        return f"{self.district} · {self.as_of:%d/%m/%Y}"
+
+    def decimal_amounts(self):
+        """{indicator code: Decimal}."""
+        from decimal import Decimal
+
+        return {code: Decimal(value) for code, value in (self.amounts or {}).items()}

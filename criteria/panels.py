@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from communes.choices import Role, SubmissionStatus
 from communes.models import Commune, Submission
-from communes.periods import current_period, entry_period
+from communes.periods import current_period, entry_period, period_terms
 from communes.scoping import is_district_staff
 from communes.seeding import Panel
 from communes.workflow import lock_state
@@ -102,9 +102,10 @@ def _officer_panels(user):
         submission = (Submission.objects.filter(commune_id=user.commune_id, period=period)
                       .select_related("period", "commune").first())
         lock = lock_state(submission) if submission else None
+        terms = period_terms(period, user.commune.district_id)
         panels.append(Panel("criteria/panels/officer_home.html", {
-            "period": period, "submission": submission, "lock": lock,
-            "commune": user.commune, "days_left": period.days_left()}, order=10))
+            "period": period, "submission": submission, "lock": lock, "terms": terms,
+            "commune": user.commune, "days_left": terms.days_left()}, order=10))
     return panels
 
 

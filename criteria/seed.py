@@ -88,28 +88,28 @@ CATALOGUE = [
     ("ntm-cement-tonnes", "Xi măng hỗ trợ đã sử dụng", "Cement support used", "tấn", "tonnes",
      P.NTM, K.FLOW, S.ENTERED, {"decimals": 1}),
     ("ntm-model-areas-building", "Khu dân cư kiểu mẫu đang xây dựng",
-     "Model residential areas being built", "khu", "areas", P.NTM, K.STOCK, S.COMPUTED, {}),
+     "Model residential areas being built", "khu", "areas", P.NTM, K.STOCK, S.COMPUTED, {"computation": "model-areas-building"}),
     ("ntm-model-areas-new", "Khu dân cư kiểu mẫu được công nhận trong kỳ",
      "Model residential areas recognised in the period", "khu", "areas",
-     P.NTM, K.FLOW, S.COMPUTED, {}),
+     P.NTM, K.FLOW, S.COMPUTED, {"computation": "model-areas-new"}),
     ("ntm-model-areas-total", "Khu dân cư kiểu mẫu đạt chuẩn (lũy kế)",
      "Model residential areas recognised (cumulative)", "khu", "areas",
-     P.NTM, K.STOCK, S.COMPUTED, {}),
+     P.NTM, K.STOCK, S.COMPUTED, {"computation": "model-areas-total"}),
     ("ntm-model-gardens-new", "Vườn mẫu được công nhận (cấp huyện, cấp tỉnh)",
      "Model gardens recognised (district or province level)", "vườn", "gardens",
-     P.NTM, K.FLOW, S.COMPUTED, {}),
+     P.NTM, K.FLOW, S.COMPUTED, {"computation": "model-gardens-new"}),
     ("ntm-communes-standard", "Xã đạt chuẩn NTM (lũy kế)", "Communes at the NTM standard",
-     "xã", "communes", P.NTM, K.STOCK, S.COMPUTED, {}),
+     "xã", "communes", P.NTM, K.STOCK, S.COMPUTED, {"computation": "communes-standard"}),
     ("ntm-communes-advanced", "Xã đạt chuẩn NTM nâng cao", "Communes at the advanced standard",
-     "xã", "communes", P.NTM, K.STOCK, S.COMPUTED, {}),
+     "xã", "communes", P.NTM, K.STOCK, S.COMPUTED, {"computation": "communes-advanced"}),
     ("ntm-district-criteria-met", "Tiêu chí huyện NTM đạt chuẩn",
      "District NTM criteria met", "tiêu chí", "criteria", P.NTM, K.STOCK, S.DISTRICT, {}),
     ("ocop-candidates", "Sản phẩm OCOP được lựa chọn xây dựng trong năm",
      "OCOP candidate products selected for the year", "sản phẩm", "products",
-     P.OCOP, K.STOCK, S.COMPUTED, {}),
+     P.OCOP, K.STOCK, S.COMPUTED, {"computation": "ocop-candidates"}),
     ("ocop-certified", "Sản phẩm đạt OCOP 3 sao trở lên",
      "OCOP products certified at 3 stars or more", "sản phẩm", "products",
-     P.OCOP, K.FLOW, S.COMPUTED, {}),
+     P.OCOP, K.FLOW, S.COMPUTED, {"computation": "ocop-certified"}),
     ("gnbv-poor-households", "Hộ nghèo", "Poor households", "hộ", "households",
      P.GNBV, K.STOCK, S.ENTERED, {}),
     ("gnbv-poor-rate", "Tỷ lệ hộ nghèo", "Poor household rate", "%", "%",
@@ -125,6 +125,11 @@ CATALOGUE = [
     ("dtvm-civilised-groups", "Tổ dân phố đạt chuẩn văn minh đô thị",
      "Residential groups recognised as civilised urban areas", "tổ", "groups",
      P.DTVM, K.STOCK, S.ENTERED, {"is_required": False, "is_cumulative": True}),
+]
+# The key figures of the seed report: headline indicators by default (cards, narrative).
+HEADLINE_CODES = [
+    "ntm-model-areas-building", "ntm-houses-renovated", "ntm-gardens-renovated",
+    "ntm-clean-house-models", "ntm-model-areas-new", "ntm-model-areas-total",
 ]
 # The targets the meeting set for 2021 (docs/DOMAIN.md#the-demo-district): (indicator, low, high).
 TARGETS_2021 = [
@@ -211,7 +216,7 @@ def seed_demo(out):
             code=code,
             defaults={"name_vi": vi, "name_en": en, "unit_vi": unit_vi, "unit_en": unit_en,
                       "programme": programme, "kind": kind, "source": source,
-                      "position": position, **options},
+                      "position": position, "is_headline": code in HEADLINE_CODES, **options},
         )
 
     district = District.objects.get(slug="ky-anh")

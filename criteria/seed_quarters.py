@@ -15,6 +15,7 @@ from communes.choices import SubmissionStatus, WorkflowAction
 from communes.models import Commune, ReportingPeriod, Submission, SubmissionEvent, User
 from ntm_portal.demo import split
 
+from .catalogue import entered_indicators
 from .models import CriteriaSet, CriterionAssessment, Indicator, IndicatorValue
 
 S = SubmissionStatus
@@ -45,7 +46,7 @@ def seed_quarters(out):
         return
     q2 = ReportingPeriod.objects.get(year=2021, quarter=2)
     communes = list(Commune.objects.filter(district__slug="ky-anh").order_by("name"))
-    indicators = list(Indicator.objects.filter(source="entered", is_active=True))
+    indicators = entered_indicators(communes[0].district_id)  # Kỳ Anh's choices
     staff = User.objects.get(username="staff")
     criteria_set = CriteriaSet.in_force("commune_standard", q1.end_date)
     criteria = list(criteria_set.all_criteria())

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from communes import workflow
 from communes.choices import SubmissionStatus
 from communes.models import Commune, ReportingPeriod, Submission
-from communes.scoping import VIEW, is_district_staff
+from communes.periods import period_terms, user_district_id
+from communes.scoping import VIEW, is_district_staff, visible_districts
 from ntm_portal.formats import format_number, vn_sort_key
 
 from . import entry
@@ -123,11 +124,12 @@ def _criteria_rows(submission, criteria, form):
 
 
 def _render(request, commune, period, submission, form=None, status=200):
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(commune.district_id)
     criteria_set, criteria = entry.criteria_for(submission)
     if form is None:
         form = ReportForm(submission, indicators, criteria)
-    lock = workflow.lock_state(submission)
+    terms = period_terms(period, commune.district_id)
+    lock = workflow.lock_state(submission, district_id=commune.district_id)
     editable = workflow.can_edit(submission, request.user)
     groups = _figure_rows(submission, indicators, form.figures,
                           form.checked.figures if form.checked else None)
@@ -157,7 +159,9 @@ def _render(request, commune, period, submission, form=None, status=200):
         "text_errors": {name: [str(e) for e in texts.errors.get(name, [])]
                         for name in ("difficulties", "proposals")} if texts.is_bound else {},
         "error_counts": form.error_counts(),
-        "events": events, "days_left": period.days_left(), "is_late": workflow.is_late(submission),
+        "events": events, "terms": terms, "days_left": terms.days_left(),
+        "period_locked": workflow.period_locked(submission, district_id=commune.district_id),
+        "is_late": workflow.is_late(submission, district_id=commune.district_id),
         "review_nav": _review_nav(request.user, submission), "stale": status == 409,
     }
     return render(request, "criteria/submission.html", context, status=status)
@@ -169,7 +173,7 @@ def _review_nav(user, submission):
         return None
     waiting = (Submission.objects.restrict(user).filter(
         period=submission.period, status=SubmissionStatus.SUBMITTED)
-        .exclude(pk=submission.pk).select_related("commune"))
+        .exclude(pk=submission.pk).select_related("commune", "period"))
     following = sorted(waiting, key=lambda s: vn_sort_key(s.commune.name))
     return {"next": following[0] if following else None}
 
@@ -185,7 +189,8 @@ def submission_page(request, slug, year, quarter):
     if request.method != "POST":
         return _render(request, commune, period, submission)
     workflow.check_can_edit(submission, request.user)
-    form = ReportForm(submission, entry.entered_indicators(), entry.criteria_for(submission)[1],
+    form = ReportForm(submission, entry.entered_indicators(commune.district_id),
+                      entry.criteria_for(submission)[1],
                       request.POST)
     try:
         saved = form.save(request.user)
@@ -204,7 +209,7 @@ def submission_page(request, slug, year, quarter):
     submission = form.submission
     warnings = sum(len(c.warnings) for c in form.checked.figures.values())
     if request.POST.get("action") == "submit":
-        indicators = entry.entered_indicators()
+        indicators = entry.entered_indicators(commune.district_id)
         _set, criteria = entry.criteria_for(submission)
         try:
             workflow.submit(submission, request.user,
@@ -247,7 +252,7 @@ def submit(request, slug, year, quarter):
         messages.error(request, _("Someone else saved this submission after you opened the "
                                   "page; check the data below, then submit again."))
         return _render(request, commune, period, submission, status=409)
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(commune.district_id)
     _set, criteria = entry.criteria_for(submission)
     workflow.submit(submission, request.user, entry.missing_sections(submission, indicators, criteria))
     messages.success(request, _("Submitted to the district for review."))
@@ -328,16 +333,19 @@ def review_board(request, year, quarter):
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
     communes = list(Commune.objects.restrict(request.user).select_related("district"))
     submissions = {s.commune_id: s for s in Submission.objects.restrict(request.user).filter(period=period)
-                   .select_related("period").annotate(n_values=Count("values", filter=Q(values__value__isnull=False)))}
+                   .annotate(n_values=Count("values", filter=Q(values__value__isnull=False)))}
     warnings = _warnings_by_commune(period, submissions.values())
     today = timezone.localdate()
     rows = []
     for commune in communes:
         s = submissions.get(commune.pk)
+        if s is not None:
+            s.period = period  # one period object: the units' terms are read once
         rows.append({"commune": commune, "submission": s,
                      "status": s.get_status_display() if s else _("Not started"),
                      "status_code": s.status if s else "missing",
-                     "late": workflow.is_late(s or Submission(commune=commune, period=period), today),
+                     "late": workflow.is_late(s or Submission(commune=commune, period=period), today,
+                                              district_id=commune.district_id),
                      "warnings": warnings.get(commune.pk, 0),
                      "url": f"/communes/{commune.slug}/{period.year}/q{period.quarter}/"})
     order = {"submitted": 0, "returned": 1, "draft": 2, "missing": 3, "approved": 4}
@@ -346,7 +354,9 @@ def review_board(request, year, quarter):
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     return render(request, "criteria/review_board.html", {
-        "period": period, "rows": rows, "counts": sorted(counts.items())})
+        "period": period, "rows": rows, "counts": sorted(counts.items()),
+        "terms": period_terms(period, user_district_id(request.user)),
+        "districts": visible_districts(request.user)})
 
 
 def _warnings_by_commune(period, submissions):

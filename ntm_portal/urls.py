@@ -43,11 +43,11 @@ urlpatterns = [
     path("api/", include("communes.api.urls")),
     path("api/", include("criteria.api.urls")),
     path("api/", include("ocop.api.urls")),
-    path("communes/<slug:slug>/<int:year>/q<int:quarter>/", include("criteria.urls")),
+    path("", include("criteria.urls")),  # a commune's quarter, and a unit's catalogue pages
     path("review/<int:year>/q<int:quarter>/", criteria_views.review_board, name="review_board"),
     path("communes/<slug:slug>/plan/", plan_views.commune_plan, name="commune_plan"),
     path("plan/", include("criteria.plan_urls")),
-    path("communes/", include("communes.urls")),
+    path("", include("communes.urls")),  # communes, and a unit's periods
     path("ocop/", include("ocop.urls")),
     path("reports/", include("reports.urls")),
     # The back office's own password change would skip the accounts service.

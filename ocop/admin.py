@@ -4,8 +4,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin, ServiceSaveAdmin
 
 from . import lifecycle
+from .choices import PrePoint
 
-from .models import Producer, Product, ProductGroup, Rating, StarBand
+from .models import PreAssessment, Producer, Product, ProductGroup, Rating, StarBand
 
 
 @admin.register(ProductGroup)
@@ -48,17 +49,36 @@ class RatingInline(admin.TabularInline):
         return False
 
 
+class PreAssessmentInline(admin.StackedInline):
+    """The commune's pre-assessment, recorded by ``lifecycle.propose`` (the product's
+    "pre-assess and propose" page or the API); read-only here."""
+
+    model = PreAssessment
+    form = BoundaryAdminForm
+    fields = [f"{point}_{part}" for point in PrePoint.values for part in ("met", "note")] + [
+        "assessed_by", "assessed_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Product)
 class ProductAdmin(ServiceSaveAdmin, SimpleHistoryAdmin):
     """Saved by ``lifecycle.save_product``; the stage moves only by registering and rating."""
 
-    list_display = ["name", "commune", "producer", "group", "year", "target_stars", "stage"]
-    list_filter = ["stage", "group", "year", "target_stars", "commune"]
+    list_display = ["name", "commune", "producer", "group", "year", "target_stars", "stage", "procedure"]
+    list_filter = ["stage", "procedure", "group", "year", "target_stars", "commune"]
     search_fields = ["name", "slug", "producer__name", "commune__name"]
     list_select_related = ["commune", "producer", "group"]
     autocomplete_fields = ["commune", "producer"]
-    readonly_fields = ["stage", "registered_on", "proposed_by", "created_at"]
-    inlines = [RatingInline]
+    readonly_fields = ["stage", "procedure", "registered_on", "proposed_by", "created_at"]
+    inlines = [PreAssessmentInline, RatingInline]
 
     def service_save(self, request, obj, form, change):
         lifecycle.save_product(obj, request.user, self.loaded_version(form) if change else None)

@@ -24,6 +24,7 @@ class Stage(models.TextChoices):
 
     CANDIDATE = "candidate", _("Candidate")
     REGISTERED = "registered", _("Registered for evaluation")
+    PROPOSED = "proposed", _("Proposed to the province")
     RATED = "rated", _("Rated")
 
 
@@ -32,8 +33,29 @@ class Status(models.TextChoices):
 
     CANDIDATE = "candidate", _("Candidate")
     REGISTERED = "registered", _("Registered for evaluation")
+    PROPOSED = "proposed", _("Proposed to the province")
     CERTIFIED = "certified", _("Certified")
+    NATIONAL = "national", _("Certified, proposed to national level")
     EXPIRED = "expired", _("Certificate expired")
+
+
+class Procedure(models.TextChoices):
+    """The evaluation procedure a product follows, by the rule in force on its date
+    (``lifecycle.procedure_for``): kept on the product so that a later rule never
+    rewrites the path an earlier product took."""
+
+    DISTRICT = "district", _("District council first (before 6 July 2025)")
+    TWO_TIER = "two_tier", _("Commune pre-assessment, province council (Decision 1489/QĐ-TTg)")
+
+
+class PrePoint(models.TextChoices):
+    """The five points a commune pre-assesses before proposing a product to the province."""
+
+    ORIGIN = "origin", _("Origin")
+    MATERIALS = "materials", _("Raw material sources")
+    LABOUR = "labour", _("Local labour")
+    IDEA = "idea", _("Product idea and innovation")
+    IDENTITY = "identity", _("Local cultural identity")
 
 
 STAR_CHOICES = [(n, "★" * n) for n in range(1, 6)]

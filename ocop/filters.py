@@ -17,7 +17,7 @@ from ntm_portal.api_defaults import IntFilter, PortalFilterSet
 from ntm_portal.forms import BootstrapMixin
 
 from . import lifecycle
-from .choices import STAR_CHOICES, Status
+from .choices import STAR_CHOICES, Procedure, Status
 from .models import Product, ProductGroup
 
 
@@ -30,19 +30,30 @@ class ProductFilter(PortalFilterSet):
     stars_min = IntFilter(field_name="cert_stars", lookup_expr="gte")
     name = django_filters.CharFilter(lookup_expr="icontains")
     status = django_filters.ChoiceFilter(
-        label=_("Status"), field_name="cert_status", choices=Status.choices, empty_label=_("All"))
+        label=_("Status"), field_name="cert_status", choices=Status.choices, empty_label=_("All"),
+        method="filter_status")
+    procedure = django_filters.ChoiceFilter(
+        label=_("Evaluation procedure"), field_name="procedure", choices=Procedure.choices,
+        empty_label=_("All"))
     expiring = IntFilter(label=_("Expiring within (months)"), method="filter_expiring",
                          min_value=0, max_value=120)
 
     class Meta:
         model = Product
         fields = ["commune", "commune_slug", "producer", "group", "year", "target_stars", "stage",
-                  "stars", "stars_min", "name", "status", "expiring"]
+                  "stars", "stars_min", "name", "status", "procedure", "expiring"]
+
+    def filter_status(self, queryset, name, status):
+        """The annotated status; "certified" includes the products certified and proposed
+        to national level (a certified product whose grading goes on to the nation)."""
+        if status == Status.CERTIFIED:
+            return queryset.filter(cert_status__in=lifecycle.CERTIFIED_STATUSES)
+        return queryset.filter(cert_status=status)
 
     def filter_expiring(self, queryset, name, months):
         """Certified products whose certificate ends within ``months`` from the status date."""
         today = timezone.localdate()
-        return queryset.filter(cert_status=Status.CERTIFIED,
+        return queryset.filter(cert_status__in=lifecycle.CERTIFIED_STATUSES,
                                cert_valid_until__lte=lifecycle.add_months(today, months))
 
 
@@ -88,7 +99,7 @@ class ProductListFilter(ProductFilter):
         self.filters["commune"].queryset = Commune.objects.restrict(user)
 
     def filter_stars(self, queryset, name, stars):
-        return queryset.filter(cert_stars=stars, cert_status=Status.CERTIFIED)
+        return queryset.filter(cert_stars=stars, cert_status__in=lifecycle.CERTIFIED_STATUSES)
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied last, in ``qs``

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communes.idempotency import OnceMixin
 from communes.models import Commune
@@ -12,7 +13,7 @@ from ntm_portal.formats import NumberParseError, format_number, parse_number
 from ntm_portal.forms import BootstrapMixin, DateInput, VnDateField
 
 from . import lifecycle
-from .choices import STAR_CHOICES, ProducerKind
+from .choices import STAR_CHOICES, CertifyingLevel, PrePoint, Procedure, ProducerKind
 from .models import Producer, Product, ProductGroup, Rating
 
 
@@ -146,8 +147,50 @@ class RegisterForm(BootstrapMixin, VersionMixin, forms.Form):
         return value
 
 
+MET_CHOICES = [("yes", pgettext_lazy("pre-assessment", "Met")), ("no", _("Not met"))]
+
+
+class PreAssessmentForm(BootstrapMixin, VersionMixin, forms.Form):
+    """The commune's pre-assessment on the five points of Decision 1489/QĐ-TTg, each met or
+    not with a note; ``lifecycle.propose`` records it and proposes the product if all are met."""
+
+    def __init__(self, *args, product=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = getattr(product, "pre_assessment", None) if product is not None else None
+        for point in PrePoint:
+            self.fields[f"{point.value}_met"] = forms.ChoiceField(
+                label=point.label, choices=MET_CHOICES, widget=forms.RadioSelect,
+                error_messages={"required": _("Say whether the product meets this point.")})
+            self.fields[f"{point.value}_note"] = forms.CharField(
+                label=_("Note"), max_length=255, required=False,
+                widget=forms.TextInput(attrs={"aria-label": _("Note on %(point)s")
+                                              % {"point": point.label}}))
+            if existing is not None:
+                self.initial.setdefault(f"{point.value}_met",
+                                        "yes" if getattr(existing, f"{point.value}_met") else "no")
+                self.initial.setdefault(f"{point.value}_note", getattr(existing, f"{point.value}_note"))
+        self.style_fields()
+
+    def style_fields(self):
+        super().style_fields()
+        for point in PrePoint:
+            widget = self.fields[f"{point.value}_met"].widget
+            widget.attrs["class"] = "form-check-input"
+
+    def points(self):
+        """``{PrePoint value: (met, note)}`` for ``lifecycle.propose``."""
+        data = self.cleaned_data
+        return {point.value: (data[f"{point.value}_met"] == "yes", data.get(f"{point.value}_note", ""))
+                for point in PrePoint}
+
+    def fields_by_point(self):
+        """``[(label, met field, note field)]`` for the template."""
+        return [(point.label, self[f"{point.value}_met"], self[f"{point.value}_note"])
+                for point in PrePoint]
+
+
 class RatingForm(BootstrapMixin, VersionMixin, forms.ModelForm):
-    """Enter a rating decision: the stars follow from the score (``lifecycle.stars_for``)."""
+    """Enter a rating decision: the stars follow from the score (``lifecycle.rating_stars``)."""
 
     score = VnDecimalField(label=_("score (0–100)"))
 
@@ -157,14 +200,22 @@ class RatingForm(BootstrapMixin, VersionMixin, forms.ModelForm):
         field_classes = {"decision_date": VnDateField}
         widgets = {"decision_date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, product=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.product = product
+        if product is not None and product.procedure == Procedure.TWO_TIER:
+            # No district council under Decision 1489: the province grades, then the nation.
+            self.fields["level"].choices = [
+                (value, label) for value, label in self.fields["level"].choices
+                if value != CertifyingLevel.DISTRICT]
+            self.initial.setdefault("level", CertifyingLevel.PROVINCE)
         self.style_fields()
 
     def clean(self):
         cleaned = super().clean()
         try:
-            lifecycle.validate_rating(cleaned.get("score"), cleaned.get("decision_date"))
+            lifecycle.validate_rating(cleaned.get("score"), cleaned.get("decision_date"),
+                                      product=self.product, level=cleaned.get("level"))
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 if field in self.fields and field not in self.errors:

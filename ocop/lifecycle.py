@@ -1,9 +1,18 @@
 """The OCOP rules in one place: score → stars, certificate expiry, status, who may change what.
 
-A product moves: candidate (for a year, proposed by its commune) → registered for
-evaluation (district staff) → rated (district staff enter the decision). A rating's
-certificate is valid 36 months from the decision date; then the product shows as
-expired until it is rated again. Views, forms, admin and seeds call these functions.
+Which path a product takes depends on the rule in force on the day it is entered
+(``procedure_for``), kept on the product as ``procedure``:
+
+- before 6 July 2025 (district council first): candidate (for a year, proposed by its
+  commune) → registered for evaluation (district staff) → rated (district staff enter the
+  decision);
+- from 6 July 2025 (Decision 1489/QĐ-TTg): candidate → the commune pre-assesses it on five
+  points and proposes it to the province (``propose``) → the province's council grades it
+  (province staff enter the decision); a grading of ``NATIONAL_MIN_SCORE`` points or more
+  sends it on to the national council.
+
+A rating's certificate is valid 36 months from the decision date; then the product shows
+as expired until it is rated again. Views, forms, API, admin and seeds call these functions.
 The programme itself: docs/DOMAIN.md#ocop.
 """
 
@@ -13,27 +22,44 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.choices import Role
-from communes.scoping import is_district_staff
+from communes.scoping import is_district_staff, sees_everything
 from communes.versioning import claim_versions
 from ntm_portal.formats import format_date
 
-from .choices import Stage, Status
+from .choices import CertifyingLevel, PrePoint, Procedure, Stage, Status
 
 CERTIFICATE_MONTHS = 36
 EXPIRING_SOON_MONTHS = 6
 CERTIFIED_MIN_STARS = 3  # only 3★ and above count as "OCOP certified" in practice
 
+# Decision 1489/QĐ-TTg: products entered from this day follow the two-tier procedure.
+TWO_TIER_FROM = datetime.date(2025, 7, 6)
+# A province grading of this many points sends the product on to the national council;
+# the province itself recognises at most PROVINCE_MAX_STARS (5★ is the national level).
+NATIONAL_MIN_SCORE = 90
+PROVINCE_MAX_STARS = 4
+
 STATUS_COLOURS = {
     Status.CANDIDATE: "secondary",
     Status.REGISTERED: "info",
+    Status.PROPOSED: "info",
     Status.CERTIFIED: "success",
+    Status.NATIONAL: "success",
     Status.EXPIRED: "danger",
 }
+# Statuses of a product holding a valid certificate (counted as certified by the reports).
+CERTIFIED_STATUSES = (Status.CERTIFIED.value, Status.NATIONAL.value)
+
+
+def procedure_for(on_date):
+    """The evaluation procedure in force on ``on_date``: the one rule of which path a
+    product entered that day follows (``Product.procedure`` keeps the answer)."""
+    return Procedure.TWO_TIER if on_date >= TWO_TIER_FROM else Procedure.DISTRICT
 
 
 def add_months(date, months):
@@ -67,7 +93,34 @@ def stars_for(score, on_date, bands=None):
     )
 
 
-def validate_rating(score, decision_date, today=None):
+def rating_stars(score, on_date, procedure, level):
+    """The stars of a rating decision: the bands in force, and under Decision 1489 a
+    province's decision recognises at most ``PROVINCE_MAX_STARS`` (5★ is national)."""
+    stars = stars_for(score, on_date)
+    if procedure == Procedure.TWO_TIER and level == CertifyingLevel.PROVINCE:
+        return min(stars, PROVINCE_MAX_STARS)
+    return stars
+
+
+def level_refusal(product, level):
+    """Why a decision at ``level`` cannot be recorded for ``product``, or None.
+
+    Under Decision 1489 there is no district council: the province grades, and a national
+    decision follows only a province grading of ``NATIONAL_MIN_SCORE`` points or more.
+    """
+    if product is None or product.procedure != Procedure.TWO_TIER or not level:
+        return None
+    if level == CertifyingLevel.DISTRICT:
+        return _("Under Decision 1489/QĐ-TTg there is no district council: the province "
+                 "grades the product.")
+    if level == CertifyingLevel.CENTRAL and not product.ratings.filter(
+            level=CertifyingLevel.PROVINCE, score__gte=NATIONAL_MIN_SCORE).exists():
+        return _("A national decision follows a province grading of %(points)s points or "
+                 "more; this product has none.") % {"points": NATIONAL_MIN_SCORE}
+    return None
+
+
+def validate_rating(score, decision_date, today=None, product=None, level=None):
     """Errors by field for a rating: score within 0–100, decision not in the future."""
     today = today or timezone.localdate()
     errors = {}
@@ -82,6 +135,9 @@ def validate_rating(score, decision_date, today=None):
             stars_for(score, decision_date)
         except ValidationError as error:
             errors["score"] = error.messages[0]
+    reason = level_refusal(product, level)
+    if reason:
+        errors["level"] = reason
     if errors:
         raise ValidationError(errors)
 
@@ -90,14 +146,21 @@ def status_expression(on_date):
     """The one rule of a product's status on ``on_date``, as a database expression.
 
     A candidate is a candidate; a product past candidacy without a rating decided by
-    ``on_date`` is registered; with one, it is certified while the certificate is valid
-    (``cert_valid_until``, from ``ProductQuerySet.with_certificate``), then expired.
-    Pages, the API, filters and counts all read it through ``with_certificate``'s
-    ``cert_status``, so display and filtering cannot disagree.
+    ``on_date`` is registered (district procedure) or proposed to the province (Decision
+    1489); with one, it is certified while the certificate is valid (``cert_valid_until``,
+    from ``ProductQuerySet.with_certificate``), then expired. Under Decision 1489 a product
+    whose valid certificate is a province grading of ``NATIONAL_MIN_SCORE`` points or more
+    is certified and proposed to national level. Pages, the API, filters and counts all read
+    it through ``with_certificate``'s ``cert_status``, so display and filtering cannot disagree.
     """
     return Case(
         When(stage=Stage.CANDIDATE, then=Value(Status.CANDIDATE.value)),
+        When(cert_valid_until__isnull=True, stage=Stage.PROPOSED,
+             then=Value(Status.PROPOSED.value)),
         When(cert_valid_until__isnull=True, then=Value(Status.REGISTERED.value)),
+        When(Q(cert_valid_until__gte=on_date, procedure=Procedure.TWO_TIER,
+               cert_level=CertifyingLevel.PROVINCE, cert_score__gte=NATIONAL_MIN_SCORE),
+             then=Value(Status.NATIONAL.value)),
         When(cert_valid_until__gte=on_date, then=Value(Status.CERTIFIED.value)),
         default=Value(Status.EXPIRED.value), output_field=CharField(),
     )
@@ -125,16 +188,34 @@ def check_propose(user):
         raise PermissionDenied(_("Only commune officers and district staff can propose OCOP products."))
 
 
+def is_province_staff(user):
+    """Staff of a province-level steering unit (``User.province``)."""
+    return user.is_authenticated and user.role == Role.STAFF and bool(user.province_id)
+
+
+def grades(user, product):
+    """Who registers, rates and edits ``product`` past candidacy: district staff (and
+    province staff, administrators) under the district procedure; under Decision 1489 the
+    district step is gone, so the province's staff and administrators only."""
+    if product.procedure == Procedure.TWO_TIER:
+        return sees_everything(user) or is_province_staff(user)
+    return is_district_staff(user)
+
+
 def edit_refusal(user, product):
     """Why ``user`` may not edit ``product``'s details, or None if they may.
 
     Scope (another commune → 404) is checked before, by ``restrict``.
     """
-    if is_district_staff(user):
+    if grades(user, product):
         return None
     if user.role != Role.OFFICER or user.commune_id != product.commune_id:
         return _("Your account may read OCOP products but not change them.")
     if product.stage != Stage.CANDIDATE:
+        if product.procedure == Procedure.TWO_TIER:
+            return _("“%(product)s” is no longer a candidate (%(stage)s): only the province's "
+                     "staff can change it now.") % {
+                "product": product.name, "stage": Stage(product.stage).label.lower()}
         return _(
             "“%(product)s” is no longer a candidate (%(stage)s): only district staff can change it now."
         ) % {"product": product.name, "stage": Stage(product.stage).label.lower()}
@@ -151,34 +232,90 @@ def check_edit(user, product):
         raise PermissionDenied(reason)
 
 
-def check_staff(user):
-    if not is_district_staff(user):
-        raise PermissionDenied(_("Only district staff register and rate OCOP products."))
+def check_staff(user, product):
+    if grades(user, product):
+        return
+    if product.procedure == Procedure.TWO_TIER:
+        raise PermissionDenied(_("Under Decision 1489/QĐ-TTg the province's council grades this "
+                                 "product: only the province's staff enter its rating."))
+    raise PermissionDenied(_("Only district staff register and rate OCOP products."))
+
+
+def register_refusal(user, product):
+    """Why ``user`` may not register ``product`` for evaluation (district procedure), or None."""
+    if product.procedure == Procedure.TWO_TIER:
+        return _("“%(product)s” follows Decision 1489/QĐ-TTg: its commune pre-assesses it and "
+                 "proposes it to the province; there is no district registration.") % {
+            "product": product.name}
+    if not grades(user, product):
+        return _("Only district staff register and rate OCOP products.")
+    if product.stage != Stage.CANDIDATE:
+        return _("“%(product)s” is already registered for evaluation.") % {"product": product.name}
+    return None
 
 
 def can_register(user, product):
-    return is_district_staff(user) and product.stage == Stage.CANDIDATE
+    return register_refusal(user, product) is None
 
 
 def check_register(user, product):
-    check_staff(user)
-    if product.stage != Stage.CANDIDATE:
-        raise PermissionDenied(
-            _("“%(product)s” is already registered for evaluation.") % {"product": product.name}
-        )
+    reason = register_refusal(user, product)
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def can_rate(user, product):
-    return is_district_staff(user) and product.stage in (Stage.REGISTERED, Stage.RATED)
+    return grades(user, product) and product.stage in (Stage.REGISTERED, Stage.PROPOSED, Stage.RATED)
 
 
 def check_rate(user, product):
-    check_staff(user)
+    check_staff(user, product)
     if product.stage == Stage.CANDIDATE:
+        if product.procedure == Procedure.TWO_TIER:
+            raise PermissionDenied(_(
+                "“%(product)s” must be pre-assessed and proposed by its commune before the "
+                "province grades it.") % {"product": product.name})
         raise PermissionDenied(
             _("“%(product)s” must be registered for evaluation before it is rated.")
             % {"product": product.name}
         )
+
+
+def propose_refusal(user, product):
+    """Why ``user`` may not pre-assess ``product`` and propose it to the province, or None:
+    under Decision 1489 the officer of its commune (or an administrator) does, once."""
+    if product.procedure != Procedure.TWO_TIER:
+        return _("“%(product)s” was entered before 6 July 2025: the district registers it for "
+                 "evaluation; it is not proposed to the province.") % {"product": product.name}
+    if not (sees_everything(user)
+            or (user.role == Role.OFFICER and user.commune_id == product.commune_id)):
+        return _("Only the officer of the product's commune pre-assesses it and proposes it "
+                 "to the province.")
+    if product.stage != Stage.CANDIDATE:
+        return _("“%(product)s” is already proposed to the province.") % {"product": product.name}
+    return None
+
+
+def can_propose_to_province(user, product):
+    return propose_refusal(user, product) is None
+
+
+def check_propose_to_province(user, product):
+    reason = propose_refusal(user, product)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def pre_assessment_errors(points):
+    """Errors by field if ``points`` (``{PrePoint value: (met, note)}``) does not answer
+    each of the five points: the pre-assessment comes before any proposal."""
+    missing = [point for point in PrePoint
+               if not isinstance((points or {}).get(point.value, (None,))[0], bool)]
+    if not missing:
+        return {}
+    message = _("Pre-assess the product on each of the five points before proposing it to the "
+                "province: say whether it meets this point.")
+    return {f"{point.value}_met": message for point in missing}
 
 
 # --- Transitions ----------------------------------------------------------------------
@@ -212,6 +349,7 @@ def save_product(product, user, expected_version, write=None):
         check_propose(user)
         product.proposed_by = user
         product.stage = Stage.CANDIDATE
+        product.procedure = procedure_for(timezone.localdate())
     else:
         check_edit(user, product)
         claim_version(product, expected_version)
@@ -253,7 +391,7 @@ def rate(product, user, *, score, level, decision_number, decision_date, note=""
     from .models import Rating
 
     check_rate(user, product)
-    validate_rating(score, decision_date)
+    validate_rating(score, decision_date, product=product, level=level)
     claim_version(product, expected_version)
     rating = Rating(
         product=product, score=score, level=level, decision_number=decision_number,
@@ -262,3 +400,40 @@ def rate(product, user, *, score, level, decision_number, decision_date, note=""
     rating.save()
     product.stage = Stage.RATED
     return rating
+
+
+@transaction.atomic
+def propose(product, user, points, on_date=None, expected_version=None):
+    """Record the commune's pre-assessment of ``product`` (``points``: ``{PrePoint value:
+    (met, note)}``) and, if it meets all five points, propose it to the province.
+
+    Returns the ``PreAssessment``; the product is proposed (stage ``PROPOSED``, entering
+    evaluation on ``on_date``) only when nothing is unmet, otherwise it stays a candidate
+    with its pre-assessment recorded. Unanswered points are refused (``ValidationError``).
+    """
+    from .models import PreAssessment
+
+    check_propose_to_province(user, product)
+    errors = pre_assessment_errors(points)
+    if errors:
+        raise ValidationError(errors)
+    on_date = on_date or timezone.localdate()
+    claim_version(product, expected_version)
+    fields = {"assessed_by": user, "assessed_on": on_date}
+    for point in PrePoint:
+        met, note = points[point.value]
+        fields[f"{point.value}_met"] = met
+        fields[f"{point.value}_note"] = note or ""
+    existing = PreAssessment.objects.filter(product=product).first()
+    assessment = existing or PreAssessment(product=product)
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment._history_user = user
+    assessment.save()
+    if not assessment.unmet():
+        product.stage = Stage.PROPOSED
+        product.registered_on = on_date
+        product._change_reason = "proposed to the province"
+        product._history_user = user
+        product.save(update_fields=["stage", "registered_on", "version"])
+    return assessment

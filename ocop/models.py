@@ -18,7 +18,7 @@ from communes.models import Commune
 from communes.scoping import ScopedQuerySet
 from ntm_portal.formats import vn_slugify
 
-from .choices import STAR_CHOICES, CertifyingLevel, ProducerKind, Stage, Status
+from .choices import STAR_CHOICES, CertifyingLevel, PrePoint, Procedure, ProducerKind, Stage, Status
 from .validators import validate_photo
 
 MAX_SCORE = 100
@@ -149,7 +149,9 @@ class ProductQuerySet(ScopedQuerySet):
 
     def certified_on(self, on_date):
         """Products whose latest rating decided by ``on_date`` is still valid on that date."""
-        return self.with_certificate(on_date).filter(cert_status=Status.CERTIFIED)
+        from .lifecycle import CERTIFIED_STATUSES
+
+        return self.with_certificate(on_date).filter(cert_status__in=CERTIFIED_STATUSES)
 
 
 class Product(models.Model):
@@ -183,7 +185,14 @@ class Product(models.Model):
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.CANDIDATE
     )
-    registered_on = models.DateField(_("registered for evaluation on"), null=True, blank=True)
+    registered_on = models.DateField(
+        _("entered evaluation on"), null=True, blank=True,
+        help_text=_("Registered by the district (before 6 July 2025) or proposed by the commune "
+                    "to the province (Decision 1489/QĐ-TTg)."))
+    procedure = models.CharField(
+        _("evaluation procedure"), max_length=20, choices=Procedure.choices,
+        default=Procedure.DISTRICT, editable=False,
+        help_text=_("Decided by the rule in force on the day the product was entered."))
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("proposed by"),
@@ -244,6 +253,50 @@ class Product(models.Model):
                       .values_list("cert_status", flat=True).get())
 
 
+class PreAssessment(models.Model):
+    """The commune's pre-assessment of a product on the five points of Decision 1489/QĐ-TTg
+    (``choices.PrePoint``): each met or not, with a note; written by ``lifecycle.propose``."""
+
+    product = models.OneToOneField(
+        Product, on_delete=models.CASCADE, related_name="pre_assessment", verbose_name=_("product"))
+    origin_met = models.BooleanField(_("Origin"))
+    origin_note = models.CharField(_("note"), max_length=255, blank=True)
+    materials_met = models.BooleanField(_("Raw material sources"))
+    materials_note = models.CharField(_("note"), max_length=255, blank=True)
+    labour_met = models.BooleanField(_("Local labour"))
+    labour_note = models.CharField(_("note"), max_length=255, blank=True)
+    idea_met = models.BooleanField(_("Product idea and innovation"))
+    idea_note = models.CharField(_("note"), max_length=255, blank=True)
+    identity_met = models.BooleanField(_("Local cultural identity"))
+    identity_note = models.CharField(_("note"), max_length=255, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("pre-assessed by"))
+    assessed_on = models.DateField(_("pre-assessed on"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "product__commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commune pre-assessment")
+        verbose_name_plural = _("commune pre-assessments")
+
+    def __str__(self):
+        return f"{self.product}: {self.assessed_on}"
+
+    def get_absolute_url(self):
+        return self.product.get_absolute_url()
+
+    def points(self):
+        """``[(PrePoint, met, note)]`` in the decision's order."""
+        return [(point, getattr(self, f"{point.value}_met"), getattr(self, f"{point.value}_note"))
+                for point in PrePoint]
+
+    def unmet(self):
+        return [point for point, met, _note in self.points() if not met]
+
+
 class Rating(models.Model):
     """A rating decision: score, stars derived by the bands in force, and its certificate.
 
@@ -292,9 +345,9 @@ class Rating(models.Model):
         validate_rating(self.score, self.decision_date)
 
     def save(self, *args, **kwargs):
-        from .lifecycle import certificate_valid_until, stars_for
+        from .lifecycle import certificate_valid_until, rating_stars
 
-        self.stars = stars_for(self.score, self.decision_date)
+        self.stars = rating_stars(self.score, self.decision_date, self.product.procedure, self.level)
         self.valid_until = certificate_valid_until(self.decision_date)
         super().save(*args, **kwargs)
         if self.product.stage != Stage.RATED:

@@ -6,7 +6,6 @@ from communes.scoping import is_district_staff
 from communes.seeding import Panel
 
 from . import lifecycle
-from .choices import Status
 from .models import Product
 
 
@@ -15,7 +14,7 @@ def expiring_products(on_date, months=lifecycle.EXPIRING_SOON_MONTHS, products=N
     products = Product.objects.all() if products is None else products
     return (
         products.with_certificate(on_date)
-        .filter(cert_status=Status.CERTIFIED,
+        .filter(cert_status__in=lifecycle.CERTIFIED_STATUSES,
                 cert_valid_until__lte=lifecycle.add_months(on_date, months))
         .select_related("commune")
         .order_by("cert_valid_until", "name")

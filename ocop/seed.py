@@ -1,4 +1,5 @@
-"""OCOP demo data: groups, the 1048 star bands, the 15 candidates of 2021, earlier certificates.
+"""OCOP demo data: groups, the 1048 star bands, the 15 candidates of 2021, earlier certificates,
+and two products entered after 6 July 2025 under Decision 1489/QĐ-TTg.
 
 Idempotent (get_or_create throughout). Product and producer names and decision numbers
 are invented and say so ("Dữ liệu minh họa"). The 15 products are candidates *for 2021*
@@ -13,9 +14,9 @@ from django.utils import timezone
 from communes.models import Commune
 from ntm_portal.formats import vn_slugify
 
-from .choices import CertifyingLevel, ProducerKind, Stage
+from .choices import CertifyingLevel, PrePoint, Procedure, ProducerKind, Stage
 from .lifecycle import CERTIFICATE_MONTHS, add_months
-from .models import Producer, Product, ProductGroup, Rating, StarBand
+from .models import PreAssessment, Producer, Product, ProductGroup, Rating, StarBand
 
 DEMO_NOTE = "Dữ liệu minh họa (demo)"
 DEMO_DESCRIPTION = "Dữ liệu minh họa: tên sản phẩm và chủ thể là giả định, không phải danh sách chính thức."
@@ -75,6 +76,17 @@ EARLIER = [
 ]
 
 
+# Entered after 6 July 2025 (Decision 1489/QĐ-TTg): the commune pre-assesses, then proposes to
+# the province. Neither is graded, so no certified count changes: (commune, product, group,
+# producer, kind, year, target, pre-assessed on, points not met, note per point).
+TWO_TIER = [
+    ("Kỳ Lạc", "Miến dong Kỳ Lạc", "thuc-pham", "HTX miến dong Kỳ Lạc", K.COOPERATIVE, 2025, 3,
+     datetime.date(2025, 10, 15), set()),
+    ("Kỳ Thượng", "Trà hoa vàng Kỳ Thượng", "do-uong", "Hộ kinh doanh trà Kỳ Thượng", K.HOUSEHOLD,
+     2026, 3, datetime.date(2026, 3, 20), {PrePoint.LABOUR}),
+]
+
+
 def seed_demo(out):
     groups = {}
     for order, (code, name) in enumerate(GROUPS, start=1):
@@ -110,6 +122,19 @@ def seed_demo(out):
                     "note": DEMO_NOTE,
                 },
             )
+    for commune_name, name, group, producer_name, kind, year, target, assessed_on, unmet in TWO_TIER:
+        product = _product(
+            communes[commune_name], name, groups[group], producer_name, kind, year, target,
+            procedure=Procedure.TWO_TIER,
+            stage=Stage.CANDIDATE if unmet else Stage.PROPOSED,
+            registered_on=None if unmet else assessed_on,
+        )
+        points = {}
+        for point in PrePoint:
+            met = point not in unmet
+            points[f"{point.value}_met"] = met
+            points[f"{point.value}_note"] = f"{DEMO_NOTE}: {'đạt' if met else 'chưa đạt'}"
+        PreAssessment.objects.get_or_create(product=product, defaults={"assessed_on": assessed_on, **points})
     out.write(
         f"  {Product.objects.count()} OCOP products, {Rating.objects.count()} ratings, "
         f"{StarBand.objects.count()} star bands"

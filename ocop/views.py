@@ -22,9 +22,9 @@ from communes.workflow import StaleEdit
 from ntm_portal.formats import format_date
 
 from . import lifecycle
-from .choices import Status
+from .choices import Procedure, Status
 from .filters import ProductListFilter
-from .forms import ProductForm, RatingForm, RegisterForm
+from .forms import PreAssessmentForm, ProductForm, RatingForm, RegisterForm
 from .models import Product, Rating
 
 def decorate(product, today):
@@ -32,7 +32,7 @@ def decorate(product, today):
     product.status_value = product.status(today)
     product.status_label = Status(product.status_value).label
     product.status_colour = lifecycle.status_colour(product.status_value)
-    product.expiring_soon = product.status_value == Status.CERTIFIED and lifecycle.expires_within(
+    product.expiring_soon = product.status_value in lifecycle.CERTIFIED_STATUSES and lifecycle.expires_within(
         product.cert_valid_until, lifecycle.EXPIRING_SOON_MONTHS, today
     )
     return product
@@ -73,16 +73,24 @@ def product_detail(request, slug):
     today = timezone.localdate()
     product = get_object_or_404(
         Product.objects.restrict(request.user).with_certificate(today)
-        .select_related("commune", "group", "producer", "proposed_by")
+        .select_related("commune", "group", "producer", "proposed_by",
+                        "pre_assessment", "pre_assessment__assessed_by")
         .prefetch_related(Prefetch("ratings", queryset=Rating.objects.order_by("-decision_date", "-pk"))),
         slug=slug,
     )
     decorate(product, today)
+    pre_assessment = getattr(product, "pre_assessment", None)
     ratings = list(product.ratings.all())
     for rating in ratings:
         rating.valid_now = rating.decision_date <= today <= rating.valid_until
     return render(request, "ocop/product_detail.html", {
         "product": product, "ratings": ratings, "today": today,
+        "pre_assessment": pre_assessment,
+        "pre_assessed_by": (pre_assessment.assessed_by.get_full_name() or pre_assessment.assessed_by.username
+                            if pre_assessment and pre_assessment.assessed_by else "—"),
+        "two_tier": product.procedure == Procedure.TWO_TIER,
+        "national_min_score": lifecycle.NATIONAL_MIN_SCORE,
+        "can_propose_to_province": lifecycle.can_propose_to_province(request.user, product),
         "can_edit": lifecycle.can_edit(request.user, product),
         "can_register": lifecycle.can_register(request.user, product),
         "can_rate": lifecycle.can_rate(request.user, product),
@@ -175,7 +183,7 @@ def product_register(request, slug):
 def product_rate(request, slug):
     product = _product(request, slug)
     lifecycle.check_rate(request.user, product)
-    form = RatingForm(request.POST or None, initial={"version": product.version})
+    form = RatingForm(request.POST or None, initial={"version": product.version}, product=product)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("version")
@@ -191,7 +199,42 @@ def product_rate(request, slug):
         "form": form, "product": product,
         "bands": lifecycle.bands_in_force(timezone.localdate()),
         "is_staff": is_district_staff(request.user),
+        "two_tier": product.procedure == Procedure.TWO_TIER,
+        "national_min_score": lifecycle.NATIONAL_MIN_SCORE,
+        "province_max_stars": lifecycle.PROVINCE_MAX_STARS,
     })
+
+
+@login_required
+def product_propose(request, slug):
+    """The commune's pre-assessment on the five points and, if all are met, the proposal to
+    the province (Decision 1489/QĐ-TTg); ``lifecycle.propose`` records both."""
+    product = _product(request, slug)
+    lifecycle.check_propose_to_province(request.user, product)
+    form = PreAssessmentForm(request.POST or None, initial={"version": product.version},
+                             product=product)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = lifecycle.propose(product, request.user, form.points(),
+                                           expected_version=_loaded_version(form))
+        except StaleEdit as error:
+            return _stale(request, error)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            unmet = assessment.unmet()
+            if unmet:
+                messages.warning(request, _(
+                    "Pre-assessment saved. “%(product)s” is not proposed to the province: it "
+                    "does not meet %(points)s.") % {
+                    "product": product.name,
+                    "points": ", ".join(str(point.label).lower() for point in unmet)})
+            else:
+                messages.success(request, _("“%(product)s” is pre-assessed and proposed to the "
+                                            "province.") % {"product": product.name})
+            return redirect(product)
+    return render(request, "ocop/product_propose.html", {"form": form, "product": product})
 
 
 @login_required

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from communes.choices import NtmLevel, SubmissionStatus
 from communes.models import Commune, District, ReportingPeriod, Submission
+from communes.periods import period_terms
 from communes.scoping import is_district_reader, visible_districts
 from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
     APPROVED_OR_SUBMITTED,
-    REGISTRY_CODES,
     CriteriaSummary,
     Figure,
     criteria_set_for,
@@ -36,24 +36,22 @@ from criteria.aggregates import (
     trend,
     unrecorded_codes,
 )
+from criteria.balances import balance_for
+from criteria.catalogue import effective_indicators
 from criteria.choices import Programme
 from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
 from ntm_portal.spans import Span
 
 from . import rollups
-from .ocop_figures import catalogue_extra, ocop_figures, year_ago_counts
+from .ocop_figures import ocop_figures
 
 # The page lists at most this many communes in the heatmap and the completeness table
 # (lagging and missing first); the workbook always has them all.
 PAGE_ROWS = 60
 # The order of the meeting report: the NTM programme first, as the seed report speaks.
 PROGRAMME_ORDER = [Programme.NTM, Programme.OCOP, Programme.GNBV, Programme.DTVM]
-# The figures of the seed report, shown as cards and drawn over the quarters.
-KEY_CODES = [
-    "ntm-model-areas-building", "ntm-houses-renovated", "ntm-gardens-renovated",
-    "ntm-clean-house-models", "ntm-model-areas-new", "ntm-model-areas-total",
-]
+# The figures drawn over the quarters. (The cards are the unit's headline indicators.)
 TREND_CODES = [
     "ntm-houses-renovated", "ntm-gardens-renovated", "ntm-clean-house-models",
     "ntm-model-areas-new", "ntm-model-gardens-new",
@@ -163,6 +161,14 @@ class HeadlineRow:
     def decimals(self):
         return self.indicator.decimals or None
 
+    @property
+    def parts_text(self):
+        """A ratio's quarter parts, "412/12.875" (``criteria.aggregates.ratio_of``)."""
+        figure = self.figure
+        if figure.denominator is None:
+            return ""
+        return f"{format_number(figure.numerator)}/{format_number(figure.denominator)}"
+
 
 @dataclass
 class CommuneRow:
@@ -242,6 +248,7 @@ class Dashboard:
     trends: dict  # code -> [value per trend period]
     ocop: object
     completeness: list
+    terms: object = None  # the unit's deadline and back-fill (communes.periods.PeriodTerms)
     narrative: list = field(default_factory=list)
     plan: object = None  # reports.plan_panels.PlanData: gaps and tasks of the lagging communes
     # The cache key the view stored it under; the page caches its body under it too.
@@ -283,8 +290,8 @@ class Dashboard:
 
     @property
     def key_rows(self):
-        by_code = {row.indicator.code: row for row in self.headline}
-        return [by_code[code] for code in KEY_CODES if code in by_code]
+        """The unit's headline indicators (``criteria.catalogue``), in catalogue order."""
+        return [row for row in self.headline if row.indicator.is_headline]
 
     @property
     def target_rows(self):
@@ -360,7 +367,7 @@ class Dashboard:
         entered values are read for the quarter alone.
         """
         return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True,
-                                  span=self.span)
+                                  indicators=self.indicators, span=self.span)
 
     def url(self, name="dashboard"):
         """The address of this span's page (``name`` "dashboard"), workbook ("export") or
@@ -462,11 +469,15 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     # A whole district's approved figures come from the roll-ups (hundreds of rows).
     use_rollups = rollups.usable(district, communes, statuses, restricted)
     entered = rollups.entered_figures(period, district, span) if use_rollups else None
-    extra = catalogue_extra(ocop, span, year_ago_counts(period.year - 1, communes))
-    current = figures(period, communes, statuses, extra=extra, entered=entered, span=span)
-    for code in unrecorded_codes(communes):
+    # The unit's opening balance speaks for the whole district, never for some communes.
+    balance = None if restricted else balance_for(district)
+    # The indicators the unit uses, with its headline choices (criteria.catalogue).
+    indicators = effective_indicators(district)
+    current = figures(period, communes, statuses, entered=entered,
+                      district=None if restricted else district, balance=balance,
+                      indicators=indicators, span=span)
+    for code in unrecorded_codes(communes, indicators, balance):
         current[code] = Figure()  # unknown, not 0
-    indicators = list(Indicator.objects.filter(is_active=True))
     targets = _targets(period, district, communes, restricted)
     headline = []
     for indicator in indicators:
@@ -499,12 +510,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
 
     trend_periods = _trend_periods(period)
     # One grouped query per kind for all the quarters shown, never figures() per quarter.
-    if use_rollups:
-        registry = [code for code in TREND_CODES if code in REGISTRY_CODES]
-        trends = rollups.trend(trend_periods, TREND_CODES, district)
-        trends.update(trend(trend_periods, registry, communes, statuses))
-    else:
-        trends = trend(trend_periods, TREND_CODES, communes, statuses)
+    sums = rollups.trend_sums(trend_periods, district) if use_rollups else None
+    trends = trend(trend_periods, TREND_CODES, communes, statuses, sums=sums, balance=balance)
 
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,
@@ -512,7 +519,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         targets=targets, headline=headline, rows=rows, alphabetical=alphabetical,
         criteria=criteria, levels=levels,
         trend_periods=trend_periods, trends=trends, ocop=ocop,
-        completeness=_completeness(period, communes, commune_list),
+        completeness=_completeness(period, district, communes, commune_list),
+        terms=period_terms(period, district.pk),
         span=span, levels_year_ago=levels_year_ago,
     )
     from .narrative import narrative
@@ -555,7 +563,7 @@ def _trend_periods(period):
     )
 
 
-def _completeness(period, communes, commune_list):
+def _completeness(period, district, communes, commune_list):
     submissions = {
         row[1]: SubmissionRef(*row, period=period)
         for row in Submission.objects.filter(period=period, commune__in=communes).order_by()
@@ -567,12 +575,13 @@ def _completeness(period, communes, commune_list):
         handed_in = submission is not None and submission.status in (
             SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
         if handed_in:
-            late = submission.submitted_late and not period.is_backfill
+            late = submission.submitted_late and not period_terms(period, district.pk).is_backfill
             category = "late" if late else "on_time"
             overdue = False
         else:
             category = "missing"
             # Not handed in: late once the period has locked (the one rule, workflow.is_late).
-            overdue = is_late(submission or Submission(commune_id=commune.pk, period=period))
+            overdue = is_late(submission or Submission(commune_id=commune.pk, period=period),
+                              district_id=district.pk)
         rows.append(CompletenessRow(commune, submission, category, overdue))
     return rows

@@ -31,7 +31,7 @@ from communes.choices import NtmLevel
 from criteria.aggregates import Figure
 from criteria.models import IndicatorValue
 from ntm_portal.formats import format_date
-from ntm_portal.workbook import looks_like_formula
+from ntm_portal.workbook import FORMULA_PREFIXES, looks_like_formula
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER = "[$-42A]#,##0"
@@ -179,6 +179,16 @@ class Sheet:
             value = int(value)
         self.ws.write_number(row, column - 1, value, style)
 
+    def columns(self, *columns):
+        """A writer of table rows, for the sheets with a row per commune.
+
+        ``columns`` gives, for each column from the first, its kind ("number", "text" or
+        "integer" / "decimal" for figures) and its styles. Formats are worked out here
+        once, not for each of the hundreds of thousands of cells of a large district;
+        the cells are the same as ``cell``, ``text`` and ``number`` write.
+        """
+        return RowWriter(self, columns)
+
     def merged(self, first_column, last_column, text, *styles):
         """A text spread over columns of the current row."""
         style = self.formats(*styles)
@@ -188,6 +198,45 @@ class Sheet:
     def note(self, text):
         self.put(self.row, 1, text, ITALIC)
         self.row += 1
+
+
+class RowWriter:
+    """Writes a row of values with each column's format (see ``Sheet.columns``)."""
+
+    def __init__(self, sheet, columns):
+        self.sheet = sheet
+        formats = sheet.formats
+        self.plan = []
+        for kind, *styles in columns:
+            if kind in ("integer", "decimal"):
+                number_format = NUMBER_FORMATS[INTEGER if kind == "integer" else DECIMAL]
+                styles = (*styles, number_format)
+            self.plan.append((kind, formats(BORDER, *styles), formats(BORDER, *styles, QUOTED)))
+
+    def write(self, values, fills=None):
+        """Write ``values`` in the sheet's current row, from column A, and move down.
+
+        ``fills``: {column index from 0: (format, quoted format)} replacing a column's
+        format in this row (a cell's colour).
+        """
+        ws, row = self.sheet.ws, self.sheet.row - 1
+        write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
+        for column, ((kind, style, quoted), value) in enumerate(zip(self.plan, values)):
+            if fills and column in fills:
+                style, quoted = fills[column]
+            if kind == "text":
+                text = "" if value is None else str(value)
+                if text and text.startswith(FORMULA_PREFIXES):
+                    write_string(row, column, text, quoted)
+                else:
+                    write_string(row, column, text, style)
+            elif value is None or value == "":
+                write_blank(row, column, None, style)
+            elif isinstance(value, str):
+                write_string(row, column, value, quoted if looks_like_formula(value) else style)
+            else:
+                write_number(row, column, float(value), style)
+        self.sheet.row += 1
 
 
 def write_workbook(dashboard, output):
@@ -240,7 +289,8 @@ def _summary(workbook, formats, d):
         for row in rows:
             number += 1
             s.cell(1, number, align=CENTERED)
-            s.text(2, row.indicator.name, align=WRAP)
+            parts = f" ({row.parts_text})" if row.parts_text else ""  # a ratio's parts
+            s.text(2, row.indicator.name + parts, align=WRAP)
             s.text(3, row.indicator.unit)
             figure = row.figure
             for column, value in enumerate(
@@ -319,25 +369,28 @@ def _criteria(workbook, formats, d):
         _("Met"), _("Sponsoring unit"), _("Criteria not met")]
     widths = [6, 18, 16] + [4.5] * len(d.criteria) + [8, 30, 50]
     s.header(labels, widths, freeze_column=2)
+    writer = s.columns(("number",), ("text",), ("text",),
+                       *[("any", CENTER)] * len(d.criteria),
+                       ("text", BOLD, CENTER), ("text", WRAP), ("text", WRAP))
+    met_fill = (formats(BORDER, MET_FILL, CENTER), formats(BORDER, MET_FILL, CENTER, QUOTED))
+    unmet_fill = (formats(BORDER, UNMET_FILL, CENTER),
+                  formats(BORDER, UNMET_FILL, CENTER, QUOTED))
+    titles = {c.number: f"{c.number}. {c.name}" for c in d.criteria}
+    levels = {level: str(level.label) for level in NtmLevel}
     for number, row in enumerate(d.rows, start=1):
-        unmet = "; ".join(f"{c.number}. {c.name}" for c in row.unmet)
+        unmet = "; ".join(titles[c.number] for c in row.unmet)
         if len(unmet) > 55 or len(row.sponsor) > 32:
             # Wrapped cells do not grow by themselves in every reader: about 55 characters a line.
             s.height(15 * (max(len(unmet) // 55, len(row.sponsor) // 32) + 1))
-        s.cell(1, number)
-        s.text(2, row.commune.name)
-        s.text(3, NtmLevel(row.level).label)
-        for column, (_criterion, met) in enumerate(row.cells, start=4):
+        cells, fills = [], {}
+        for column, (_criterion, met) in enumerate(row.cells, start=3):
             if met is None:
-                s.cell(column, "", align=CENTER)
+                cells.append("")
             else:
-                s.cell(column, "✓" if met else "✗", fill=MET_FILL if met else UNMET_FILL,
-                       align=CENTER)
-        column = 4 + len(row.cells)
-        s.text(column, row.met_text, bold=True, align=CENTER)
-        s.text(column + 1, row.sponsor, align=WRAP)
-        s.text(column + 2, unmet, align=WRAP)
-        s.row += 1
+                cells.append("✓" if met else "✗")
+                fills[column] = met_fill if met else unmet_fill
+        writer.write([number, row.commune.name, levels[NtmLevel(row.level)], *cells,
+                      row.met_text, row.sponsor, unmet], fills)
     s.row += 1
     s.note(_("Criteria:"))
     for criterion in d.criteria:
@@ -351,13 +404,14 @@ def _per_commune(workbook, formats, d, by_commune):
     indicators = d.indicators
     s.header([_("No."), _("Commune")] + [f"{i.name} ({i.unit})" for i in indicators],
              [6, 18] + [13] * len(indicators), freeze_column=2, height=90)
+    writer = s.columns(("number",), ("text",),
+                       *[("decimal" if i.decimals else "integer",) for i in indicators])
+    codes = [indicator.code for indicator in indicators]
+    empty = Figure()
     for number, row in enumerate(d.alphabetical, start=1):
         figures = by_commune.get(row.commune.pk, {})
-        s.cell(1, number)
-        s.text(2, row.commune.name)
-        for column, indicator in enumerate(indicators, start=3):
-            s.number(column, figures.get(indicator.code, Figure()).quarter, indicator.decimals)
-        s.row += 1
+        writer.write([number, row.commune.name,
+                      *[figures.get(code, empty).quarter for code in codes]])
     s.cell(1)
     s.text(2, _("Total"), bold=True)
     for column, indicator in enumerate(indicators, start=3):
@@ -408,12 +462,10 @@ def _registries(workbook, formats, d, by_commune):
                 get(REGISTRY_CODES[2]).quarter, get(REGISTRY_CODES[3]).quarter,
                 get(REGISTRY_CODES[3]).ytd]
 
+    writer = s.columns(("number",), ("text",), *[("integer",)] * 5)
     for number, row in enumerate(d.alphabetical, start=1):
-        s.cell(1, number)
-        s.text(2, row.commune.name)
-        for column, value in enumerate(values(by_commune.get(row.commune.pk, {})), start=3):
-            s.number(column, value or 0)
-        s.row += 1
+        writer.write([number, row.commune.name,
+                      *[value or 0 for value in values(by_commune.get(row.commune.pk, {}))]])
     s.cell(1)
     s.text(2, _("Total"), bold=True)
     for column, value in enumerate(values(d.figures), start=3):
@@ -455,21 +507,27 @@ def _completeness(workbook, formats, d):
               _("Difficulties and obstacles"), _("Proposals"), _("Review comment")],
              [6, 18, 20, 13, 16, 40, 40, 36], freeze_column=2)
     labels = {"on_time": _("on time"), "late": _("late"), "missing": _("missing")}
+    overdue = _("missing, overdue")
+    writer = s.columns(("number",), ("text",), ("text",), ("text",), ("text",),
+                       ("text", WRAP), ("text", WRAP), ("text", WRAP))
+    unmet_fill = {4: (formats(BORDER, UNMET_FILL), formats(BORDER, UNMET_FILL, QUOTED))}
+    statuses = {}
     for number, row in enumerate(d.completeness, start=1):
         submission = row.submission
-        s.cell(1, number)
-        s.text(2, row.commune.name)
-        s.text(3, row.status_label)
+        status = submission.status if submission else None
+        if status not in statuses:
+            statuses[status] = str(row.status_label)
         submitted = submission.submitted_at if submission else None
-        s.text(4, format_date(timezone.localtime(submitted)) if submitted else "")
         label = labels[row.category]
         if row.category == "missing" and row.overdue:
-            label = _("missing, overdue")
-        s.text(5, label, fill=UNMET_FILL if row.category != "on_time" else None)
-        s.text(6, submission.difficulties if submission else "", align=WRAP)
-        s.text(7, submission.proposals if submission else "", align=WRAP)
-        s.text(8, submission.review_comment if submission else "", align=WRAP)
-        s.row += 1
+            label = overdue
+        writer.write([
+            number, row.commune.name, statuses[status],
+            format_date(timezone.localtime(submitted)) if submitted else "", label,
+            submission.difficulties if submission else "",
+            submission.proposals if submission else "",
+            submission.review_comment if submission else "",
+        ], unmet_fill if row.category != "on_time" else None)
     counts = d.completeness_counts
     s.row += 1
     for key, label in (("approved", _("Approved")), ("on_time", _("On time")),

@@ -6,9 +6,10 @@ It reads ``Dashboard.figures`` and the other parts of the dashboard, never the
 database: every number in the text is one of the dashboard's tables, formatted by
 ``format_number``. Sentences whose figures are missing are left out rather than
 written with a blank; a computed figure whose registry holds nothing for the unit is
-missing, not 0 (``criteria.aggregates.unrecorded_codes``). Every key figure with a value
-is mentioned, in its own sentence or in a closing list; lateness is spoken of only
-for quarters entered live (not back-filled).
+missing, not 0 (``criteria.aggregates.unrecorded_codes``). Every headline indicator of the
+unit (its choice, else the catalogue's: ``criteria.catalogue``) with a value is
+mentioned, in its own sentence or in a list; lateness is spoken of only for quarters
+the unit entered live (not back-filled for it: ``communes.periods.period_terms``).
 """
 
 from django.utils.translation import gettext as _
@@ -174,12 +175,12 @@ def narrative(dashboard):
         paragraphs.insert(0, _("%(period)s: %(figures)s.") % {
             "period": period, "figures": "; ".join(others)})
 
-    from .dashboard import KEY_CODES
-
-    compared = _year_on_year(d, KEY_CODES + [
+    # The unit's headline indicators, then a few more the year's reports compare.
+    headline = [row.indicator.code for row in d.key_rows]
+    compared = _year_on_year(d, headline + [
         code for code in ("ntm-model-gardens-new", "ntm-communes-standard",
                           "ntm-communes-advanced", "gnbv-poor-households",
-                          "gnbv-left-poverty", "ocop-candidates") if code not in KEY_CODES])
+                          "gnbv-left-poverty", "ocop-candidates") if code not in headline])
     if compared:
         paragraphs.append(compared)
 
@@ -190,7 +191,7 @@ def narrative(dashboard):
             "Reports of %(quarter)s, the last quarter of the period: %(approved)s of "
             "%(total)s communes approved, %(missing)s not handed in."
         ) % {"quarter": d.period.label, **{key: _n(value) for key, value in counts.items()}})
-    elif counts["total"] and d.period.is_backfill:
+    elif counts["total"] and d.terms is not None and d.terms.is_backfill:
         # Entered after the fact: "on time" and "late" would mean nothing.
         paragraphs.append(_(
             "Reports of the quarter (entered afterwards): %(approved)s of %(total)s communes "

@@ -6,11 +6,12 @@ from communes.periods import current_period, entry_period
 from communes.scoping import is_district_reader
 from communes.seeding import Panel
 from criteria.aggregates import Figure, criteria_met_over_time, figures, share_done
-from criteria.models import Indicator, Target
+from criteria.catalogue import effective_indicators
+from criteria.models import Target
 from ntm_portal.formats import quarter_label
 
-from .dashboard import KEY_CODES, HeadlineRow
-from .ocop_figures import catalogue_extra, ocop_figures
+from .dashboard import HeadlineRow
+from .ocop_figures import ocop_figures
 
 
 def home_panels(request):
@@ -45,15 +46,14 @@ def commune_block(commune):
         return None
     communes = Commune.objects.filter(pk=commune.pk)
     ocop = ocop_figures(period.year, period.end_date, communes)
-    current = figures(period, communes, extra=catalogue_extra(ocop))
+    used = effective_indicators(commune.district_id)  # the unit's choices
+    current = figures(period, communes, indicators=used)
     targets = {t.indicator.code: t for t in Target.objects.filter(
         year=period.year, commune=commune).select_related("indicator")}
-    codes = list(dict.fromkeys(KEY_CODES + list(targets)))
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes, is_active=True)}
     rows = []
-    for code in codes:
-        indicator = indicators.get(code)
-        if indicator is None:
+    for indicator in used:
+        code = indicator.code
+        if not indicator.is_headline and code not in targets:
             continue
         figure = current.get(code, Figure())
         target = targets.get(code)

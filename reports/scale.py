@@ -2,8 +2,9 @@
 
 Builds one district with N communes, their villages, NTM recognitions, model areas,
 and for Q quarters (from Q1 of ``year``) approved submissions with figures and
-criteria assessments, in batches (PostgreSQL COPY for the millions of figures and
-assessments, foreign keys checked batch by batch), with a progress bar for every
+criteria assessments, in batches (on PostgreSQL the millions of figures and
+assessments are drawn by the database in ``INSERT … SELECT``, foreign keys checked batch
+by batch), with a progress bar for every
 phase. Everything is marked as
 synthetic in its name; the demo district is not touched.
 """
@@ -30,7 +31,8 @@ from communes.models import (
     Village,
 )
 from criteria.aggregates import criteria_set_for
-from criteria.models import CriterionAssessment, Indicator, IndicatorValue, Target
+from criteria.catalogue import entered_indicators
+from criteria.models import CriterionAssessment, IndicatorValue, Target
 from ntm_portal.formats import vn_slugify
 
 VILLAGES = 4
@@ -97,6 +99,52 @@ def load_rows(model, columns, rows):
     model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows])
 
 
+def insert_product(model, columns, values_sql, first_ids, second_ids):
+    """PostgreSQL: one row per (first id, second id) pair, the remaining ``columns`` drawn
+    by ``values_sql`` (SQL expressions), in one ``INSERT … SELECT`` (ids in their order)."""
+    if not first_ids or not second_ids:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({names}) "
+            f"SELECT a.id, b.id, {values_sql} "
+            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS a(id, n) "
+            "CROSS JOIN unnest(%s::bigint[]) WITH ORDINALITY AS b(id, m) ORDER BY a.n, b.m",
+            [list(first_ids), list(second_ids)])
+
+
+def insert_submissions(period, commune_ids, start):
+    """PostgreSQL: the quarter's submissions of ``commune_ids`` in one ``INSERT … SELECT``
+    (no model objects); their ids in the communes' order.
+
+    The same rows as ``bulk_create`` writes: every column takes its field's default, as a
+    new ``Submission`` would, except the commune, the period, the status (one in twenty
+    submitted, the others approved) and ``submitted_late`` (one in seventeen).
+    """
+    template = Submission(period=period, commune_id=commune_ids[0])
+    varying = {"commune", "status", "submitted_late"}
+    fields = [f for f in Submission._meta.concrete_fields
+              if not f.primary_key and f.name not in varying]
+    constants = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    column = lambda name: quote(Submission._meta.get_field(name).column)  # noqa: E731
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Submission._meta.db_table)} ({column('commune')}, "
+            f"{column('status')}, {column('submitted_late')}, {names}) "
+            "SELECT c.id, CASE WHEN (c.n - 1 + %s) %% 20 = 0 THEN %s ELSE %s END, "
+            f"(c.n - 1 + %s) %% 17 = 0, {', '.join(['%s'] * len(constants))} "
+            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS c(id, n) ORDER BY c.n "
+            f"RETURNING id, {column('commune')}",
+            [start, SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED, start, *constants,
+             list(commune_ids)])
+        by_commune = {commune_id: pk for pk, commune_id in cursor.fetchall()}
+    return [by_commune[commune_id] for commune_id in commune_ids]
+
+
 def periods_for(year, quarters):
     periods = []
     y, q = year, 1
@@ -123,6 +171,8 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
             # Foreign keys are checked batch by batch, not all at the final commit.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                # The figures drawn in SQL (insert_product) repeat from one run to the next.
+                cursor.execute("SELECT setseed(%s)", [1 / (seed + 1)])
         province_obj, _created = Province.objects.get_or_create(
             name=province, defaults={"slug": vn_slugify(province)})
         district = District.objects.create(name=name, slug=slug, province=province_obj)
@@ -159,8 +209,7 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
                  Progress(len(recognitions), "NTM recognitions", stream))
         _batched(areas, ModelArea, batch, Progress(len(areas), "model areas", stream))
 
-        indicators = list(Indicator.objects.filter(source="entered", is_active=True,
-                                                   is_required=True).values_list("pk", flat=True))
+        indicators = [i.pk for i in entered_indicators(district) if i.is_required]
         periods = periods_for(year, quarters)
         progress = Progress(communes * len(periods), "submissions, figures, criteria", stream)
         for period in periods:
@@ -168,19 +217,31 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
             criteria = list(criteria_set.all_criteria().values_list("pk", flat=True)) if criteria_set else []
             for start in range(0, len(commune_objs), batch):
                 chunk = commune_objs[start:start + batch]
-                submissions = Submission.objects.bulk_create([
-                    Submission(commune=c, period=period,
-                               status=SubmissionStatus.APPROVED if (i + start) % 20
-                               else SubmissionStatus.SUBMITTED,
-                               submitted_late=(i + start) % 17 == 0)
-                    for i, c in enumerate(chunk)])
-                load_rows(IndicatorValue, ["submission_id", "indicator_id", "value", "comment"],
-                          [(submission.pk, indicator, rng.randint(0, 300), "")
-                           for submission in submissions for indicator in indicators])
-                load_rows(CriterionAssessment,
-                          ["submission_id", "criterion_id", "is_met", "score", "evidence"],
-                          [(submission.pk, criterion, rng.random() > 0.08, None, "")
-                           for submission in submissions for criterion in criteria])
+                if connection.vendor == "postgresql":
+                    ids = insert_submissions(period, [c.pk for c in chunk], start)
+                else:
+                    ids = [submission.pk for submission in Submission.objects.bulk_create([
+                        Submission(commune=c, period=period,
+                                   status=SubmissionStatus.APPROVED if (i + start) % 20
+                                   else SubmissionStatus.SUBMITTED,
+                                   submitted_late=(i + start) % 17 == 0)
+                        for i, c in enumerate(chunk)])]
+                if connection.vendor == "postgresql":
+                    # Millions of rows: drawn by the database, no Python row at all.
+                    insert_product(IndicatorValue, ["submission_id", "indicator_id", "value",
+                                                    "comment"],
+                                   "floor(random() * 301)::int, ''", ids, indicators)
+                    insert_product(CriterionAssessment, ["submission_id", "criterion_id",
+                                                         "is_met", "score", "evidence"],
+                                   "random() > 0.08, NULL, ''", ids, criteria)
+                else:
+                    load_rows(IndicatorValue, ["submission_id", "indicator_id", "value", "comment"],
+                              [(pk, indicator, rng.randint(0, 300), "")
+                               for pk in ids for indicator in indicators])
+                    load_rows(CriterionAssessment,
+                              ["submission_id", "criterion_id", "is_met", "score", "evidence"],
+                              [(pk, criterion, rng.random() > 0.08, None, "")
+                               for pk in ids for criterion in criteria])
                 progress.advance(len(chunk))
 
         source = District.objects.order_by("pk").first()

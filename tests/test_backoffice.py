@@ -16,14 +16,17 @@ from ocop.models import Product, Rating
 
 # Every record a service writes, and how the back office treats it.
 SERVICE_SAVED = {"communes.modelarea", "communes.modelgarden", "ocop.product"}
-# Records without a service of their own: the catalogue, units, periods, targets, accounts
-# (written in the back office only, with its permissions and the text boundary).
+# Records without a service of their own: the catalogue, units, periods, accounts (written
+# in the back office only, with its permissions and the text boundary). The catalogue's
+# indicators and the periods are every unit's defaults: administrators only change them
+# (``communes.roles.SHARED_DEFAULT_MODELS``); a unit's own choices, targets and terms are
+# read-only here (``READ_ONLY_MODELS``), written on its staff pages through their services.
 BACK_OFFICE_OWNED = {
     "communes.province", "communes.district", "communes.commune", "communes.village", "communes.ntmrecognition",
     "communes.communegroup", "communes.sponsoringunit", "communes.sponsorship",
     "communes.reportingperiod", "communes.user", "communes.apitoken",
     "criteria.criteriaset", "criteria.criterion", "criteria.criterionindicator",
-    "criteria.indicator", "criteria.target",
+    "criteria.indicator",
     "ocop.productgroup", "ocop.starband", "ocop.producer",
 }
 
@@ -177,7 +180,8 @@ def test_product_stage_does_not_move_in_the_back_office(client_for, staff):
             "description": product.description, "year": product.year,
             "target_stars": product.target_stars, "stage": Stage.RATED,
             "registered_on": "2021-01-01", "loaded_version": product.version,
-            "ratings-TOTAL_FORMS": "0", "ratings-INITIAL_FORMS": "0", "_save": "1"}
+            "ratings-TOTAL_FORMS": "0", "ratings-INITIAL_FORMS": "0",
+            "pre_assessment-TOTAL_FORMS": "0", "pre_assessment-INITIAL_FORMS": "0", "_save": "1"}
     response = client.post(f"/admin/ocop/product/{product.pk}/change/", data)
     assert response.status_code == 302, response.content[:2000]
     fresh = Product.objects.get(pk=product.pk)
@@ -203,15 +207,19 @@ def test_token_revoked_in_the_back_office_by_the_tokens_function(client_for, sta
 def test_migrate_gives_every_back_office_role_its_group(db):
     staff_group = Group.objects.get(name=GROUP_NAMES["staff"])
     perms = set(staff_group.permissions.values_list("content_type__app_label", "codename"))
-    assert ("criteria", "change_target") in perms
+    assert ("criteria", "change_criteriaset") in perms
     assert ("criteria", "view_indicatorvalue") in perms
+    # A unit's targets go through their service; the shared defaults are administrators'.
+    assert ("criteria", "view_target") in perms and ("criteria", "change_target") not in perms
+    assert ("criteria", "change_indicator") not in perms
+    assert ("communes", "change_reportingperiod") not in perms
     assert ("criteria", "change_indicatorvalue") not in perms
     assert ("communes", "change_user") not in perms  # staff cannot make themselves admins
     admin_group = Group.objects.get(name=GROUP_NAMES["admin"])
     assert admin_group.permissions.filter(codename="change_user").exists()
 
 
-def test_staff_created_in_the_back_office_with_a_role_works_at_once(client, db, django_user_model):
+def test_staff_created_in_the_back_office_with_a_role_works_at_once(client, demo, django_user_model):
     root = User.objects.create_superuser("root", "root@example.vn", "pw-root-123")
     client.force_login(root)
     response = client.post("/admin/communes/user/add/", {
@@ -229,8 +237,10 @@ def test_staff_created_in_the_back_office_with_a_role_works_at_once(client, db, 
     user = User.objects.get(username="new-staff")
     assert user.is_staff
     client.force_login(user)
-    assert client.get("/admin/criteria/target/add/").status_code == 200
+    assert client.get("/admin/criteria/criteriaset/add/").status_code == 200
     assert client.get("/admin/communes/reportingperiod/").status_code == 200
+    assert client.get("/admin/criteria/target/").status_code == 200  # read, set on its page
+    assert client.get("/admin/criteria/target/add/").status_code == 403
 
     # A new role takes the rights with it.
     user.role = "committee"

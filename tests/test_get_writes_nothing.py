@@ -28,10 +28,14 @@ def _pages(period):
              "/reports/", f"/reports/{q}/", "/reports/2021/q1/export.xlsx",
              "/reports/2021/6m/", "/reports/2021/year/export.xlsx",
              "/reports/communes/ky-tay/", "/ocop/", "/ocop/new/", "/accounts/profile/",
-             "/api/", "/api/submissions/", "/admin/"]
+             "/api/", "/api/submissions/", "/admin/", "/communes/setup/",
+             "/communes/setup/units/", "/communes/setup/units/template.xlsx",
+             "/communes/setup/users/", "/communes/setup/users/template.xlsx"]
     if product is not None:
         pages += [f"/ocop/{product.slug}/", f"/ocop/{product.slug}/edit/",
                   f"/ocop/{product.slug}/register/", f"/ocop/{product.slug}/rate/"]
+    # The pre-assessment form of a demo candidate under Decision 1489.
+    pages += ["/ocop/tra-hoa-vang-ky-thuong/propose/", "/ocop/tra-hoa-vang-ky-thuong/"]
     return pages
 
 

@@ -27,3 +27,41 @@ def test_warm_up_imports_the_views_and_compiles_the_templates(db):
     # Compiled templates are kept by the cached loader when DEBUG is off; either way
     # the dashboard's template is among those compiled.
     assert engines["django"].get_template("reports/dashboard.html")
+
+
+def test_a_worker_gives_back_memory_after_a_large_request(monkeypatch):
+    """After each request (gunicorn's post_request), a worker grown more than GROWTH_MB
+    above its size collects and trims; a worker at its size does neither."""
+    from ntm_portal import memory
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    sizes, calls = [100.0], []
+    monkeypatch.setattr(memory, "_state", {"baseline": None})
+    monkeypatch.setattr(memory, "resident_mb", lambda: sizes[-1])
+    monkeypatch.setattr(memory.gc, "collect", lambda: calls.append("collect"))
+    monkeypatch.setattr(memory, "_TRIM", lambda pad: (calls.append("trim"), sizes.append(104.0)))
+
+    hook = config["post_request"]
+    hook(None, None, {}, None)  # the first request sets the worker's size
+    sizes.append(110.0)
+    hook(None, None, {}, None)  # within GROWTH_MB: nothing
+    assert calls == []
+    sizes.append(100.0 + memory.GROWTH_MB + 60)  # a district workbook
+    hook(None, None, {}, None)
+    assert calls == ["collect", "trim"]
+    assert memory._state["baseline"] == 100.0
+    # Nothing given back: the grown size becomes the worker's, no trim after every request.
+    monkeypatch.setattr(memory, "_TRIM", lambda pad: calls.append("trim"))
+    sizes.append(200.0)
+    hook(None, None, {}, None)
+    assert memory._state["baseline"] == 200.0
+    calls.clear()
+    hook(None, None, {}, None)
+    assert calls == []
+
+
+def test_resident_memory_is_read_from_proc():
+    from ntm_portal.memory import resident_mb
+
+    size = resident_mb()
+    assert size is None or 10 < size < 4096

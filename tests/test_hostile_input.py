@@ -20,10 +20,10 @@ from ocop.models import Product
 HOSTILE = ["a\x00b", "\x1b[31m\x07", "x" * 30000, "9" * 40, "-1e309", "' OR 1=1 --",
            "<script>x</script>", "１２３", ""]
 QUERY_NAMES = ["commune", "district", "q", "year", "quarter", "page", "include", "sort",
-               "status", "stars", "group", "expiring", "next", "kind"]
+               "status", "stars", "group", "expiring", "next", "kind", "unit"]
 
 
-def pages(period, area, garden, product, task):
+def pages(period, area, garden, product, task, new_product="tra-hoa-vang-ky-thuong"):
     """Every page of the apps, by URL name, with sample arguments."""
     y, q = period.year, period.quarter
     sub = f"/communes/ky-tay/{y}/q{q}/"
@@ -38,11 +38,20 @@ def pages(period, area, garden, product, task):
         "criteria:return": sub + "return/", "criteria:reopen": sub + "reopen/",
         "criteria:history": sub + "history/", "review_board": f"/review/{y}/q{q}/",
         "communes:list": "/communes/", "communes:detail": "/communes/ky-tay/",
+        "communes:setup": "/communes/setup/", "communes:units-load": "/communes/setup/units/",
+        "communes:units-template": "/communes/setup/units/template.xlsx",
+        "communes:users-import": "/communes/setup/users/",
+        "communes:users-template": "/communes/setup/users/template.xlsx",
         "communes:registry_add": "/communes/ky-tay/registries/areas/new/",
+        "communes:registry-import": "/communes/registries/import/",
+        "communes:registry-template": "/communes/registries/template.xlsx",
+        "criteria:opening-balances": "/units/opening-balances/",
         "communes:registry_edit": f"/communes/ky-tay/registries/areas/{area.pk}/",
         "ocop:list": "/ocop/", "ocop:create": "/ocop/new/", "ocop:detail": f"/ocop/{product}/",
         "ocop:edit": f"/ocop/{product}/edit/", "ocop:register": f"/ocop/{product}/register/",
         "ocop:rate": f"/ocop/{product}/rate/", "reports:latest": "/reports/",
+        # A candidate under Decision 1489, the kind of product that is pre-assessed.
+        "ocop:propose": f"/ocop/{new_product}/propose/",
         "reports:dashboard": f"/reports/{y}/q{q}/",
         "reports:export": f"/reports/{y}/q{q}/export.xlsx",
         "reports:commune_block": "/reports/communes/ky-tay/",
@@ -61,6 +70,9 @@ def pages(period, area, garden, product, task):
         "media": "/media/ocop/photos/none.png",
         "plan:list": "/plan/", "plan:new": "/plan/new/", "plan:task": f"/plan/{task}/",
         "commune_plan": "/communes/ky-tay/plan/",
+        "criteria:unit-catalogue": "/unit/indicators/", "criteria:unit-targets": "/unit/targets/",
+        "communes:unit-periods": "/unit/periods/",
+        "criteria:unit-figures": f"/districts/ky-anh/{y}/q{q}/figures/",
     }
 
 
@@ -136,7 +148,11 @@ def samples(open_period, ky_tay):
     garden = ModelGarden.objects.filter(village__commune=ky_tay).first()
     product = Product.objects.filter(commune=ky_tay).first()
     task = Task.objects.filter(commune=ky_tay).first()
-    return pages(open_period, area, garden, product.slug, task.pk)
+    # A Kỳ Tây candidate under Decision 1489, so that its officer reaches the pre-assessment.
+    new_product = Product.objects.create(
+        name="Sản phẩm 1489 Kỳ Tây", commune=ky_tay, producer=product.producer,
+        group=product.group, year=2026, procedure="two_tier")
+    return pages(open_period, area, garden, product.slug, task.pk, new_product.slug)
 
 
 def test_the_crawl_knows_every_page(samples):
@@ -160,7 +176,9 @@ def test_hostile_query_parameters_and_path_numbers(request, client_for, samples,
     for url in [f"/reports/{huge}/q1/", f"/reports/2021/q{huge}/", f"/review/{huge}/q1/",
                 f"/communes/ky-tay/{huge}/q1/", f"/communes/ky-tay/2021/q{huge}/history/",
                 f"/communes/ky-tay/registries/areas/{huge}/",
-                f"/reports/{huge}/q1/export.xlsx", f"/review/2021/q{huge}/template.xlsx"]:
+                f"/reports/{huge}/q1/export.xlsx", f"/review/2021/q{huge}/template.xlsx",
+                f"/districts/ky-anh/{huge}/q1/figures/", f"/districts/ky-anh/2021/q{huge}/figures/",
+                f"/api/districts/ky-anh/{huge}/q1/figures/"]:
         _check(client.get(url), f"GET {url}")
         _check(client.post(url, {}), f"POST {url}")
 

@@ -83,6 +83,7 @@ def test_who_enters_figures():
         "criteria.notices._owners",  # who is told that a task falls due
         "ocop.lifecycle.can_propose",  # OCOP: who proposes
         "ocop.lifecycle.edit_refusal",  # OCOP: who edits a candidate
+        "ocop.lifecycle.propose_refusal",  # OCOP (Decision 1489): who pre-assesses, proposes
     }, places
     wording = _places(lambda n: isinstance(n, ast.Constant) and isinstance(n.value, str)
                       and "enters its figures" in n.value)
@@ -92,10 +93,12 @@ def test_who_enters_figures():
 def test_lock_is_decided_once():
     places = _places(lambda n: isinstance(n, ast.Call) and _attribute(n.func, "is_locked_on"))
     assert places == {
-        "communes.workflow.lock_state",  # the submission's lock
-        "communes.workflow.is_late",  # late: not handed in when the period locked
-        "communes.workflow.return_for_correction",  # returned after the lock: reopened at once
-        "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the period's own date
+        # the unit's deadline plus grace days (lock_state, is_late and return_for_correction
+        # call it)
+        "communes.workflow.period_locked",
+        "communes.api.serializers.ReportingPeriodSerializer.get_is_locked",  # the caller's unit's
+        # the district's own figures lock with the period, on the unit's terms
+        "criteria.unit_entry.district_lock",
     }, places
 
 
@@ -105,40 +108,45 @@ def _calls(name):
 
 
 def test_figures_are_summed_in_one_place():
-    """Entered values are summed (quarter, year to date, cumulative) by entered_values."""
+    """Entered values are summed in SQL by value_sums alone; what the sums become (flow,
+    stock) is decided by combine alone, for the page, the trend and the roll-ups."""
     def sums_values(node):
         return _calls("Sum")(node) and node.args and isinstance(node.args[0], ast.Constant) \
             and node.args[0].value == "value"
 
-    assert _places(sums_values) == {
-        "criteria.aggregates.entered_values",
-        # The same sums for every quarter shown at once (tested equal to entered_values
-        # quarter by quarter in tests/criteria/test_trend.py), and the derived roll-ups
-        # (tested equal to the raw aggregation in tests/reports/test_rollups.py).
-        "criteria.aggregates.trend", "reports.rollups.rebuild",
-    }
+    assert _places(sums_values) == {"criteria.aggregates.value_sums"}
     stock_rule = _places(lambda n: _attribute(n, "STOCK"))
     assert stock_rule == {
-        "criteria.aggregates.entered_values",  # a stock's year to date is its level
-        "criteria.aggregates.span_value",  # a stock over a span: its level at the end
+        "criteria.aggregates.combine",  # a stock's year to date is its level
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
         "criteria.seed",  # the demo catalogue's data
-        "reports.rollups.entered_figures",  # the same rule over the stored roll-ups
     }, stock_rule
 
 
-def test_district_rate_is_averaged_in_one_place():
-    assert _places(_calls("Avg")) == {"criteria.aggregates.entered_values",
-                                      "criteria.aggregates.trend"}
+def test_unit_figure_is_formed_in_one_place():
+    """How a unit's figure is formed from its communes' (sum, mean, ratio): combine and
+    ratio_of. Nobody else averages or divides sums: no Avg anywhere, no division in the
+    modules that read figures."""
+    assert _places(_calls("Avg")) == set()
     mean = _places(lambda n: _attribute(n, "MEAN"))
     assert mean == {
-        "criteria.aggregates.entered_values",  # the district figure of a rate
-        "criteria.aggregates.span_value",  # a rate over a span: its mean at the end
+        "criteria.aggregates.combine.level",  # the district figure of a rate
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
-        # The same rule for every quarter shown at once, and over the stored roll-ups
-        # (both tested equal to entered_values).
-        "criteria.aggregates.trend", "reports.rollups._value",
     }, mean
+    readers = ("criteria.aggregates", "criteria.computations", "reports.rollups",
+               "ocop.computations")
+    divisions = {place for place in _places(
+        lambda n: isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv)))
+        if place.startswith(readers)}
+    assert divisions == {"criteria.aggregates.combine.level",
+                         "criteria.aggregates.ratio_of.divide",
+                         # the change on last year in percent, of two figures formed
+                         "criteria.aggregates.year_on_year"}, divisions
+    # Quarters are added up to the year to date and cumulative by combine's callers in
+    # aggregates only (SQL filters in _columns, stored quarters in _summed).
+    pluses = {place for place in _places(lambda n: isinstance(n, ast.BinOp) and isinstance(
+        n.op, ast.Add)) if place.startswith(("reports.rollups", "criteria.computations"))}
+    assert pluses == set(), pluses
 
 
 def test_ocop_status_is_decided_once():
@@ -148,8 +156,18 @@ def test_ocop_status_is_decided_once():
     assert places == {"ocop.lifecycle.status_expression"}, places
     stage_tests = _places(lambda n: isinstance(n, ast.Compare) and any(
         _attribute(side, "CANDIDATE") for side in [n.left, *n.comparators]))
-    assert stage_tests <= {"ocop.lifecycle.edit_refusal", "ocop.lifecycle.check_register",
-                           "ocop.lifecycle.can_register", "ocop.lifecycle.check_rate"}, stage_tests
+    assert stage_tests <= {"ocop.lifecycle.edit_refusal", "ocop.lifecycle.register_refusal",
+                           "ocop.lifecycle.check_rate", "ocop.lifecycle.propose_refusal"}, stage_tests
+
+
+def test_ocop_rule_by_date_is_decided_once():
+    """Which procedure a product follows is decided by its date in one function; the
+    rest of the code reads the product's ``procedure``."""
+    places = _places(lambda n: isinstance(n, ast.Name) and n.id == "TWO_TIER_FROM")
+    assert places <= {"ocop.lifecycle.procedure_for", "ocop.lifecycle"}, places
+    national = _places(lambda n: isinstance(n, ast.Name) and n.id == "NATIONAL_MIN_SCORE")
+    assert national <= {"ocop.lifecycle", "ocop.lifecycle.status_expression",
+                        "ocop.lifecycle.level_refusal"}, national
 
 
 def test_current_period_has_one_home():
@@ -163,3 +181,33 @@ def test_current_period_has_one_home():
                                                    "current_quarter")):
                 definers.add(_where(path, [node.name]))
     assert definers == {"communes.periods.current_period"}, definers
+
+
+def test_a_units_catalogue_choice_is_read_in_one_place():
+    """Filtering the catalogue on its defaults (used, required) happens only where no unit
+    is named; every form, check, import, API and report reads ``criteria.catalogue``."""
+    places = _places(lambda n: isinstance(n, ast.Call) and any(
+        k.arg in ("is_active", "is_required") for k in n.keywords)
+        and _attribute(n.func, "filter") and "Indicator" in ast.unparse(n.func.value))
+    assert places == {
+        "criteria.aggregates.figures",  # called without a unit's indicators: the defaults
+        "criteria.aggregates.figures_by_commune",  # idem
+    }, places
+    reads = _places(lambda n: _attribute(n, "unit_required") or _attribute(n, "unit_used"))
+    assert reads <= {"criteria.catalogue.catalogue_for"}, reads
+
+
+def test_a_units_period_terms_are_read_in_one_place():
+    """A period's own deadline, grace days and back-fill are read only by
+    ``communes.periods`` (``period_terms``, which applies the unit's setting over them);
+    everything else reads the unit's terms."""
+    fields = ("is_backfill", "grace_days", "entry_deadline")
+    places = _places(lambda n: isinstance(n, ast.Attribute) and n.attr in fields
+                     and "period" in ast.unparse(n.value) and "terms" not in ast.unparse(n.value))
+    allowed = {
+        "communes.period_views._save",  # an emptied field keeps the period's value
+        "communes.notifications.deadline_drafts",  # the database filter finding candidates
+    }
+    others = {p for p in places if not p.startswith((
+        "communes.periods.", "criteria.seed", "communes.seed", "reports.scale"))}
+    assert others <= allowed, others - allowed

@@ -1,9 +1,12 @@
+import datetime
+
 from rest_framework import serializers
 
 from ntm_portal.api import text_field
 from ntm_portal.forms import SHORT_TEXT_MAX
 
 from communes.models import Commune, District, ModelArea, ModelGarden, ReportingPeriod, Village
+from communes.periods import period_terms, user_district_id
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -37,17 +40,43 @@ class VillageSerializer(serializers.ModelSerializer):
 
 
 class ReportingPeriodSerializer(serializers.ModelSerializer):
+    """A period with the terms of the caller's unit (``communes.periods.period_terms``):
+    its own deadline, grace days and back-fill where it set them, else the period's."""
+
     label = serializers.CharField(read_only=True)
-    lock_date = serializers.DateField(read_only=True)
+    entry_deadline = serializers.SerializerMethodField()
+    grace_days = serializers.SerializerMethodField()
+    is_backfill = serializers.SerializerMethodField()
+    lock_date = serializers.SerializerMethodField()
     is_locked = serializers.SerializerMethodField()
 
     class Meta:
         model = ReportingPeriod
-        fields = ["id", "year", "quarter", "label", "entry_deadline", "grace_days", "lock_date",
-                  "is_locked"]
+        fields = ["id", "year", "quarter", "label", "entry_deadline", "grace_days", "is_backfill",
+                  "lock_date", "is_locked"]
+
+    def _terms(self, period):
+        cache = self.context.setdefault("period_terms", {})
+        if period.pk not in cache:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            cache[period.pk] = period_terms(period, user_district_id(user))
+        return cache[period.pk]
+
+    def get_entry_deadline(self, period) -> datetime.date:
+        return self._terms(period).entry_deadline
+
+    def get_grace_days(self, period) -> int:
+        return self._terms(period).grace_days
+
+    def get_is_backfill(self, period) -> bool:
+        return self._terms(period).is_backfill
+
+    def get_lock_date(self, period) -> datetime.date:
+        return self._terms(period).lock_date
 
     def get_is_locked(self, period) -> bool:
-        return period.is_locked_on()
+        return self._terms(period).is_locked_on()
 
 
 class ModelAreaSerializer(serializers.ModelSerializer):

@@ -70,7 +70,7 @@ class VillageViewSet(ScopedReadOnlyViewSet):
 
 
 class PeriodViewSet(ScopedReadOnlyViewSet):
-    queryset = ReportingPeriod.objects.all()
+    queryset = ReportingPeriod.objects.prefetch_related("unit_settings")
     serializer_class = serializers.ReportingPeriodSerializer
     filterset_fields = {"year": ["exact", "gte", "lte"], "quarter": ["exact"]}
     ordering_fields = ["year", "quarter", "entry_deadline"]

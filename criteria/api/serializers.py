@@ -46,11 +46,16 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    # The caller's unit's choices (annotated by ``criteria.catalogue.with_unit_choices``).
+    is_required = serializers.BooleanField(source="unit_required", read_only=True)
+    is_active = serializers.BooleanField(source="unit_used", read_only=True)
+    is_headline = serializers.BooleanField(source="unit_headline", read_only=True)
+
     class Meta:
         model = Indicator
         fields = ["id", "code", "name_vi", "name_en", "unit_vi", "unit_en", "programme", "kind",
                   "source", "decimals", "min_value", "max_value", "is_required", "is_cumulative",
-                  "position", "is_active", "description"]
+                  "position", "is_active", "is_headline", "description"]
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -158,6 +163,26 @@ class ValueInputSerializer(serializers.Serializer):
 class ValuesInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0, help_text="The submission's version as read.")
     values = ValueInputSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class DistrictValuesInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0,
+                                       help_text="The district figures' version as read.")
+    values = ValueInputSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class DistrictValueSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    comment = serializers.CharField(allow_blank=True)
+
+
+class DistrictFiguresSerializer(serializers.Serializer):
+    district = serializers.CharField()
+    period = serializers.CharField()
+    version = serializers.IntegerField()
+    is_locked = serializers.BooleanField()
+    values = DistrictValueSerializer(many=True)
 
 
 class CheckedValueSerializer(serializers.Serializer):

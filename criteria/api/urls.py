@@ -17,5 +17,7 @@ router.register("tasks", views.TaskViewSet)
 urlpatterns = [
     re_path(r"^periods/(?P<pk>[0-9]{1,18})/figures/$", views.PeriodFiguresView.as_view(),
             name="period-figures"),
+    re_path(r"^districts/(?P<district>[-a-z0-9]{1,100})/(?P<year>[0-9]{4})/q(?P<quarter>[1-4])/"
+            r"figures/$", views.DistrictFiguresView.as_view(), name="district-figures"),
     *router.urls,
 ]

@@ -10,6 +10,7 @@ import re
 
 import django_filters
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,18 +28,21 @@ from rest_framework.views import APIView
 
 from communes import workflow
 from communes.models import Commune, ReportingPeriod, Submission
-from communes.scoping import VIEW, sees_everything
-from criteria import entry, excel_import, tasks
+from communes.scoping import VIEW, is_district_reader, sees_everything, visible_districts
+from communes.periods import user_district_id
+from criteria import catalogue, entry, excel_import, tasks, unit_entry
 from criteria.choices import TaskStatus
-from criteria.forms import CriteriaForm, FiguresForm
+from criteria.forms import CriteriaForm, FiguresForm, TextsForm
 from criteria.plan_forms import ProgressForm, TaskForm
 from criteria.aggregates import APPROVED, APPROVED_OR_SUBMITTED, figures
+from criteria.balances import balance_for
 from criteria.models import (
     CriteriaSet,
     Criterion,
     CriterionAssessment,
     CriterionIndicator,
     CriterionIndicatorValue,
+    DistrictValue,
     Indicator,
     IndicatorValue,
     Target,
@@ -90,12 +94,30 @@ class CriterionIndicatorViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["code"]
 
 
+class IndicatorFilter(PortalFilterSet):
+    # The caller's unit's choices (``criteria.catalogue``), not the catalogue's defaults.
+    is_required = django_filters.BooleanFilter(field_name="unit_required")
+    is_active = django_filters.BooleanFilter(field_name="unit_used")
+    is_headline = django_filters.BooleanFilter(field_name="unit_headline")
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "programme", "kind", "source", "is_cumulative"]
+
+
 class IndicatorViewSet(ScopedReadOnlyViewSet):
+    """The catalogue with the choices of the caller's unit (its district, or its commune's):
+    ``is_active``, ``is_required`` and ``is_headline`` are the unit's where it chose, else
+    the catalogue's defaults; province accounts and administrators see the defaults."""
+
     queryset = Indicator.objects.all()
     serializer_class = s.IndicatorSerializer
-    filterset_fields = ["code", "programme", "kind", "source", "is_required", "is_cumulative",
-                        "is_active"]
+    filterset_class = IndicatorFilter
     ordering_fields = ["programme", "position", "code"]
+
+    def get_queryset(self):
+        return catalogue.with_unit_choices(super().get_queryset(),
+                                           user_district_id(self.request.user))
 
 
 class TargetFilter(PortalFilterSet):
@@ -207,7 +229,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def get_serializer_class(self):
         return {
             "create": s.SubmissionCreateSerializer, "values": s.ValuesInputSerializer,
-            "assessments": s.AssessmentsInputSerializer, "texts": s.TextsInputSerializer,
+            "assessments": s.AssessmentsInputSerializer, "texts": s.VersionSerializer,
             "submit": s.VersionSerializer, "approve": s.CommentSerializer,
             "return_": s.CommentSerializer, "reopen": s.CommentSerializer,
             "import_": s.ImportUploadSerializer,
@@ -255,7 +277,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         submission = self.get_object()
         workflow.check_can_edit(submission, request.user)
         data = self._input()
-        by_code = {i.code: i for i in entry.entered_indicators()}
+        by_code = {i.code: i for i in entry.entered_indicators(submission.commune.district_id)}
         problems, indicators, fields = {}, [], {}
         for n, item in enumerate(data["values"]):
             indicator = by_code.get(item["indicator"])
@@ -341,15 +363,28 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             raise invalid(failed, _("Nothing was saved: correct the criteria marked."))
         return self._done(submission)
 
-    @extend_schema(responses={200: s.SubmissionSerializer, **errors(400, 403, 404, 409)},
+    @extend_schema(request=s.TextsInputSerializer,
+                   responses={200: s.SubmissionSerializer, **errors(400, 403, 404, 409)},
                    description="Save the difficulties and proposals.")
     @action(detail=True, methods=["put"])
     def texts(self, request, pk=None):
         submission = self.get_object()
         workflow.check_can_edit(submission, request.user)
-        data = self._input()
-        entry.save_texts(submission, request.user, data["difficulties"], data["proposals"],
-                         data["version"])
+        data = self._input()  # the version; the texts are read by the web page's form
+        fields, problems = {}, {}
+        for name in ("difficulties", "proposals"):
+            raw = request.data.get(name)
+            if not isinstance(raw, str):
+                problems[name] = [_("Type text here.")]
+            else:
+                fields[name] = raw
+        if problems:
+            raise invalid(problems)
+        form = TextsForm(fields)
+        if not form.is_valid():
+            raise invalid(_errors_by(form, {}))
+        entry.save_texts(submission, request.user, form.cleaned_data["difficulties"],
+                         form.cleaned_data["proposals"], data["version"])
         return self._done(submission)
 
     @extend_schema(responses={200: s.SubmissionSerializer, **errors(400, 403, 404, 409)},
@@ -363,7 +398,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         if data["version"] != submission.version:
             raise workflow.StaleEdit(_("Someone else saved this submission after you opened the "
                                        "page; check the data below, then submit again."))
-        indicators = entry.entered_indicators()
+        indicators = entry.entered_indicators(submission.commune.district_id)
         _set, criteria = entry.criteria_for(submission)
         workflow.submit(submission, request.user,
                         entry.missing_sections(submission, indicators, criteria))
@@ -440,9 +475,16 @@ class PeriodFiguresView(APIView):
         else:
             scope = communes  # the user's unit (or communes), as a subquery
         include = request.query_params.get("include_submitted", "").lower() in ("1", "true", "yes")
+        # A district's own readers get its figures as the dashboard shows them, the unit's
+        # opening balance included; a commune, a sponsor's communes or several districts not.
+        whole_district = (commune is None and request.user.district_id
+                          and is_district_reader(request.user))
+        # The caller's unit's indicators (province accounts, administrators: the defaults).
+        indicators = catalogue.effective_indicators(user_district_id(request.user))
         result = figures(period, communes=scope,
-                         statuses=APPROVED_OR_SUBMITTED if include else APPROVED)
-        indicators = Indicator.objects.filter(is_active=True, code__in=result.keys())
+                         statuses=APPROVED_OR_SUBMITTED if include else APPROVED,
+                         balance=balance_for(request.user.district) if whole_district else None,
+                         indicators=indicators)
         rows = [{"code": i.code, "name": i.name, "unit": i.unit, "programme": i.programme,
                  "kind": i.kind, "quarter": result[i.code].quarter,
                  "previous": result[i.code].previous, "ytd": result[i.code].ytd,
@@ -535,3 +577,79 @@ class TaskViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOn
             form = self._form(ProgressForm, serializer)
         tasks.update_task(task, request.user, form.task_data(), form.cleaned_data["version"])
         return self._output(task, status.HTTP_200_OK)
+
+
+class DistrictFiguresView(APIView):
+    """The figures a district's staff enter for the whole district in one quarter.
+
+    Read by the unit; written by its staff while the period is open, through the web
+    page's form (``FiguresForm``) and service (``criteria.unit_entry``): the same rules,
+    lock, version and history. Another unit's district is 404.
+    """
+
+    def _load(self, request, district, year, quarter):
+        unit = visible_districts(request.user).filter(slug=district).first()
+        if unit is None:
+            raise Http404
+        period = get_object_or_404(ReportingPeriod, year=int(year), quarter=int(quarter))
+        return unit, period
+
+    def _answer(self, unit, period):
+        report = unit_entry.report_for(unit, period)
+        saved = {v.indicator_id: v for v in DistrictValue.objects.filter(report=report)} \
+            if report.pk else {}
+        values = []
+        for indicator in unit_entry.district_indicators():
+            row = saved.get(indicator.pk)
+            values.append({"indicator": indicator.code, "value": row.value if row else None,
+                           "comment": row.comment if row else ""})
+        return Response(s.DistrictFiguresSerializer({
+            "district": unit.slug, "period": period.label, "version": report.version,
+            "is_locked": unit_entry.district_lock(period, unit).locked, "values": values}).data)
+
+    @extend_schema(responses={200: s.DistrictFiguresSerializer, **errors(404)})
+    def get(self, request, district, year, quarter):
+        return self._answer(*self._load(request, district, year, quarter))
+
+    @extend_schema(request=s.DistrictValuesInputSerializer,
+                   responses={200: s.DistrictFiguresSerializer, **errors(400, 403, 404, 409)},
+                   description="Save the district's figures, all or nothing. Only the "
+                               "indicators listed change; a null or empty value clears one. "
+                               "`version` as read: a stale one is refused (409).")
+    def put(self, request, district, year, quarter):
+        unit, period = self._load(request, district, year, quarter)
+        unit_entry.check_can_edit_district(request.user, unit, period)
+        serializer = s.DistrictValuesInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        by_code = {i.code: i for i in unit_entry.district_indicators()}
+        problems, indicators, fields = {}, [], {}
+        for n, item in enumerate(data["values"]):
+            indicator = by_code.get(item["indicator"])
+            if indicator is None:
+                problems[f"values.{n}.indicator"] = [
+                    _("Unknown indicator “%(code)s”, or one that district staff do not enter.")
+                    % {"code": item["indicator"]}]
+                continue
+            if indicator in indicators:
+                problems[item["indicator"]] = [_("This indicator is listed twice.")]
+                continue
+            indicators.append(indicator)
+            raw = item.get("value")
+            fields[f"value-{indicator.pk}"] = "" if raw is None else raw
+            fields[f"comment-{indicator.pk}"] = item.get("comment", "")
+        if problems:
+            raise invalid(problems)
+        form = FiguresForm(indicators, fields)
+        names = {f"{part}-{i.pk}": i.code for i in indicators for part in ("value", "comment")}
+        if not form.is_valid():
+            raise invalid(_errors_by(form, names))
+        report = unit_entry.report_for(unit, period)
+        checked = unit_entry.save_district_figures(report, request.user, indicators,
+                                                   form.inputs(), data["version"])
+        form.add_checked(checked)
+        failed = _errors_by(form, names)
+        if failed:
+            raise invalid(failed, _("Nothing was saved: %(n)s figure(s) need correcting.")
+                          % {"n": sum(len(v) for v in failed.values())})
+        return self._answer(unit, period)

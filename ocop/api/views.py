@@ -10,7 +10,7 @@ from ntm_portal.api import ErrorSerializer, ScopedReadOnlyViewSet, invalid
 from ntm_portal.api_defaults import IntFilter, PortalFilterSet
 from ocop import lifecycle
 from ocop.filters import ProductFilter
-from ocop.forms import RatingForm, RegisterForm
+from ocop.forms import PreAssessmentForm, RatingForm, RegisterForm
 from ocop.models import Producer, Product, ProductGroup, Rating
 
 from . import serializers as s
@@ -53,16 +53,16 @@ class ProductViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["name", "year", "cert_stars", "cert_valid_until"]
 
     def get_queryset(self):
-        return super().get_queryset().with_certificate()
+        return super().get_queryset().with_certificate().select_related("pre_assessment")
 
     def get_serializer_class(self):
-        return {"register": s.RegisterInputSerializer, "rate": s.RateInputSerializer}.get(
-            self.action, s.ProductSerializer)
+        return {"register": s.RegisterInputSerializer, "rate": s.RateInputSerializer,
+                "propose": s.ProposeInputSerializer}.get(self.action, s.ProductSerializer)
 
-    def _form(self, form_class):
+    def _form(self, form_class, **kwargs):
         serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        form = form_class(data=serializer.validated_data)
+        form = form_class(data=serializer.validated_data, **kwargs)
         if not form.is_valid():
             raise invalid({field: list(messages) for field, messages in form.errors.items()})
         return form.cleaned_data
@@ -88,9 +88,27 @@ class ProductViewSet(ScopedReadOnlyViewSet):
     def rate(self, request, pk=None):
         product = self.get_object()
         lifecycle.check_rate(request.user, product)
-        data = self._form(RatingForm)
+        data = self._form(RatingForm, product=product)
         version = data.pop("version")
         lifecycle.rate(product, request.user, expected_version=version, **data)
+        return self._done(product)
+
+
+    @extend_schema(responses={200: s.ProductSerializer, **errors(400, 403, 404, 409)},
+                   description="The commune's pre-assessment on the five points of Decision "
+                               "1489/QĐ-TTg (each \"yes\" or \"no\", with a note); if all are "
+                               "met the product is proposed to the province (commune officer).")
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        product = self.get_object()
+        lifecycle.check_propose_to_province(request.user, product)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = PreAssessmentForm(data=serializer.validated_data, product=product)
+        if not form.is_valid():
+            raise invalid({field: list(messages) for field, messages in form.errors.items()})
+        lifecycle.propose(product, request.user, form.points(),
+                          expected_version=form.cleaned_data["version"])
         return self._done(product)
 
 

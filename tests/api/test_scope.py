@@ -27,7 +27,7 @@ SLUG = {"tay": "ky-tay", "lac": "ky-lac"}
 
 def fill(submission, officer):
     """Every required figure and every criterion, entered by the commune's officer."""
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(submission.commune.district_id)
     entry.save_figures(submission, officer, indicators, {i.pk: ("1", "") for i in indicators},
                        submission.version)
     _set, criteria = entry.criteria_for(submission)
@@ -83,7 +83,8 @@ def world(demo, ky_tay, ky_lac):
             "assessment": CriterionAssessment.objects.filter(submission=sub).first(),
             "area": ModelArea.objects.filter(village__commune=commune).first(),
             "garden": ModelGarden.objects.filter(village__commune=commune).first(),
-            "product": Product.objects.filter(commune=commune).first(),
+            # A product entered before 6 July 2025: the district registers and rates it.
+            "product": Product.objects.filter(commune=commune, procedure="district").first(),
         }
     return objects
 
@@ -174,6 +175,28 @@ def ocop_rate(ctx):
         "decision_date": timezone.localdate().strftime("%d/%m/%Y")}
 
 
+def two_tier_product(ctx, stage):
+    """A product of the target commune under Decision 1489, at ``stage``."""
+    product = ctx.objects["product"]
+    return Product.objects.create(
+        name=f"Sản phẩm 1489 {ctx.target}", commune=product.commune, producer=product.producer,
+        group=product.group, year=2026, procedure="two_tier", stage=stage)
+
+
+def ocop_propose(ctx):
+    product = two_tier_product(ctx, Stage.CANDIDATE)
+    points = {f"{point}_met": "yes" for point in ("origin", "materials", "labour", "idea", "identity")}
+    return "post", f"/api/ocop/products/{product.pk}/propose/", {"version": product.version, **points}
+
+
+def ocop_grade(ctx):
+    product = two_tier_product(ctx, Stage.PROPOSED)
+    return "post", f"/api/ocop/products/{product.pk}/rate/", {
+        "version": product.version, "score": "72,5", "level": "province",
+        "decision_number": "123/QĐ-UBND",
+        "decision_date": timezone.localdate().strftime("%d/%m/%Y")}
+
+
 OPERATIONS = {
     "commune": (read("/api/communes/{commune.pk}/"), reads),
     "village": (read("/api/villages/{village.pk}/"), reads),
@@ -202,6 +225,12 @@ OPERATIONS = {
     "model-garden-update": (registry_update("model-gardens"), registry_writes),
     "ocop-register": (ocop_register, reviewer_acts),
     "ocop-rate": (ocop_rate, reviewer_acts),
+    # Decision 1489: the commune's officer proposes; the province grades (no district staff;
+    # province staff are tested in tests/ocop/test_two_tier.py).
+    "ocop-propose": (ocop_propose, lambda role, target: expected_write(
+        role, target, OFFICER_OF.get(role) == target or role == "admin_user")),
+    "ocop-grade": (ocop_grade, lambda role, target: expected_write(
+        role, target, role == "admin_user")),
 }
 
 

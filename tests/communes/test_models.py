@@ -58,8 +58,11 @@ def test_period_dates_and_lock():
     period = ReportingPeriod(year=2021, quarter=1, entry_deadline=datetime.date(2021, 4, 10), grace_days=5)
     assert period.start_date == datetime.date(2021, 1, 1)
     assert period.end_date == datetime.date(2021, 3, 31)
-    assert not period.is_locked_on(datetime.date(2021, 4, 15))
-    assert period.is_locked_on(datetime.date(2021, 4, 16))
+    from communes.periods import period_terms
+
+    terms = period_terms(period, None)  # no unit: the period's own terms
+    assert not terms.is_locked_on(datetime.date(2021, 4, 15))
+    assert terms.is_locked_on(datetime.date(2021, 4, 16))
     assert ReportingPeriod(year=2021, quarter=4, entry_deadline=datetime.date(2022, 1, 10)).end_date == datetime.date(2021, 12, 31)
 
 

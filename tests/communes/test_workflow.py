@@ -68,7 +68,9 @@ def test_cannot_submit_with_missing_sections(draft, officer):
 
 
 def test_drafts_lock_after_deadline_and_grace_days(draft, officer, open_period):
-    lock_day = open_period.lock_date
+    from communes.periods import submission_terms
+
+    lock_day = submission_terms(draft).lock_date
     assert workflow.can_edit(draft, officer, today=lock_day - datetime.timedelta(days=1))
     assert not workflow.can_edit(draft, officer, today=lock_day)
     with translation.override("vi"):

@@ -15,6 +15,13 @@ from tests.conftest import open_latest_period
 from .conftest import url
 
 
+def ky_anh():
+    """The demo district (its catalogue choices apply to its communes' forms)."""
+    from communes.models import District
+
+    return District.objects.get(slug="ky-anh").pk
+
+
 def _inputs(indicators, houses):
     return {i.pk: (houses if i.code == "ntm-houses-renovated" else "1", "") for i in indicators}
 
@@ -26,7 +33,7 @@ def test_two_clients_the_later_stale_save_is_refused(officer, open_period):
     submission = workflow.get_or_create_submission(officer.commune, open_period)
     loaded = second.get(url("ky-tay", open_period)).context["submission"].version
     assert loaded == first.get(url("ky-tay", open_period)).context["submission"].version
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(ky_anh())
 
     def post(client, version, houses):
         data = {"version": version}
@@ -55,7 +62,7 @@ def test_racing_saves_exactly_one_wins(restore_demo, transactional_db):
     officer = User.objects.get(username="ky-tay")
     submission = workflow.get_or_create_submission(officer.commune, period)
     version = submission.version
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(ky_anh())
     barrier = threading.Barrier(2)
     outcomes = []
 

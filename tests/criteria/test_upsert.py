@@ -10,6 +10,13 @@ from criteria.entry import entered_indicators, save_figures
 from criteria.models import IndicatorValue
 
 
+def ky_anh():
+    """The demo district (its catalogue choices apply to its communes' forms)."""
+    from communes.models import District
+
+    return District.objects.get(slug="ky-anh").pk
+
+
 def _submission(period):
     commune = Commune.objects.get(slug="ky-tay")
     submission, _created = Submission.objects.get_or_create(commune=commune, period=period)
@@ -17,7 +24,7 @@ def _submission(period):
 
 
 def _save(submission, officer, inputs):
-    indicators = entered_indicators()
+    indicators = entered_indicators(ky_anh())
     submission.refresh_from_db()
     with CaptureQueriesContext(connection) as context:
         checked = save_figures(submission, officer, indicators, inputs, submission.version)
@@ -28,7 +35,7 @@ def _save(submission, officer, inputs):
 def test_new_changed_and_unchanged_values_in_one_upsert_with_history(officer, open_period):
     submission = _submission(open_period)
     IndicatorValue.objects.filter(submission=submission).delete()
-    indicators = entered_indicators()
+    indicators = entered_indicators(ky_anh())
     first, second, third = indicators[:3]
     _save(submission, officer, {first.pk: ("5", "a"), second.pk: ("7", "")})
     before = {v.indicator_id: v.pk for v in IndicatorValue.objects.filter(submission=submission)}
@@ -57,7 +64,7 @@ def test_new_changed_and_unchanged_values_in_one_upsert_with_history(officer, op
 def test_a_full_form_takes_the_same_queries_as_one_value(officer, open_period):
     submission = _submission(open_period)
     IndicatorValue.objects.filter(submission=submission).delete()
-    indicators = entered_indicators()
+    indicators = entered_indicators(ky_anh())
     one = len(_save(submission, officer, {indicators[0].pk: ("1", "")}))
     full = len(_save(submission, officer, {i.pk: ("2", "") for i in indicators}))
     changed = len(_save(submission, officer, {i.pk: ("3", "") for i in indicators}))

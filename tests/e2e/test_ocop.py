@@ -5,12 +5,15 @@ from django.utils import timezone
 
 from ntm_portal.formats import format_date
 
-from .conftest import login, screenshot
+from .a11y import check_page
+from .conftest import DESKTOP, PHONE, login, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
+    """A product entered today follows Decision 1489 (see the next test); the district's
+    step is shown on a candidate entered before 6 July 2025 (seed: Bột nghệ Kỳ Tây)."""
     login(page, "ky-tay")
     page.click("nav >> text=OCOP")
     assert page.locator("h1").inner_text() == "Sản phẩm OCOP"
@@ -35,7 +38,7 @@ def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
     assert "Chứng nhận OCOP hết hạn trong 6 tháng tới" in staff.content()
     screenshot(staff, "ocop-staff-home")
     staff.goto(staff.base + "/ocop/?commune=ky-tay")
-    staff.click("text=Tương ớt Kỳ Tây")
+    staff.click("text=Bột nghệ Kỳ Tây")
     staff.click("text=Đăng ký đánh giá")
     staff.click("button[type=submit]")
     assert "Đã đăng ký đánh giá" in staff.content()
@@ -62,7 +65,76 @@ def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
     staff.goto(staff.base + "/ocop/")
     screenshot(staff, "ocop-list")
     staff.goto(staff.base + "/communes/ky-tay/")
-    assert "Tương ớt Kỳ Tây" in staff.content()
+    assert "Tương ớt Kỳ Tây" in staff.content() and "Bột nghệ Kỳ Tây" in staff.content()
     screenshot(staff, "ocop-commune-panel")
     assert not staff.console_errors
     staff.context.close()
+
+
+def test_commune_pre_assesses_on_a_phone_and_the_province_grades(new_page, live_demo):
+    from django.contrib.auth.hashers import make_password
+
+    from communes.choices import Role
+    from communes.models import Province, User
+
+    User.objects.create(username="ht-staff", role=Role.STAFF, password=make_password("demo-ntm-2021"),
+                        province=Province.objects.get(slug="ha-tinh"), first_name="Cán bộ tỉnh")
+    phone = new_page(PHONE)
+    login(phone, "ky-tay")
+    phone.goto(phone.base + "/ocop/new/")
+    phone.fill("#id_name", "Tương ớt Kỳ Tây")
+    phone.select_option("#id_group", label="Thực phẩm")
+    phone.select_option("#id_producer", label="Tổ hợp tác nghệ Kỳ Tây (Tổ hợp tác)")
+    phone.click("button[type=submit]")
+    assert "Xã đánh giá sơ bộ, Hội đồng cấp tỉnh" in phone.content()
+    phone.click("text=Đánh giá sơ bộ và đề xuất lên tỉnh")
+    assert phone.locator("h1").inner_text().startswith("Đánh giá sơ bộ và đề xuất lên tỉnh")
+    phone.fill("#id_origin_note", "Nguyên liệu ớt trồng tại xã")
+    phone.click("button[type=submit]")
+    assert phone.locator("text=Hãy cho biết sản phẩm có đạt nội dung này không.").count() == 5
+    assert phone.input_value("#id_origin_note") == "Nguyên liệu ớt trồng tại xã"
+    check_page(phone, "pre-assessment, errors, phone")
+    screenshot(phone, "ocop-pre-assess-phone-errors")
+    for point in ("origin", "materials", "labour", "idea", "identity"):
+        phone.check(f"#id_{point}_met_0")
+    screenshot(phone, "ocop-pre-assess-phone")
+    phone.click("button[type=submit]")
+    content = phone.content()
+    assert "đã được đánh giá sơ bộ và đề xuất lên tỉnh" in content and "Đã đề xuất lên tỉnh" in content
+    assert "Nguyên liệu ớt trồng tại xã" in content
+    check_page(phone, "proposed product, phone")
+    screenshot(phone, "ocop-proposed-phone")
+    assert not phone.console_errors
+
+    # Desktop: Kỳ Thượng's candidate, pre-assessed before with local labour not met.
+    desk = new_page(DESKTOP)
+    login(desk, "ky-thuong")
+    desk.goto(desk.base + "/ocop/tra-hoa-vang-ky-thuong/propose/")
+    assert desk.is_checked("#id_labour_met_1")  # "not met", as recorded
+    check_page(desk, "pre-assessment, desktop")
+    screenshot(desk, "ocop-pre-assess-desktop")
+    desk.click("button[type=submit]")
+    assert "chưa đạt lao động địa phương" in desk.content()
+    screenshot(desk, "ocop-not-proposed-desktop")
+
+    # The district's staff no longer grade a product under Decision 1489; the province's do.
+    district = new_page(DESKTOP)
+    login(district, "staff")
+    district.goto(district.base + "/ocop/tuong-ot-ky-tay/")
+    assert district.locator("text=Nhập kết quả xếp hạng").count() == 0
+    province = new_page(DESKTOP)
+    login(province, "ht-staff")
+    province.goto(province.base + "/ocop/tuong-ot-ky-tay/")
+    province.click("text=Nhập kết quả xếp hạng")
+    province.fill("#id_score", "92")
+    province.fill("#id_decision_number", "15/QĐ-UBND")
+    province.fill("#id_decision_date", format_date(timezone.localdate()))
+    screenshot(province, "ocop-province-grading")
+    province.click("button[type=submit]")
+    content = province.content()
+    assert "Đạt chứng nhận, đề xuất cấp quốc gia" in content and "★★★★" in content
+    check_page(province, "graded product")
+    screenshot(province, "ocop-national")
+    province.goto(province.base + "/ocop/?status=national")
+    assert province.locator("text=Tương ớt Kỳ Tây").count() == 1
+    assert not (province.console_errors or desk.console_errors or district.console_errors)

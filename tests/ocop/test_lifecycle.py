@@ -46,8 +46,15 @@ def test_certificate_is_valid_36_months(decision, until):
 
 def test_status_is_one_rule_for_display_and_filtering(demo):
     """The list's status filter and the status shown agree for every product, any day."""
-    from ocop.models import Product
+    from ocop.choices import CertifyingLevel, Procedure
 
+    # A product under Decision 1489 graded 92 by the province: proposed to national level.
+    national = Product.objects.get(slug="mien-dong-ky-lac")
+    assert national.procedure == Procedure.TWO_TIER
+    Rating.objects.create(product=national, score=Decimal("92"), level=CertifyingLevel.PROVINCE,
+                          decision_number="1/QĐ-UBND", decision_date=DAY)
+    # And one proposed to the province, not graded yet.
+    Product.objects.filter(slug="tra-hoa-vang-ky-thuong").update(stage=Stage.PROPOSED)
     seen = set()
     for day in [datetime.date(2019, 1, 1), datetime.date(2021, 3, 31), DAY,
                 datetime.date(2030, 1, 1)]:

@@ -97,7 +97,7 @@ def test_back_filled_submission_is_not_late_and_needs_no_assessment(backfill_per
     commune = Commune.objects.get(slug="xuan-hoi")
     officer = User.objects.get(username="xuan-hoi")
     submission = workflow.get_or_create_submission(commune, backfill_period)
-    indicators = entry.entered_indicators()
+    indicators = entry.entered_indicators(commune.district_id)
     entry.save_figures(submission, officer, indicators, {i.pk: ("1", "") for i in indicators},
                        submission.version)
     submission.refresh_from_db()
@@ -117,7 +117,7 @@ def test_a_live_quarter_still_needs_the_assessment(backfill_period):
     commune = Commune.objects.get(slug="xuan-hoi")
     submission = workflow.get_or_create_submission(commune, backfill_period)
     _set, criteria = entry.criteria_for(submission)
-    assert entry.missing_sections(submission, entry.entered_indicators(), criteria)
+    assert entry.missing_sections(submission, entry.entered_indicators(commune.district_id), criteria)
 
 
 def test_the_dashboard_says_not_assessed(client, demo):

@@ -258,3 +258,113 @@ def test_cache_key_names_the_span(client_for, committee):
         submission__period__year=2021, indicator__code=FLOW)
     assert half.figures[FLOW].quarter == sum(v.value for v in values)
     assert Indicator.objects.get(code=FLOW).is_flow
+
+
+@pytest.fixture
+def ratios(two_years):
+    """Two ratio indicators over the two years: a flow's (houses renovated ÷ houses
+    planned, both flows) and a stock's (poor households ÷ households, both levels), with
+    the parts of very different sizes in the communes (a mean of ratios would drift)."""
+    from reports import rollups
+
+    flow, stock = Indicator.objects.get(code=FLOW), Indicator.objects.get(code=STOCK)
+    planned = Indicator.objects.create(
+        code="ntm-houses-planned", name_vi="Nhà ở cần chỉnh trang", unit_vi="nhà",
+        programme=flow.programme, kind="flow", is_required=False, position=300)
+    households = Indicator.objects.create(
+        code="gnbv-households", name_vi="Tổng số hộ", unit_vi="hộ", programme=stock.programme,
+        kind="stock", is_required=False, position=301)
+    made = {}
+    for code, top, bottom, kind in (("ntm-houses-share", flow, planned, "flow"),
+                                    ("gnbv-poor-ratio", stock, households, "stock")):
+        ratio = Indicator(code=code, name_vi=code, unit_vi="%", programme=top.programme,
+                          kind=kind, source="ratio", numerator=top, denominator=bottom,
+                          decimals=2, position=302 + len(made))
+        ratio.full_clean()
+        ratio.save()
+        made[code] = (top, bottom)
+        rows = []
+        for n, value in enumerate(IndicatorValue.objects.filter(
+                indicator=top, submission__commune__district=two_years,
+                value__isnull=False).select_related("submission").order_by("pk")):
+            rows.append(IndicatorValue(submission=value.submission, indicator=bottom,
+                                       value=value.value * (3 if n % 2 else 40) + 7))
+        IndicatorValue.objects.bulk_create(rows)
+    rollups.rebuild()
+    return made
+
+
+def _ratio_by_hand(district, span, top, bottom):
+    """Σ numerator ÷ Σ denominator × 100 over the span (flows) or at its end (stocks),
+    from the approved rows."""
+    def total(indicator):
+        quarters = span.quarters if indicator.kind == "flow" else [span.last]
+        values = IndicatorValue.objects.filter(
+            indicator=indicator, submission__commune__district=district,
+            submission__status__in=APPROVED, submission__period__year=span.year,
+            submission__period__quarter__in=quarters).values_list("value", flat=True)
+        return sum(v for v in values if v is not None)
+
+    top_sum, bottom_sum = total(top), total(bottom)
+    if not bottom_sum:
+        return None
+    return (Decimal(top_sum) * 100 / Decimal(bottom_sum)).quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize("slug", ["q3", "6m", "q2-q3", "year"])
+def test_ratios_over_a_span_are_ratios_of_the_spans_sums(two_years, ratios, slug):
+    """A flow ratio: Σ numerator ÷ Σ denominator over the span's quarters; a stock ratio:
+    at the span's end; the same a year before, from the raw values and the roll-ups."""
+    span, period = get_span(2022, slug)
+    communes = two_years.communes.all()
+    raw = figures(period, communes.exclude(pk__in=[]), APPROVED, span=span)
+    dashboard = build_dashboard(period, two_years, communes, span=span)
+    for code, (top, bottom) in ratios.items():
+        expected = _ratio_by_hand(two_years, span, top, bottom)
+        ago = _ratio_by_hand(two_years, span.year_ago(), top, bottom)
+        assert expected is not None and ago is not None
+        for result in (raw, dashboard.figures):
+            assert result[code].quarter == expected, (code, slug)
+            assert result[code].year_ago == ago, (code, slug)
+            assert result[code].change == expected - ago
+    if not span.is_quarter:  # a flow's span is not its last quarter's ratio
+        last = figures(period, communes.exclude(pk__in=[]), APPROVED)
+        assert last["ntm-houses-share"].quarter != raw["ntm-houses-share"].quarter
+
+
+@pytest.mark.parametrize("slug", ["q2", "6m", "year"])
+def test_computed_levels_and_ocop_over_a_span(two_years, slug):
+    """Computed counts over a span through their computation groups: communes at a level
+    at the span's end (and a year before's end); OCOP certificates, whose quarters are not
+    kept, in the span's column only for the whole year."""
+    from communes.choices import NtmLevel
+    from communes.models import Commune, NtmRecognition
+    from ocop import aggregates as ocop
+
+    communes = list(two_years.communes.order_by("pk"))
+    NtmRecognition.objects.filter(commune__in=communes).delete()
+    for commune, day in zip(communes, [datetime.date(2021, 3, 1), datetime.date(2021, 9, 1),
+                                       datetime.date(2022, 2, 1), datetime.date(2022, 5, 1),
+                                       datetime.date(2022, 11, 1)]):
+        NtmRecognition.objects.create(commune=commune, level=NtmLevel.STANDARD, year=day.year,
+                                      decision_date=day, decision_number=f"QĐ {day}")
+    span, period = get_span(2022, slug)
+    queryset = Commune.objects.filter(pk__in=[c.pk for c in communes])
+
+    def standard_on(day):
+        return Decimal(sum(1 for c in queryset.with_level(day, "then")
+                           if (c.then or 0) >= NtmLevel.STANDARD))
+
+    result = build_dashboard(period, two_years, queryset, span=span).figures
+    standard = result["ntm-communes-standard"]
+    assert standard.quarter == standard_on(span.end_date)
+    assert standard.year_ago == standard_on(span.year_ago().end_date)
+    assert standard.quarter != standard.year_ago
+    certified = result["ocop-certified"]
+    this_year = Decimal(ocop.certified_count(2022, queryset) or 0)
+    assert certified.ytd == this_year
+    if slug == "year":
+        assert certified.quarter == this_year
+        assert certified.year_ago == Decimal(ocop.certified_count(2021, queryset) or 0)
+    else:
+        assert certified.quarter is None and certified.change is None
