@@ -368,3 +368,30 @@ def test_computed_levels_and_ocop_over_a_span(two_years, slug):
         assert certified.year_ago == Decimal(ocop.certified_count(2021, queryset) or 0)
     else:
         assert certified.quarter is None and certified.change is None
+
+
+def test_district_entered_figures_over_a_span(two_years):
+    """Figures the district's staff enter for the whole district follow the same rule over
+    a span: a flow sums its quarters, a stock is its last quarter's; and a year before."""
+    from criteria.models import DistrictReport, DistrictValue
+
+    flow = Indicator.objects.create(
+        code="district-roads", name_vi="Đường huyện làm mới", unit_vi="km", programme="NTM",
+        kind="flow", source="district", is_required=False, position=310)
+    stock = Indicator.objects.create(
+        code="district-staff", name_vi="Cán bộ chuyên trách", unit_vi="người", programme="NTM",
+        kind="stock", source="district", is_required=False, position=311)
+    values = {}
+    for n, period in enumerate(ReportingPeriod.objects.filter(year__in=[2021, 2022])):
+        report = DistrictReport.objects.create(district=two_years, period=period)
+        for indicator, value in ((flow, Decimal(3 + n * 2)), (stock, Decimal(40 + n))):
+            DistrictValue.objects.create(report=report, indicator=indicator, value=value)
+            values[(indicator.code, period.year, period.quarter)] = value
+    for slug in ("q3", "6m", "q2-q4"):
+        span, period = get_span(2022, slug)
+        result = figures(period, two_years.communes.all(), APPROVED, district=two_years,
+                         span=span)
+        for of, field in ((span, "quarter"), (span.year_ago(), "year_ago")):
+            assert getattr(result[flow.code], field) == sum(
+                values[(flow.code, of.year, q)] for q in of.quarters), (slug, field)
+            assert getattr(result[stock.code], field) == values[(stock.code, of.year, of.last)]
