@@ -23,7 +23,10 @@ class ComputationGroup:
     ``compute(period, communes, by_commune, keys)`` gives {key: {commune_id or None: figure}}
     (None: the whole set of ``communes``; ``communes`` None: every commune), a figure
     being criteria's ``Figure`` or the tuple of its columns (quarter, previous quarter,
-    year to date, cumulative) for apps that do not import criteria.
+    year to date, cumulative) for apps that do not import criteria. ``period`` may also
+    be a span of quarters (``criteria.aggregates.SpanDates``: ``year``, ``quarter`` its
+    last, ``start_date``, ``end_date``): flows are then counted between its dates,
+    levels at its end.
     ``trend(periods, communes, keys)`` gives {key: [the quarter's value per period]}.
     ``recorded(communes)`` says whether the data counted holds anything at all for
     ``communes``: when it does not, the figures are unknown, not 0. None: always known.

@@ -39,6 +39,11 @@ EPOCH = datetime.date(1900, 1, 1)
 
 @dataclass
 class Figure:
+    """A figure of a report: ``quarter`` is the value of the report's span (a quarter, or
+    several quarters of a year: ``ntm_portal.spans.Span``), ``previous`` the quarter
+    before (one-quarter spans only), ``ytd`` and ``cumulative`` run to the span's end,
+    ``year_ago`` is the same span of the previous year."""
+
     quarter: Decimal | None = None
     previous: Decimal | None = None
     ytd: Decimal | None = None
@@ -46,6 +51,52 @@ class Figure:
     # A ratio's parts in the quarter (``ratio_of``), shown beside it.
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    year_ago: Decimal | None = None
+
+    @property
+    def change(self):
+        """Year-on-year change, or None when either side is unknown (``year_on_year``)."""
+        return year_on_year(self.quarter, self.year_ago)[0]
+
+    @property
+    def change_percent(self):
+        return year_on_year(self.quarter, self.year_ago)[1]
+
+
+def year_on_year(value, year_ago):
+    """(change, change in percent) of a figure against the same span of the previous year.
+
+    Unknown on either side (None) gives (None, None), never 0; the percentage is None
+    when last year's value is 0 (no base to compare with)."""
+    if value is None or year_ago is None:
+        return None, None
+    change = value - year_ago
+    if not year_ago:
+        return change, None
+    percent = (Decimal(change) * 100 / Decimal(year_ago)).quantize(Decimal("0.1"))
+    return change, percent
+
+
+@dataclass(frozen=True)
+class SpanDates:
+    """A span as the computations read a period: ``year``, ``quarter`` (the span's last),
+    ``start_date`` and ``end_date`` (the span's). A flow counted between the dates is the
+    span's flow, a level counted at ``end_date`` the span's level."""
+
+    year: int
+    quarter: int
+    start_date: datetime.date
+    end_date: datetime.date
+
+    @classmethod
+    def of(cls, span):
+        return cls(span.year, span.last, span.start_date, span.end_date)
+
+
+def _span_of(period, span):
+    from ntm_portal.spans import Span
+
+    return span if span is not None else Span.quarter(period.year, period.quarter)
 
 
 def _period_q(prefix, period):
@@ -82,7 +133,8 @@ def _pairs(cells):
     return [(cells[i], cells[i + 1]) for i in range(0, len(cells), 2)]
 
 
-def combine(kind, aggregation, quarter=None, previous=None, ytd=None, cumulative=None):
+def combine(kind, aggregation, quarter=None, previous=None, ytd=None, cumulative=None,
+            span=None):
     """A unit's figure from its communes' values: the one rule (docs/DOMAIN.md#how-figures-aggregate).
 
     Each argument is ``(total, count)`` of the communes' values over the column's
@@ -91,6 +143,11 @@ def combine(kind, aggregation, quarter=None, previous=None, ytd=None, cumulative
     over their quarters; a stock is a level, so all three columns show the quarter's; a
     rate averaged over communes is the quarter's total ÷ the communes that reported it.
     A ratio indicator is formed from its parts' figures by ``ratio_of``.
+
+    ``span``: a report over several quarters (``ntm_portal.spans.Span``) passes the
+    ``(total, count)`` summed over the span's quarters, ``quarter`` being then its last
+    quarter: a flow's figure is the span's sum, a level (a stock, a rate) the last
+    quarter's.
     """
     def level(cell):
         if cell is None:
@@ -103,6 +160,8 @@ def combine(kind, aggregation, quarter=None, previous=None, ytd=None, cumulative
     this, last = level(quarter), level(previous)
     if kind == IndicatorKind.STOCK:
         return Figure(this, last, this, this)
+    if span is not None:  # a flow (only a stock may be averaged): the span's sum
+        this = level(span)
     return Figure(this, last, ytd[0] if ytd else None, cumulative[0] if cumulative else None)
 
 
@@ -122,24 +181,31 @@ def ratio_of(numerator, denominator, scale=1):
         divide(numerator.ytd, denominator.ytd),
         divide(numerator.cumulative, denominator.cumulative),
         numerator=numerator.quarter, denominator=denominator.quarter,
+        year_ago=divide(numerator.year_ago, denominator.year_ago),
     )
 
 
-def entered_values(period, communes=None, statuses=None, by_commune=False, quarter_only=False):
+def entered_values(period, communes=None, statuses=None, by_commune=False, quarter_only=False,
+                   span=None):
     """Entered figures: {(commune_id or None, indicator_id): Figure} in one query.
 
-    ``quarter_only`` reads the quarter's values alone (an index range, not every earlier
-    quarter): only ``Figure.quarter`` is then filled, the rest stays None.
+    ``period`` is the report's last quarter; ``span`` (a ``ntm_portal.spans.Span``, by
+    default the quarter alone) is what ``Figure.quarter`` covers and, with the same span
+    of the previous year, ``Figure.year_ago`` (both by ``combine``; a longer span leaves
+    ``previous`` empty). ``quarter_only`` reads the span's values alone (an index range,
+    not every earlier quarter): only ``Figure.quarter`` is then filled, the rest stays None.
     """
+    span = _span_of(period, span)
     if quarter_only:
-        values = IndicatorValue.objects.filter(submission__period=period)
+        values = IndicatorValue.objects.filter(
+            _quarters_q("submission__period__", span.year, span.first, span.last))
     else:
         values = IndicatorValue.objects.filter(_until_q("submission__period__", period))
     if statuses is not None:
         values = values.filter(submission__status__in=statuses)
     if communes is not None:
         values = values.filter(submission__commune__in=communes)
-    if quarter_only and by_commune:
+    if quarter_only and by_commune and span.is_quarter:
         # One submission per commune and quarter: each row is its commune's quarter, no
         # grouping needed; the figure is still formed by ``combine`` (one value, count 1).
         rows = values.order_by().values_list("submission__commune_id", "indicator_id",
@@ -151,55 +217,100 @@ def entered_values(period, communes=None, statuses=None, by_commune=False, quart
                 in rows.iterator(chunk_size=5000)}
     keys = ["indicator_id", "indicator__kind", "indicator__aggregation"] + (
         ["submission__commune_id"] if by_commune else [])
-    columns = _columns("submission__period__", period, quarter_only)
+    columns = _columns("submission__period__", period, quarter_only, span)
     result = {}
     # Rows, not dicts: at 10,000 communes this loop runs 130,000 times.
     for indicator_id, kind, aggregation, *rest in value_sums(values, keys, columns):
         commune_id = rest.pop(0) if by_commune else None
-        result[(commune_id, indicator_id)] = combine(kind, aggregation, *_pairs(rest))
+        result[(commune_id, indicator_id)] = _spanned(kind, aggregation, columns,
+                                                      _pairs(rest), span)
     return result
 
 
-def _columns(prefix, period, quarter_only=False):
-    """The quarters each column of a ``Figure`` reads, as conditions on the period."""
+def _columns(prefix, period, quarter_only=False, span=None):
+    """The quarters each column of a ``Figure`` reads, as conditions on the period:
+    the four columns of ``combine``, then the span's quarters (a longer span) and the
+    same span a year before (its last quarter and all its quarters)."""
+    span = _span_of(period, span)
     columns = {"quarter": _period_q(prefix, period)}
     if not quarter_only:
         prev_year, prev_quarter = _previous(period)
         columns["previous"] = Q(**{f"{prefix}year": prev_year, f"{prefix}quarter": prev_quarter})
         columns["ytd"] = _until_q(prefix, period, same_year=True)
         columns["cumulative"] = None
+    if not span.is_quarter:
+        columns["span"] = _quarters_q(prefix, span.year, span.first, span.last)
+    if not quarter_only:
+        ago = span.year_ago()
+        columns["ago"] = Q(**{f"{prefix}year": ago.year, f"{prefix}quarter": ago.last})
+        if not ago.is_quarter:
+            columns["ago_span"] = _quarters_q(prefix, ago.year, ago.first, ago.last)
     return columns
 
 
-def district_values(period, district, indicators):
+def _quarters_q(prefix, year, first, last):
+    return Q(**{f"{prefix}year": year, f"{prefix}quarter__gte": first,
+                f"{prefix}quarter__lte": last})
+
+
+def _spanned(kind, aggregation, columns, pairs, span):
+    """A figure from the (total, count) pairs of ``_columns``, each span by ``combine``."""
+    cells = dict(zip(columns, pairs))
+    figure = combine(kind, aggregation, cells["quarter"], cells.get("previous"),
+                     cells.get("ytd"), cells.get("cumulative"), span=cells.get("span"))
+    if not span.is_quarter:
+        figure.previous = None  # "the quarter before" belongs to one-quarter reports
+    if "ago" in cells:
+        figure.year_ago = combine(kind, aggregation, cells["ago"],
+                                  span=cells.get("ago_span")).quarter
+    return figure
+
+
+def district_values(period, district, indicators, span=None):
     """Figures the district's staff entered for the whole district (``DistrictReport``):
     {indicator_id: Figure}, one query, by the same rule as the communes' figures."""
     wanted = [i.pk for i in indicators if i.source == IndicatorSource.DISTRICT]
     if not wanted:
         return {}
+    span = _span_of(period, span)
     values = DistrictValue.objects.filter(
         _until_q("report__period__", period), report__district=district, indicator_id__in=wanted)
+    columns = _columns("report__period__", period, span=span)
     rows = value_sums(values, ["indicator_id", "indicator__kind", "indicator__aggregation"],
-                      _columns("report__period__", period))
-    return {pk: combine(kind, aggregation, *_pairs(rest)) for pk, kind, aggregation, *rest in rows}
+                      columns)
+    return {pk: _spanned(kind, aggregation, columns, _pairs(rest), span)
+            for pk, kind, aggregation, *rest in rows}
 
 
-def entered_from_quarters(period, sums):
-    """``entered_values(period)``'s district figures from sums kept per quarter (the
-    reports' roll-ups): ``sums`` is {(year, quarter): {indicator_id: (total, count)}}."""
+def entered_from_quarters(period, sums, span=None):
+    """``entered_values(period, span=span)``'s district figures from sums kept per
+    quarter (the reports' roll-ups): ``sums`` is {(year, quarter): {indicator_id: (total,
+    count)}}."""
+    span = _span_of(period, span)
+    ago = span.year_ago()
     previous = _previous(period)
     here = (period.year, period.quarter)
     indicators = Indicator.objects.values_list("pk", "kind", "aggregation")
     result = {}
+
+    def over(pk, of):
+        return _summed([sums[(of.year, q)][pk] for q in of.quarters
+                        if pk in sums.get((of.year, q), {})]) if not of.is_quarter else None
+
     for pk, kind, aggregation in indicators:
         cells = [(key, values[pk]) for key, values in sums.items()
                  if pk in values and key <= here]
         if not cells:
             continue
         ytd = [cell for key, cell in cells if key[0] == period.year]
-        result[(None, pk)] = combine(
+        figure = combine(
             kind, aggregation, sums.get(here, {}).get(pk), sums.get(previous, {}).get(pk),
-            _summed(ytd), _summed([cell for _key, cell in cells]))
+            _summed(ytd), _summed([cell for _key, cell in cells]), span=over(pk, span))
+        if not span.is_quarter:
+            figure.previous = None  # "the quarter before" belongs to one-quarter reports
+        figure.year_ago = combine(kind, aggregation, sums.get((ago.year, ago.last), {}).get(pk),
+                                  span=over(pk, ago)).quarter
+        result[(None, pk)] = figure
     return result
 
 
@@ -249,16 +360,35 @@ def spans(period):
     }, prev_end
 
 
-def computed_values(period, indicators, communes=None, by_commune=False):
+def computed_values(period, indicators, communes=None, by_commune=False, span=None):
     """Figures of the computed indicators among ``indicators``:
-    {computation: {commune_id or None: Figure}}; one query per group of computations."""
+    {computation: {commune_id or None: Figure}}; two queries per group of computations
+    (the span's, and the same span a year before for ``Figure.year_ago``).
+
+    A group computes over any dates: a span longer than a quarter is passed as
+    ``SpanDates`` (its flows counted between its first and last day, its levels at its
+    end), so a computed figure over a span follows the same rule as a quarter's."""
+    span = _span_of(period, span)
     keys = {i.computation for i in indicators if i.source == IndicatorSource.COMPUTED}
+    over = period if span.is_quarter else SpanDates.of(span)
+    ago = SpanDates.of(span.year_ago())
     result = {}
     for group, asked in by_group(sorted(keys)).items():
-        for key, per_commune in group.compute(period, communes, by_commune, asked).items():
-            result[key] = {commune_id: figure if isinstance(figure, Figure) else Figure(*figure)
+        before = group.compute(ago, communes, by_commune, asked)
+        for key, per_commune in group.compute(over, communes, by_commune, asked).items():
+            then = before.get(key, {})
+            result[key] = {commune_id: _as_figure(figure, then.get(commune_id), span)
                            for commune_id, figure in per_commune.items()}
     return result
+
+
+def _as_figure(figure, year_ago, span):
+    figure = replace(figure) if isinstance(figure, Figure) else Figure(*figure)
+    if year_ago is not None:
+        figure.year_ago = (year_ago if isinstance(year_ago, Figure) else Figure(*year_ago)).quarter
+    if not span.is_quarter:
+        figure.previous = None  # "the quarter before" belongs to one-quarter reports
+    return figure
 
 
 def unrecorded_codes(communes, indicators, balance=None):
@@ -301,7 +431,7 @@ def _unit_figure(indicator, entered, computed, commune_id=None):
 
 
 def figures(period, communes=None, statuses=APPROVED, entered=None, district=None,
-            balance=None, indicators=None):
+            balance=None, indicators=None, span=None):
     """A unit's totals: {indicator code: Figure} for ``indicators`` (a unit's, from
     ``criteria.catalogue.effective_indicators``), by default the catalogue's active ones.
 
@@ -309,14 +439,16 @@ def figures(period, communes=None, statuses=APPROVED, entered=None, district=Non
     has the same figures from elsewhere (the reports' roll-ups). ``district``: the figures its staff entered
     for the whole district (indicators entered by district staff) are read too.
     ``balance``: the unit's ``OpeningBalance`` when ``communes`` are its whole district
-    (``with_balance``).
+    (``with_balance``). ``span``: the report's span (``period`` is its last quarter), by
+    default the quarter; every figure's ``year_ago`` is the same span a year before.
     """
     if indicators is None:
         indicators = list(Indicator.objects.filter(is_active=True))
     if entered is None:
-        entered = entered_values(period, communes, statuses)
-    computed = computed_values(period, indicators, communes)
-    unit = district_values(period, district, indicators) if district is not None else {}
+        entered = entered_values(period, communes, statuses, span=span)
+    computed = computed_values(period, indicators, communes, span=span)
+    unit = (district_values(period, district, indicators, span)
+            if district is not None else {})
     result = {}
     for indicator in indicators:
         if indicator.source == IndicatorSource.DISTRICT:
@@ -324,7 +456,7 @@ def figures(period, communes=None, statuses=APPROVED, entered=None, district=Non
         else:
             figure = _unit_figure(indicator, entered, computed)
         result[indicator.code] = figure or Figure()
-    return with_balance(result, indicators, balance, period, communes, statuses)
+    return with_balance(result, indicators, balance, period, communes, statuses, span)
 
 
 # Computations an opening balance may carry, beside the entered flows: levels (a count on
@@ -357,15 +489,18 @@ def balance_base(balance):
     return ReportingPeriod(year=year, quarter=quarter)
 
 
-def with_balance(result, indicators, balance, period, communes, statuses):
+def with_balance(result, indicators, balance, period, communes, statuses, span=None):
     """District figures counted from the unit's opening balance: {code: Figure}.
 
     From the balance's date on, a figure is the balance plus what the records add after
     that date: the raw figure less the raw figure at the balance's quarter (entries up
     to that date are inside the balance). Flows: the cumulative column; levels (model
     areas recognised, communes at a level): every column from the balance's quarter.
-    A few more queries when there is a balance, whatever the size.
+    A few more queries when there is a balance, whatever the size. Over a ``span``, a
+    level's figure is at the span's end, as is its ``year_ago`` a year before.
     """
+    span = _span_of(period, span)
+    ago_end = span.year_ago().end_date
     if balance is None or period.end_date < balance.as_of or not balance.amounts:
         return result
     amounts = balance.decimal_amounts()
@@ -385,7 +520,8 @@ def with_balance(result, indicators, balance, period, communes, statuses):
         figure = replace(result[indicator.code])
         if _balance_level(indicator):
             for name in ("quarter", "ytd", "cumulative") + (
-                    ("previous",) if previous_end >= balance.as_of else ()):
+                    ("previous",) if previous_end >= balance.as_of and span.is_quarter else ()
+            ) + (("year_ago",) if ago_end >= balance.as_of else ()):
                 setattr(figure, name, amount + (getattr(figure, name) or 0) - (
                     before.quarter or 0))
         else:
@@ -417,7 +553,7 @@ def balance_trend(result, periods, balance, communes, indicators):
 
 
 def figures_by_commune(period, communes=None, statuses=APPROVED, quarter_only=False,
-                       indicators=None):
+                       indicators=None, span=None):
     """Per commune: {commune_id: {indicator code: Figure}}.
 
     ``quarter_only``: entered figures hold the quarter's value only (see ``entered_values``);
@@ -426,8 +562,8 @@ def figures_by_commune(period, communes=None, statuses=APPROVED, quarter_only=Fa
     if indicators is None:
         indicators = list(Indicator.objects.filter(is_active=True))
     entered = entered_values(period, communes, statuses, by_commune=True,
-                             quarter_only=quarter_only)
-    computed = computed_values(period, indicators, communes, by_commune=True)
+                             quarter_only=quarter_only, span=span)
+    computed = computed_values(period, indicators, communes, by_commune=True, span=span)
     result = defaultdict(dict)
     by_id = {i.pk: i.code for i in indicators if i.source == IndicatorSource.ENTERED}
     for (commune_id, indicator_id), figure in entered.items():  # the large loop: rows only

@@ -5,6 +5,7 @@ products holding a valid certificate at the quarter's end by their stars. OCOP c
 are for the whole set of communes only (no per-commune column).
 """
 
+import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ def _figure(quarter, previous, ytd, cumulative):
 
 
 def _compute(period, communes, by_commune, keys):
+    """``period``: a quarter, or any span of a year's quarters (its year, last quarter and
+    dates: ``communes.computations``)."""
     if by_commune:
         return {}
     result = {}
@@ -32,9 +35,13 @@ def _compute(period, communes, by_commune, keys):
         result["ocop-candidates"] = {None: _figure(candidates, None, candidates, candidates)}
     if "ocop-certified" in keys:
         # A flow whose per-quarter value is not kept: the year's count goes in the year
-        # to date and cumulative columns only.
+        # to date and cumulative columns, and in the span's only when the span asked
+        # (its dates) is the whole year.
         certified = Decimal(aggregates.certified_count(period.year, communes) or 0)
-        result["ocop-certified"] = {None: _figure(None, None, certified, certified)}
+        whole_year = (period.start_date == datetime.date(period.year, 1, 1)
+                      and period.end_date == datetime.date(period.year, 12, 31))
+        result["ocop-certified"] = {None: _figure(certified if whole_year else None, None,
+                                                  certified, certified)}
     asked = [key for key in keys if key in STARS]
     if asked:
         now = aggregates.products_by_star(period.end_date, communes)

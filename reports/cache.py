@@ -63,15 +63,17 @@ def on_write(sender, **kwargs):
     bump()
 
 
-def dashboard_key(kind, period, district, communes, restricted, include_submitted):
-    """The cache key of one dashboard (``kind`` "page", "export"...) for one scope."""
+def dashboard_key(kind, period, district, communes, restricted, include_submitted, span=None):
+    """The cache key of one dashboard (``kind`` "page", "export"...) for one scope and one
+    span (``ntm_portal.spans.Span``; None: the period's quarter)."""
     if restricted:
         ids = ",".join(str(pk) for pk in communes.order_by("pk").values_list("pk", flat=True))
         scope = hashlib.sha256(ids.encode()).hexdigest()[:16]
     else:
         scope = "all"
     return ":".join(str(part) for part in (
-        "reports", kind, data_version(), period.pk, district.pk, int(include_submitted), scope,
+        "reports", kind, data_version(), period.pk, span.slug if span else f"q{period.quarter}",
+        district.pk, int(include_submitted), scope,
         translation.get_language(), timezone.localdate().isoformat()))
 
 

@@ -41,6 +41,7 @@ from criteria.catalogue import effective_indicators
 from criteria.choices import Programme
 from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
+from ntm_portal.spans import Span
 
 from . import rollups
 from .ocop_figures import ocop_figures
@@ -252,6 +253,14 @@ class Dashboard:
     plan: object = None  # reports.plan_panels.PlanData: gaps and tasks of the lagging communes
     # The cache key the view stored it under; the page caches its body under it too.
     cache_key: str | None = None
+    # What the figures cover (a quarter, 6 or 9 months, the year, a run of quarters);
+    # ``period`` is its last quarter (submissions, criteria, levels are the end's).
+    span: Span | None = None
+    levels_year_ago: list = field(default_factory=list)  # [(NtmLevel, count)] a year before
+
+    def __post_init__(self):
+        if self.span is None:
+            self.span = Span.quarter(self.period.year, self.period.quarter)
 
     def __getstate__(self):
         # Cached without the communes queryset (pickling it would run it); the view
@@ -358,7 +367,58 @@ class Dashboard:
         entered values are read for the quarter alone.
         """
         return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True,
-                                  indicators=self.indicators)
+                                  indicators=self.indicators, span=self.span)
+
+    def url(self, name="dashboard"):
+        """The address of this span's page (``name`` "dashboard"), workbook ("export") or
+        Word report ("report_docx")."""
+        return span_url(self.span, name)
+
+    @property
+    def page_url(self):
+        return self.url("dashboard")
+
+    @property
+    def export_url(self):
+        return self.url("export")
+
+    @property
+    def docx_url(self):
+        return self.url("report_docx")
+
+    @property
+    def level_rows(self):
+        """[(NtmLevel, count at the span's end, count a year before, change, percent)]."""
+        from criteria.aggregates import year_on_year
+
+        ago = dict(self.levels_year_ago)
+        rows = []
+        for level, count in self.levels:
+            before = ago.get(level)
+            rows.append((level, count, before, *year_on_year(count, before)))
+        return rows
+
+
+def span_url(span, name="dashboard"):
+    """``/reports/2021/q1/`` for a quarter, ``/reports/2021/6m/`` for a longer span."""
+    if span.is_quarter:
+        return reverse(f"reports:{name}", args=[span.year, span.last])
+    return reverse(f"reports:span_{name}", args=[span.year, span.slug])
+
+
+def get_span(year, slug):
+    """(span, its last quarter's period) an address names; 404 for a span that names no
+    run of quarters or has a quarter without a reporting period."""
+    span = Span.parse(year, slug)
+    if span is None:
+        raise Http404(_("No such report span."))
+    held = {p.quarter: p for p in ReportingPeriod.objects.filter(
+        year=year, quarter__in=span.quarters)}  # one query, the end's period with them
+    missing = set(span.quarters) - set(held)
+    if missing:
+        raise Http404(_("There is no reporting period %(quarter)s/%(year)s.")
+                      % {"quarter": min(missing), "year": year})
+    return span, held[span.last]
 
 
 def get_period(year, quarter):
@@ -398,20 +458,24 @@ def communes_in_scope(user, period, district_slug=None):
     return district, communes, restricted
 
 
-def build_dashboard(period, district, communes, restricted=False, include_submitted=False):
+def build_dashboard(period, district, communes, restricted=False, include_submitted=False,
+                    span=None):
+    """The dashboard of ``span`` (a ``Span`` ending with ``period``; by default the
+    period's quarter), with the same span of the year before beside every figure."""
+    span = span or Span.quarter(period.year, period.quarter)
     statuses = APPROVED_OR_SUBMITTED if include_submitted else APPROVED
     end = period.end_date
     ocop = ocop_figures(period.year, end, communes)
     # A whole district's approved figures come from the roll-ups (hundreds of rows).
     use_rollups = rollups.usable(district, communes, statuses, restricted)
-    entered = rollups.entered_figures(period, district) if use_rollups else None
+    entered = rollups.entered_figures(period, district, span) if use_rollups else None
     # The unit's opening balance speaks for the whole district, never for some communes.
     balance = None if restricted else balance_for(district)
     # The indicators the unit uses, with its headline choices (criteria.catalogue).
     indicators = effective_indicators(district)
     current = figures(period, communes, statuses, entered=entered,
                       district=None if restricted else district, balance=balance,
-                      indicators=indicators)
+                      indicators=indicators, span=span)
     for code in unrecorded_codes(communes, indicators, balance):
         current[code] = Figure()  # unknown, not 0
     targets = _targets(period, district, communes, restricted)
@@ -442,6 +506,7 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     alphabetical = list(rows)
     rows.sort(key=lambda r: (not r.assessed, r.met if r.assessed else 0, r.level))
     levels = [(level, sum(1 for r in rows if r.level == level)) for level in NtmLevel]
+    levels_year_ago = _levels_on(communes, span.year_ago().end_date)
 
     trend_periods = _trend_periods(period)
     # One grouped query per kind for all the quarters shown, never figures() per quarter.
@@ -456,6 +521,7 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         trend_periods=trend_periods, trends=trends, ocop=ocop,
         completeness=_completeness(period, district, communes, commune_list),
         terms=period_terms(period, district.pk),
+        span=span, levels_year_ago=levels_year_ago,
     )
     from .narrative import narrative
     from .plan_panels import plan_for
@@ -463,6 +529,16 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     dashboard.plan = plan_for(dashboard)
     dashboard.narrative = narrative(dashboard)
     return dashboard
+
+
+def _levels_on(communes, day):
+    """[(NtmLevel, communes at that level on ``day``)] of today's communes, one query."""
+    from django.db.models import Count
+
+    counts = dict(communes.with_level(day, "level_then").order_by()
+                  .values_list("level_then").annotate(n=Count("pk")).values_list("level_then", "n"))
+    return [(level, counts.get(level, 0) + (counts.get(None, 0) if level == 0 else 0))
+            for level in NtmLevel]
 
 
 def _targets(period, district, communes, restricted):

@@ -59,7 +59,7 @@ A4 = 9
 
 def export_filename(dashboard):
     d = dashboard
-    return f"bao-cao-{d.district.slug}-{d.period.year}-q{d.period.quarter}.xlsx"
+    return f"bao-cao-{d.district.slug}-{d.span.year}-{d.span.slug}.xlsx"
 
 
 class Formats:
@@ -251,7 +251,7 @@ def write_workbook(dashboard, output):
     for write in (_ocop, _completeness):
         write(workbook, formats, dashboard)
     workbook.set_properties({
-        "title": _("Meeting report %(period)s") % {"period": dashboard.period.label},
+        "title": _("Meeting report %(period)s") % {"period": dashboard.span.label},
         "author": _("NTM portal")})
     workbook.close()
 
@@ -270,16 +270,20 @@ def workbook_bytes(dashboard):
 
 
 def _summary(workbook, formats, d):
-    heading = _("REPORT ON THE RESULTS OF %(period)s") % {"period": d.period.label.upper()}
+    heading = _("REPORT ON THE RESULTS OF %(period)s") % {"period": d.span.label.upper()}
     s = Sheet(workbook, formats, _("Summary"), d, heading)
-    s.header([_("No."), _("Indicator"), _("Unit"), _("This quarter"), _("Previous quarter"),
-              _("Year to date"), _("Cumulative"), _("Target for the year"), _("Done")],
-             [6, 52, 11, 12, 12, 12, 12, 13, 10], freeze_column=2)
+    # The span's own column, then (after the target) the same span of the year before
+    # and the change: "–" where either side is unknown, never 0.
+    this = _("This quarter") if d.span.is_quarter else d.span.title
+    s.header([_("No."), _("Indicator"), _("Unit"), this, _("Previous quarter"),
+              _("Year to date"), _("Cumulative"), _("Target for the year"), _("Done"),
+              _("Same period last year"), _("Change on last year"), _("Change in percent")],
+             [6, 52, 11, 12, 12, 12, 12, 13, 10, 13, 11, 10], freeze_column=2)
     number = 0
     for programme, rows in d.programmes:
         s.text(1, "", fill=GROUP_FILL)
         s.text(2, programme, bold=True, fill=GROUP_FILL)
-        for column in range(3, 10):
+        for column in range(3, 13):
             s.cell(column, fill=GROUP_FILL)
         s.row += 1
         for row in rows:
@@ -294,6 +298,7 @@ def _summary(workbook, formats, d):
                 s.number(column, value, row.indicator.decimals)
             s.text(8, row.target.value_text if row.target else "", align=RIGHT)
             s.cell(9, row.share / 100 if row.share is not None else None, number_format=PERCENT)
+            _year_on_year(s, figure, row.indicator.decimals)
             s.row += 1
 
     # The year's targets, with what is done: the chart's data.
@@ -330,7 +335,7 @@ def _summary(workbook, formats, d):
         s.ws.insert_chart(s.row, 1, chart)
         s.row += 18
 
-    s.put(s.row, 2, _("The quarter in words"), BOLD)
+    s.put(s.row, 2, _("%(period)s in words") % {"period": d.span.title}, BOLD)
     s.row += 1
     for paragraph in d.narrative:
         # Merged cells do not grow by themselves: about 130 characters a line.
@@ -339,8 +344,26 @@ def _summary(workbook, formats, d):
         s.row += 1
 
 
+def _year_on_year(s, figure, decimals):
+    """Columns 10–12 of a summary row: the same span a year before, the change, the change
+    in percent; "–" where either side is unknown."""
+    if figure.year_ago is None:
+        s.text(10, "–", align=RIGHT)
+    else:
+        s.number(10, figure.year_ago, decimals)
+    if figure.change is None:
+        s.text(11, "–", align=RIGHT)
+    else:
+        s.number(11, figure.change, decimals)
+    percent = figure.change_percent
+    if percent is None:
+        s.text(12, "–", align=RIGHT)
+    else:
+        s.cell(12, float(percent) / 100, number_format=PERCENT)
+
+
 def _criteria(workbook, formats, d):
-    heading = _("CRITERIA MET BY COMMUNE, %(period)s") % {"period": d.period.label.upper()}
+    heading = _("CRITERIA MET BY COMMUNE, %(period)s") % {"period": d.span.label.upper()}
     s = Sheet(workbook, formats, _("Criteria"), d, heading)
     labels = [_("No."), _("Commune"), _("NTM level")] + [str(c.number) for c in d.criteria] + [
         _("Met"), _("Sponsoring unit"), _("Criteria not met")]
@@ -376,7 +399,7 @@ def _criteria(workbook, formats, d):
 
 
 def _per_commune(workbook, formats, d, by_commune):
-    heading = _("FIGURES OF %(period)s BY COMMUNE") % {"period": d.period.label.upper()}
+    heading = _("FIGURES OF %(period)s BY COMMUNE") % {"period": d.span.label.upper()}
     s = Sheet(workbook, formats, _("By commune"), d, heading)
     indicators = d.indicators
     s.header([_("No."), _("Commune")] + [f"{i.name} ({i.unit})" for i in indicators],
@@ -425,7 +448,7 @@ REGISTRY_CODES = ["ntm-model-areas-building", "ntm-model-areas-new", "ntm-model-
 
 def _registries(workbook, formats, d, by_commune):
     heading = _("MODEL RESIDENTIAL AREAS AND MODEL GARDENS, %(period)s") % {
-        "period": d.period.label.upper()}
+        "period": d.span.label.upper()}
     s = Sheet(workbook, formats, _("Model areas, gardens"), d, heading)
     s.header([_("No."), _("Commune"), _("Model areas being built"),
               _("Model areas recognised in the quarter"), _("Model areas recognised (cumulative)"),

@@ -26,10 +26,47 @@ def _n(value):
     return format_number(value)
 
 
+def _year_on_year(d, codes):
+    """"Compared with the same period last year: …" for the figures of ``codes`` known on
+    both sides (never against an unknown one), or None."""
+    from criteria.aggregates import year_on_year
+
+    names = {indicator.code: indicator for indicator in d.indicators}
+    items = []
+    for code in codes:
+        figure = d.figures.get(code)
+        indicator = names.get(code)
+        if figure is None or indicator is None:
+            continue
+        change, percent = year_on_year(figure.quarter, figure.year_ago)
+        if change is None:
+            continue
+        values = {"name": indicator.name, "value": _n(figure.quarter),
+                  "year_ago": _n(figure.year_ago), "percent": _n(abs(percent or 0)),
+                  "change": _n(abs(change)), "unit": indicator.unit}
+        if change == 0:
+            items.append(_("%(name)s unchanged (%(value)s %(unit)s)") % values)
+        elif percent is None:  # nothing a year ago: no percentage to give
+            items.append(_("%(name)s: %(value)s %(unit)s against %(year_ago)s") % values)
+        elif change > 0:
+            items.append(_("%(name)s up %(percent)s%% (%(value)s against %(year_ago)s %(unit)s)")
+                         % values)
+        else:
+            items.append(_("%(name)s down %(percent)s%% (%(value)s against %(year_ago)s "
+                           "%(unit)s)") % values)
+    if not items:
+        return None
+    return _("Compared with the same period last year: %(changes)s.") % {
+        "changes": "; ".join(items)}
+
+
 def narrative(dashboard):
-    """A list of paragraphs (plain text) for the quarter."""
+    """A list of paragraphs (plain text) for the report's span (a quarter, 6 or 9 months,
+    the year, a run of quarters), with the year-on-year changes where both sides are
+    known."""
     d = dashboard
-    period = d.period.label
+    span = d.span
+    period = span.title
     paragraphs = []
     mentioned = set()
 
@@ -50,14 +87,26 @@ def narrative(dashboard):
     sentences = []
     new_areas = _value(d, "ntm-model-areas-new")
     total_areas = _value(d, "ntm-model-areas-total")
-    if new_areas is not None and total_areas is not None:
+    if new_areas is not None and total_areas is not None and not span.is_quarter:
+        sentences.append(_(
+            "In %(period)s, %(new)s more villages were recognised as model residential "
+            "areas; to date %(total)s model residential areas meet the standard."
+        ) % {"period": span.label, "new": _n(new_areas), "total": _n(total_areas)})
+        mentioned |= {"ntm-model-areas-new", "ntm-model-areas-total"}
+    elif new_areas is not None and total_areas is not None:
         sentences.append(_(
             "In the quarter, %(new)s more villages were recognised as model residential "
             "areas; to date %(total)s model residential areas meet the standard."
         ) % {"new": _n(new_areas), "total": _n(total_areas)})
         mentioned |= {"ntm-model-areas-new", "ntm-model-areas-total"}
     new_gardens = _value(d, "ntm-model-gardens-new")
-    if new_gardens is not None:
+    if new_gardens is not None and not span.is_quarter:
+        sentences.append(_(
+            "%(gardens)s model gardens were recognised in %(period)s, %(ytd)s since the "
+            "start of the year."
+        ) % {"gardens": _n(new_gardens), "period": span.label,
+             "ytd": _n(_value(d, "ntm-model-gardens-new", "ytd"))})
+    elif new_gardens is not None:
         sentences.append(_(
             "%(gardens)s model gardens were recognised in the quarter, %(ytd)s since the "
             "start of the year."
@@ -126,8 +175,23 @@ def narrative(dashboard):
         paragraphs.insert(0, _("%(period)s: %(figures)s.") % {
             "period": period, "figures": "; ".join(others)})
 
+    # The unit's headline indicators, then a few more the year's reports compare.
+    headline = [row.indicator.code for row in d.key_rows]
+    compared = _year_on_year(d, headline + [
+        code for code in ("ntm-model-gardens-new", "ntm-communes-standard",
+                          "ntm-communes-advanced", "gnbv-poor-households",
+                          "gnbv-left-poverty", "ocop-candidates") if code not in headline])
+    if compared:
+        paragraphs.append(compared)
+
     counts = d.completeness_counts
-    if counts["total"] and d.terms is not None and d.terms.is_backfill:
+    if counts["total"] and not span.is_quarter:
+        # A span's reports are its last quarter's (docs/DOMAIN.md#spans).
+        paragraphs.append(_(
+            "Reports of %(quarter)s, the last quarter of the period: %(approved)s of "
+            "%(total)s communes approved, %(missing)s not handed in."
+        ) % {"quarter": d.period.label, **{key: _n(value) for key, value in counts.items()}})
+    elif counts["total"] and d.terms is not None and d.terms.is_backfill:
         # Entered after the fact: "on time" and "late" would mean nothing.
         paragraphs.append(_(
             "Reports of the quarter (entered afterwards): %(approved)s of %(total)s communes "

@@ -103,10 +103,11 @@ def _rows(district, until):
     return result
 
 
-def entered_figures(period, district):
-    """{(None, indicator_id): Figure} as ``criteria.aggregates.entered_values`` gives it,
-    by the same rule (``criteria.aggregates.combine``) over the stored sums."""
-    return entered_from_quarters(period, _rows(district, period))
+def entered_figures(period, district, span=None):
+    """{(None, indicator_id): Figure} as ``criteria.aggregates.entered_values`` gives it
+    (for ``span``, by default the period's quarter, with its year-ago span), by the same
+    rule (``criteria.aggregates.combine``) over the stored sums."""
+    return entered_from_quarters(period, _rows(district, period), span)
 
 
 def trend_sums(periods, district):

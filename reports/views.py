@@ -13,7 +13,7 @@ from communes.periods import current_period
 from communes.scoping import visible_districts
 
 from .cache import cached, dashboard_key, panel_key
-from .dashboard import build_dashboard, communes_in_scope, get_period
+from .dashboard import build_dashboard, communes_in_scope, get_period, get_span
 from .export import XLSX, export_filename, workbook_file
 
 
@@ -22,21 +22,27 @@ def unit_slug(request):
     return request.GET.get("unit") or request.GET.get("district")
 
 
-def _dashboard(request, year, quarter):
-    period = get_period(year, quarter)
+def _dashboard(request, year, quarter=None, span=None):
+    """The dashboard of a quarter (``/reports/2021/q1/``) or of a span (``span``: the
+    address's ``6m``, ``9m``, ``year``, ``q2-q3``)."""
+    if span is None:
+        period, span = get_period(year, quarter), None
+    else:
+        span, period = get_span(year, span)
     district, communes, restricted = communes_in_scope(
         request.user, period, unit_slug(request))
     include_submitted = request.GET.get("include") == "submitted"
-    key = dashboard_key("dashboard", period, district, communes, restricted, include_submitted)
+    key = dashboard_key("dashboard", period, district, communes, restricted, include_submitted,
+                        span)
     d = cached(key, lambda: build_dashboard(period, district, communes, restricted,
-                                            include_submitted))
+                                            include_submitted, span))
     d.communes, d.cache_key = communes, key
     return d
 
 
 @login_required
-def dashboard(request, year, quarter):
-    d = _dashboard(request, year, quarter)
+def dashboard(request, year, quarter=None, span=None):
+    d = _dashboard(request, year, quarter, span)
     units = [] if d.restricted else list(visible_districts(request.user))
     return render(request, "reports/dashboard.html", {
         "d": d, "units": units if len(units) > 1 else [],
@@ -44,19 +50,19 @@ def dashboard(request, year, quarter):
 
 
 @login_required
-def export(request, year, quarter):
+def export(request, year, quarter=None, span=None):
     """The meeting report, written to a temporary file row by row and streamed from it."""
-    d = _dashboard(request, year, quarter)
+    d = _dashboard(request, year, quarter, span)
     return FileResponse(workbook_file(d), as_attachment=True, filename=export_filename(d),
                         content_type=XLSX)
 
 
 @login_required
-def report_docx(request, year, quarter):
+def report_docx(request, year, quarter=None, span=None):
     """The meeting report in Word (Decree 30/2020 layout), the dashboard's figures."""
     from .word import DOCX, document_bytes, docx_filename
 
-    d = _dashboard(request, year, quarter)
+    d = _dashboard(request, year, quarter, span)
     response = HttpResponse(document_bytes(d), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{docx_filename(d)}"'
     return response

@@ -30,7 +30,7 @@ FONT = "Times New Roman"
 
 def docx_filename(dashboard):
     d = dashboard
-    return f"bao-cao-{d.district.slug}-{d.period.year}-q{d.period.quarter}.docx"
+    return f"bao-cao-{d.district.slug}-{d.span.year}-{d.span.slug}.docx"
 
 
 def _font(run, size=14, bold=False, italic=False, underline=False):
@@ -250,7 +250,7 @@ def document_bytes(d):
     normal.font.name = FONT
     normal.font.size = Pt(14)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    document.core_properties.title = _("Report on %(period)s") % {"period": d.period.label}
+    document.core_properties.title = _("Report on %(period)s") % {"period": d.span.label}
     document.core_properties.author = d.district.name
 
     _heading_block(document, d)
@@ -260,7 +260,7 @@ def document_bytes(d):
     next_label = quarter_label(*quarters.following(d.period.year, d.period.quarter))
     title = _paragraph(document, _("Results of the national target programmes in %(period)s "
                                    "and the main tasks of %(next)s")
-                       % {"period": d.period.label, "next": next_label}, 14, bold=True, align=c,
+                       % {"period": d.span.label, "next": next_label}, 14, bold=True, align=c,
                        space_after=0)
     title.paragraph_format.left_indent = Cm(1)
     title.paragraph_format.right_indent = Cm(1)
@@ -270,7 +270,7 @@ def document_bytes(d):
                    align=c)
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
 
-    _paragraph(document, _("I. RESULTS OF %(period)s") % {"period": d.period.label.upper()},
+    _paragraph(document, _("I. RESULTS OF %(period)s") % {"period": d.span.label.upper()},
                bold=True)
     for text in d.narrative:
         _paragraph(document, text, indent=True, align=justify)

@@ -26,6 +26,7 @@ def _pages(period):
              "/communes/ky-tay/2021/q2/", "/communes/ky-tay/2021/q2/history/",
              f"/review/{q}/", f"/review/{q}/template.xlsx", f"/review/{q}/import/",
              "/reports/", f"/reports/{q}/", "/reports/2021/q1/export.xlsx",
+             "/reports/2021/6m/", "/reports/2021/year/export.xlsx",
              "/reports/communes/ky-tay/", "/ocop/", "/ocop/new/", "/accounts/profile/",
              "/api/", "/api/submissions/", "/admin/", "/communes/setup/",
              "/communes/setup/units/", "/communes/setup/units/template.xlsx",

@@ -140,7 +140,9 @@ def test_unit_figure_is_formed_in_one_place():
         lambda n: isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv)))
         if place.startswith(readers)}
     assert divisions == {"criteria.aggregates.combine.level",
-                         "criteria.aggregates.ratio_of.divide"}, divisions
+                         "criteria.aggregates.ratio_of.divide",
+                         # the change on last year in percent, of two figures formed
+                         "criteria.aggregates.year_on_year"}, divisions
     # Quarters are added up to the year to date and cumulative by combine's callers in
     # aggregates only (SQL filters in _columns, stored quarters in _summed).
     pluses = {place for place in _places(lambda n: isinstance(n, ast.BinOp) and isinstance(

@@ -13,26 +13,63 @@ def vn_number(value, decimals=None):
 
 
 @register.filter
+def signed(value):
+    """A change with its sign, the Vietnamese way: "+1.234", "-12,5", "0"; "" for None."""
+    if value is None:
+        return ""
+    text = formats.format_number(value)
+    return f"+{text}" if value > 0 else text
+
+
+@register.filter
 def vn_date(value):
     return formats.format_date(value)
 
 
 
 @register.inclusion_tag("_period_picker.html", takes_context=True)
-def period_picker(context, current, url_name, *args):
+def period_picker(context, current, url_name, *args, span=None, span_url=None):
     """Every reporting period, by year, each a link to the same page for that period:
     any period is two taps away (open the picker, tap the quarter). The page's options
-    (the unit chosen, submitted reports included) go with the link."""
+    (the unit chosen, submitted reports included) go with the link.
+
+    With ``span_url`` (a URL name taking the year and a span's slug, as the reports'
+    ``span_dashboard``), each year also offers 6 months, 9 months and the year once
+    their quarters exist; ``span`` (a ``ntm_portal.spans.Span``) is the one shown."""
     from django.urls import reverse
 
     from communes.models import ReportingPeriod
+    from ntm_portal.spans import menu_spans
 
     request = context.get("request")
     query = f"?{request.GET.urlencode()}" if request is not None and request.GET else ""
-    years = {}
-    for p in ReportingPeriod.objects.order_by("-year", "quarter"):
-        years.setdefault(p.year, []).append({
-            "label": formats.quarter_label(p.year, p.quarter), "quarter": p.quarter,
-            "url": reverse(url_name, args=[*args, p.year, p.quarter]) + query,
-            "current": current is not None and p.pk == current.pk})
-    return {"current": current, "years": list(years.items())}
+    held = {}
+    for year, quarter in ReportingPeriod.objects.order_by("-year", "quarter").values_list(
+            "year", "quarter"):
+        held.setdefault(year, []).append(quarter)
+    years = []
+    for year, quarters_held in held.items():
+        items = []
+        for item in menu_spans(year, quarters_held) if span_url else [
+                _quarter_span(year, q) for q in quarters_held]:
+            if item.is_quarter:
+                url = reverse(url_name, args=[*args, year, item.last])
+                is_current = (current is not None and (span is None or span.is_quarter)
+                              and (current.year, current.quarter) == (year, item.last))
+            else:
+                url = reverse(span_url, args=[*args, year, item.slug])
+                is_current = span == item
+            items.append({"label": item.label if not item.is_quarter
+                          else formats.quarter_label(year, item.last),
+                          "short": item.short_label, "quarter": item.last,
+                          "url": url + query, "current": is_current})
+        years.append((year, items))
+    label = span.title if span is not None and not span.is_quarter else (
+        current.label if current is not None else "")
+    return {"current": current, "label": label, "years": years}
+
+
+def _quarter_span(year, quarter):
+    from ntm_portal.spans import Span
+
+    return Span.quarter(year, quarter)

@@ -13,7 +13,7 @@ def test_committee_sees_the_q1_dashboard_with_its_charts(page):
     page.click("text=Báo cáo")
     page.wait_for_load_state("networkidle")
     page.goto(page.base + "/reports/2021/q1/")
-    assert page.locator("h1").inner_text().startswith("Kết quả thực hiện Quý I/2021")
+    assert page.locator("h1").inner_text().startswith("Kết quả thực hiện Quý I năm 2021")
     assert "4.054" in page.locator("#narrative").inner_text()
     for canvas in ("#chart-works", "#chart-registries"):
         page.wait_for_selector(canvas)

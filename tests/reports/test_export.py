@@ -42,7 +42,7 @@ def test_sheets_and_layout(workbook):
 
 def test_summary_has_the_seed_figures_targets_narrative_and_a_chart(workbook):
     ws = workbook["Tổng hợp"]
-    assert ws["A2"].value == "BÁO CÁO KẾT QUẢ THỰC HIỆN QUÝ I/2021"
+    assert ws["A2"].value == "BÁO CÁO KẾT QUẢ THỰC HIỆN QUÝ I NĂM 2021"
     rows = {}
     for row in ws.iter_rows(min_row=6):
         if row[1].value:
