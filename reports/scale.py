@@ -182,8 +182,8 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
             Commune, batch, Progress(communes, "communes", stream))
         progress = Progress(communes * VILLAGES, "villages", stream)
         for start in range(0, len(commune_objs), batch):
-            load_rows(Village, ["commune_id", "name", "is_invented"],
-                      [(commune.pk, f"Thôn {n}", False)
+            load_rows(Village, ["commune_id", "name", "code", "is_invented"],
+                      [(commune.pk, f"Thôn {n}", "", False)
                        for commune in commune_objs[start:start + batch]
                        for n in range(1, VILLAGES + 1)])
             progress.advance(len(commune_objs[start:start + batch]) * VILLAGES)

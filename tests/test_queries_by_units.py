@@ -40,15 +40,16 @@ def _count(client, path):
 
 
 def _grow():
-    """Two more districts in Kỳ Anh's province, and 25 more communes inside Kỳ Anh."""
+    """Two more districts in Kỳ Anh's province, and 25 more communes inside Kỳ Anh. The new
+    districts' names sort after Kỳ Anh's, so a province account's default unit stays it."""
     from io import StringIO
 
     from reports.scale import generate
 
     kyanh = District.objects.get(slug="ky-anh")
     province = kyanh.province.name
-    generate(25, 2, name="Huyện đo đơn vị A", province=province, stream=StringIO())
-    generate(25, 2, name="Huyện đo đơn vị B", province=province, stream=StringIO())
+    generate(25, 2, name="Vùng đo đơn vị A", province=province, stream=StringIO())
+    generate(25, 2, name="Vùng đo đơn vị B", province=province, stream=StringIO())
     moved = generate(25, 2, name="Huyện chuyển xã", province=province, stream=StringIO())
     Commune.objects.filter(district=moved).update(district=kyanh)
     moved.delete()
