@@ -214,6 +214,34 @@ def _errors_by(form, names):
     return result
 
 
+def _figures_form(items, allowed, unknown):
+    """The API's list of {indicator, value, comment} read by the report page's
+    ``FiguresForm``: (indicators, bound valid form, {field name: indicator code} to key the
+    service's messages), else a 400 keyed by indicator code.
+    ``allowed``: the indicators the caller may send; ``unknown``: the message for others."""
+    by_code = {i.code: i for i in allowed}
+    problems, indicators, fields = {}, [], {}
+    for n, item in enumerate(items):
+        indicator = by_code.get(item["indicator"])
+        if indicator is None:
+            problems[f"values.{n}.indicator"] = [unknown % {"code": item["indicator"]}]
+            continue
+        if indicator in indicators:
+            problems[item["indicator"]] = [_("This indicator is listed twice.")]
+            continue
+        indicators.append(indicator)
+        raw = item.get("value")
+        fields[f"value-{indicator.pk}"] = "" if raw is None else raw
+        fields[f"comment-{indicator.pk}"] = item.get("comment", "")
+    if problems:
+        raise invalid(problems)
+    form = FiguresForm(indicators, fields)
+    names = {f"{part}-{i.pk}": i.code for i in indicators for part in ("value", "comment")}
+    if not form.is_valid():
+        raise invalid(_errors_by(form, names))
+    return indicators, form, names
+
+
 def errors(*codes):
     return {code: OpenApiResponse(ErrorSerializer) for code in codes}
 
@@ -278,29 +306,10 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         submission = self.get_object()
         workflow.check_can_edit(submission, request.user)
         data = self._input()
-        by_code = {i.code: i for i in entry.entered_indicators(submission.commune.district_id)}
-        problems, indicators, fields = {}, [], {}
-        for n, item in enumerate(data["values"]):
-            indicator = by_code.get(item["indicator"])
-            if indicator is None:
-                problems[f"values.{n}.indicator"] = [
-                    _("Unknown indicator “%(code)s”, or one that communes do not enter.")
-                    % {"code": item["indicator"]}]
-                continue
-            if indicator in indicators:
-                problems[item["indicator"]] = [_("This indicator is listed twice.")]
-                continue
-            indicators.append(indicator)
-            raw = item.get("value")
-            fields[f"value-{indicator.pk}"] = "" if raw is None else raw
-            fields[f"comment-{indicator.pk}"] = item.get("comment", "")
-        if problems:
-            raise invalid(problems)
         # The web page's form reads the figures: one input boundary for both.
-        form = FiguresForm(indicators, fields)
-        names = {f"{part}-{i.pk}": i.code for i in indicators for part in ("value", "comment")}
-        if not form.is_valid():
-            raise invalid(_errors_by(form, names))
+        indicators, form, names = _figures_form(
+            data["values"], entry.entered_indicators(submission.commune.district_id),
+            _("Unknown indicator “%(code)s”, or one that communes do not enter."))
         checked = entry.save_figures(submission, request.user, indicators, form.inputs(),
                                      data["version"])
         form.add_checked(checked)
@@ -623,28 +632,9 @@ class DistrictFiguresView(APIView):
         serializer = s.DistrictValuesInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        by_code = {i.code: i for i in unit_entry.district_indicators(unit)}
-        problems, indicators, fields = {}, [], {}
-        for n, item in enumerate(data["values"]):
-            indicator = by_code.get(item["indicator"])
-            if indicator is None:
-                problems[f"values.{n}.indicator"] = [
-                    _("Unknown indicator “%(code)s”, or one that district staff do not enter.")
-                    % {"code": item["indicator"]}]
-                continue
-            if indicator in indicators:
-                problems[item["indicator"]] = [_("This indicator is listed twice.")]
-                continue
-            indicators.append(indicator)
-            raw = item.get("value")
-            fields[f"value-{indicator.pk}"] = "" if raw is None else raw
-            fields[f"comment-{indicator.pk}"] = item.get("comment", "")
-        if problems:
-            raise invalid(problems)
-        form = FiguresForm(indicators, fields)
-        names = {f"{part}-{i.pk}": i.code for i in indicators for part in ("value", "comment")}
-        if not form.is_valid():
-            raise invalid(_errors_by(form, names))
+        indicators, form, names = _figures_form(
+            data["values"], unit_entry.district_indicators(unit),
+            _("Unknown indicator “%(code)s”, or one that district staff do not enter."))
         report = unit_entry.report_for(unit, period)
         checked = unit_entry.save_district_figures(report, request.user, indicators,
                                                    form.inputs(), data["version"])
