@@ -92,6 +92,16 @@ def login(page, username, password="demo-ntm-2021"):
     page.wait_for_url(page.base + "/")
 
 
+def submit(page, selector="button[type=submit]"):
+    """Click a button that posts a form and wait for the answer's page to load.
+
+    A form whose errors come back on the same address gives no new URL to wait for,
+    and reading the page straight after the click may read the old one.
+    """
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

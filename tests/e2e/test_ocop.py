@@ -6,7 +6,7 @@ from django.utils import timezone
 from ntm_portal.formats import format_date
 
 from .a11y import check_page
-from .conftest import DESKTOP, PHONE, login, screenshot
+from .conftest import DESKTOP, PHONE, login, screenshot, submit
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
     page.select_option("#id_producer", label="Tổ hợp tác nghệ Kỳ Tây (Tổ hợp tác)")
     page.fill("#id_description", "Dữ liệu minh họa")
     screenshot(page, "ocop-propose")
-    page.click("button[type=submit]")
+    submit(page)
     assert page.locator("h1").inner_text().startswith("Tương ớt Kỳ Tây")
     assert "Sản phẩm tiềm năng" in page.content()
     screenshot(page, "ocop-proposed")
@@ -40,7 +40,7 @@ def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
     staff.goto(staff.base + "/ocop/?commune=ky-tay")
     staff.click("text=Bột nghệ Kỳ Tây")
     staff.click("text=Đăng ký đánh giá")
-    staff.click("button[type=submit]")
+    submit(staff)
     assert "Đã đăng ký đánh giá" in staff.content()
     staff.click("text=Nhập kết quả xếp hạng")
     staff.fill("#id_score", "105")
@@ -48,12 +48,12 @@ def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
     staff.fill("#id_decision_number", "123/QĐ-UBND")
     decision = timezone.localdate() - datetime.timedelta(days=10)
     staff.fill("#id_decision_date", format_date(decision))
-    staff.click("button[type=submit]")
+    submit(staff)
     assert "Điểm phải từ 0 đến 100." in staff.content()
     assert staff.input_value("#id_decision_number") == "123/QĐ-UBND"
     screenshot(staff, "ocop-rate-error")
     staff.fill("#id_score", "72")
-    staff.click("button[type=submit]")
+    submit(staff)
     content = staff.content()
     if (decision.month, decision.day) == (2, 29):
         expiry = format_date(datetime.date(decision.year + 3, 2, 28))
@@ -85,12 +85,12 @@ def test_commune_pre_assesses_on_a_phone_and_the_province_grades(new_page, live_
     phone.fill("#id_name", "Tương ớt Kỳ Tây")
     phone.select_option("#id_group", label="Thực phẩm")
     phone.select_option("#id_producer", label="Tổ hợp tác nghệ Kỳ Tây (Tổ hợp tác)")
-    phone.click("button[type=submit]")
+    submit(phone)
     assert "Xã đánh giá sơ bộ, Hội đồng cấp tỉnh" in phone.content()
     phone.click("text=Đánh giá sơ bộ và đề xuất lên tỉnh")
     assert phone.locator("h1").inner_text().startswith("Đánh giá sơ bộ và đề xuất lên tỉnh")
     phone.fill("#id_origin_note", "Nguyên liệu ớt trồng tại xã")
-    phone.click("button[type=submit]")
+    submit(phone)
     assert phone.locator("text=Hãy cho biết sản phẩm có đạt nội dung này không.").count() == 5
     assert phone.input_value("#id_origin_note") == "Nguyên liệu ớt trồng tại xã"
     check_page(phone, "pre-assessment, errors, phone")
@@ -98,7 +98,7 @@ def test_commune_pre_assesses_on_a_phone_and_the_province_grades(new_page, live_
     for point in ("origin", "materials", "labour", "idea", "identity"):
         phone.check(f"#id_{point}_met_0")
     screenshot(phone, "ocop-pre-assess-phone")
-    phone.click("button[type=submit]")
+    submit(phone)
     content = phone.content()
     assert "đã được đánh giá sơ bộ và đề xuất lên tỉnh" in content and "Đã đề xuất lên tỉnh" in content
     assert "Nguyên liệu ớt trồng tại xã" in content
@@ -113,7 +113,7 @@ def test_commune_pre_assesses_on_a_phone_and_the_province_grades(new_page, live_
     assert desk.is_checked("#id_labour_met_1")  # "not met", as recorded
     check_page(desk, "pre-assessment, desktop")
     screenshot(desk, "ocop-pre-assess-desktop")
-    desk.click("button[type=submit]")
+    submit(desk)
     assert "chưa đạt lao động địa phương" in desk.content()
     screenshot(desk, "ocop-not-proposed-desktop")
 
@@ -130,7 +130,7 @@ def test_commune_pre_assesses_on_a_phone_and_the_province_grades(new_page, live_
     province.fill("#id_decision_number", "15/QĐ-UBND")
     province.fill("#id_decision_date", format_date(timezone.localdate()))
     screenshot(province, "ocop-province-grading")
-    province.click("button[type=submit]")
+    submit(province)
     content = province.content()
     assert "Đạt chứng nhận, đề xuất cấp quốc gia" in content and "★★★★" in content
     check_page(province, "graded product")

@@ -5,7 +5,7 @@ import pytest
 from communes.models import ModelArea, Village
 from tests.conftest import open_latest_period
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, submit
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +19,11 @@ def test_officer_records_a_model_area_and_reads_its_history(page):
     page.click("text=Thêm hồ sơ của một thôn")
     page.select_option("#id_village", str(village.pk))
     page.fill("#id_registered_on", "01/01/2021")
-    page.click("button[type=submit]")
+    submit(page)
     assert "Quý I/2021" in page.locator(".invalid-feedback").first.inner_text()
     assert page.locator("#id_registered_on").input_value() == "01/01/2021"
     page.fill("#id_registered_on", period.start_date.strftime("%d/%m/%Y"))
-    page.click("button[type=submit]")
+    submit(page)
     assert "Đã lưu" in page.content()
     assert ModelArea.objects.filter(village=village, lapsed_on__isnull=True).exists()
     page.goto(f"{page.base}/communes/ky-tay/2021/q1/history/")

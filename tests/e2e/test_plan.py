@@ -10,7 +10,7 @@ from criteria.choices import TaskOwnerKind, TaskStatus
 from criteria.models import Task
 from tests.conftest import open_latest_period
 
-from .conftest import ARTIFACTS, login, screenshot
+from .conftest import ARTIFACTS, login, screenshot, submit
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def test_officer_updates_a_task_on_a_phone(page):
     page.click(f"a[href='/plan/{task.pk}/']")
     page.select_option("#id_status", TaskStatus.IN_PROGRESS)
     page.fill("#id_notes", "Đã mua 12 bộ bàn ghế, chờ nghiệm thu.")
-    page.click("button[type=submit]")
+    submit(page)
     assert "Đã lưu" in page.content()
     assert "Đã mua 12 bộ bàn ghế" in page.locator("#id_notes").input_value()
     no_horizontal_scroll(page)
