@@ -98,7 +98,8 @@ def test_anonymous_is_sent_to_login(client, demo):
     assert client.get(URL).status_code == 302
 
 
-@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+# Converting a .docx needs LibreOffice Writer (Debian's libreoffice-writer), not only Calc.
+@pytest.mark.skipif(not shutil.which("lowriter"), reason="LibreOffice Writer is not installed")
 def test_libreoffice_opens_it(client_for, committee, tmp_path):
     path = tmp_path / "report.docx"
     path.write_bytes(client_for(committee).get(URL).content)
