@@ -23,6 +23,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.latest, name="latest"),
+    path("range/", views.span_range, name="span_range"),
     path("<int:year>/q<int:quarter>/", views.dashboard, name="dashboard"),
     path("<int:year>/q<int:quarter>/export.xlsx", views.export, name="export"),
     path("<int:year>/q<int:quarter>/report.docx", views.report_docx, name="report_docx"),

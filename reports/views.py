@@ -80,6 +80,37 @@ def latest(request):
 
 
 @login_required
+def span_range(request):
+    """The period menu's "any run of quarters" form: ``?year=2021&first=2&last=3`` goes
+    to that span's dashboard (``/reports/2021/q2-q3/``), with the page's other options.
+    Quarters chosen the wrong way round are read in order; a year or quarter that is not
+    a reporting period answers 400 with the reason (a GET: nothing is written)."""
+    from communes.models import ReportingPeriod
+    from ntm_portal.formats import quarter_label
+    from ntm_portal.spans import Span
+
+    from .dashboard import span_url
+
+    try:
+        year = int(request.GET.get("year", ""))
+        first, last = sorted((int(request.GET.get("first", "")), int(request.GET.get("last", ""))))
+        span = Span(year, first, last)
+    except ValueError:
+        return render(request, "reports/range_refused.html", {"message": _(
+            "Choose a year and two quarters (I to IV) to see a run of quarters.")}, status=400)
+    held = set(ReportingPeriod.objects.filter(year=year).values_list("quarter", flat=True))
+    missing = [q for q in span.quarters if q not in held]
+    if missing:
+        return render(request, "reports/range_refused.html", {"message": _(
+            "There is no reporting period %(quarter)s yet: choose quarters that have one.")
+            % {"quarter": quarter_label(year, missing[0])}}, status=400)
+    keep = [(k, v) for k, values in request.GET.lists() for v in values
+            if k not in {"year", "first", "last"}]
+    url = span_url(span)
+    return redirect(f"{url}?{urlencode(keep)}" if keep else url)
+
+
+@login_required
 def commune_block(request, slug):
     """The reports block of a commune's page (loaded by htmx); out of scope → 404."""
     from .panels import commune_block as build

@@ -1,8 +1,10 @@
 """Template filters for the portal's formats (one helper each, in ntm_portal.formats)."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from ntm_portal import formats
+from ntm_portal.spans import ROMAN
 
 register = template.Library()
 
@@ -28,14 +30,16 @@ def vn_date(value):
 
 
 @register.inclusion_tag("_period_picker.html", takes_context=True)
-def period_picker(context, current, url_name, *args, span=None, span_url=None):
+def period_picker(context, current, url_name, *args, span=None, span_url=None, range_url=None):
     """Every reporting period, by year, each a link to the same page for that period:
     any period is two taps away (open the picker, tap the quarter). The page's options
     (the unit chosen, submitted reports included) go with the link.
 
     With ``span_url`` (a URL name taking the year and a span's slug, as the reports'
     ``span_dashboard``), each year also offers 6 months, 9 months and the year once
-    their quarters exist; ``span`` (a ``ntm_portal.spans.Span``) is the one shown."""
+    their quarters exist; ``span`` (a ``ntm_portal.spans.Span``) is the one shown. With
+    ``range_url`` (a URL name answering a GET with ``year``, ``first`` and ``last``, as the
+    reports' ``span_range``) a small form below picks any run of quarters of a year."""
     from django.urls import reverse
 
     from communes.models import ReportingPeriod
@@ -59,14 +63,32 @@ def period_picker(context, current, url_name, *args, span=None, span_url=None):
             else:
                 url = reverse(span_url, args=[*args, year, item.slug])
                 is_current = span == item
-            items.append({"label": item.label if not item.is_quarter
-                          else formats.quarter_label(year, item.last),
-                          "short": item.short_label, "quarter": item.last,
-                          "url": url + query, "current": is_current})
+            label = (item.label if not item.is_quarter
+                     else formats.quarter_label(year, item.last))
+            short = item.short_label
+            items.append({"label": label, "short": short, "quarter": item.last,
+                          "url": url + query, "current": is_current,
+                          # A spoken name that contains what the button shows.
+                          "aria": label if short.lower() in label.lower()
+                          else f"{short} ({label})"})
         years.append((year, items))
     label = span.title if span is not None and not span.is_quarter else (
         current.label if current is not None else "")
-    return {"current": current, "label": label, "years": years}
+    result = {"current": current, "label": label, "years": years}
+    if range_url:
+        shown = span or (_quarter_span(current.year, current.quarter) if current else None)
+        result["range"] = {
+            "action": reverse(range_url),
+            "years": list(held),
+            "quarters": [(q, _("Quarter %(roman)s") % {"roman": ROMAN[q]}) for q in range(1, 5)],
+            "year": shown.year if shown else None,
+            "first": shown.first if shown else 1,
+            "last": shown.last if shown else 4,
+            # The page's options (unit, submitted reports included) go with the form.
+            "keep": [(k, v) for k, values in (request.GET.lists() if request else [])
+                     for v in values if k not in {"year", "first", "last"}],
+        }
+    return result
 
 
 def _quarter_span(year, quarter):

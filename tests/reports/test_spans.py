@@ -205,6 +205,43 @@ def test_a_span_with_a_missing_quarter_is_404(client_for, committee):
     assert client.get("/reports/2021/6m/").status_code == 200
 
 
+@pytest.mark.parametrize("query, target", [
+    ("year=2021&first=2&last=3", "/reports/2021/q2-q3/"),
+    ("year=2021&first=3&last=2", "/reports/2021/q2-q3/"),  # read in order
+    ("year=2021&first=1&last=2", "/reports/2021/6m/"),
+    ("year=2021&first=4&last=4", "/reports/2021/q4/"),
+    ("year=2021&first=1&last=4&unit=ky-anh&include=submitted",
+     "/reports/2021/year/?unit=ky-anh&include=submitted"),
+])
+def test_the_menus_run_of_quarters_goes_to_its_span(client_for, committee, query, target):
+    response = client_for(committee).get(f"/reports/range/?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+@pytest.mark.parametrize("query, message", [
+    ("year=2021&first=0&last=2", "Hãy chọn năm và hai quý"),
+    ("year=abc&first=1&last=2", "Hãy chọn năm và hai quý"),
+    ("first=1", "Hãy chọn năm và hai quý"),
+    ("year=2021&first=2&last=5", "Hãy chọn năm và hai quý"),
+    ("year=1999&first=1&last=2", "Chưa có kỳ báo cáo Quý I/1999"),
+])
+def test_a_run_of_quarters_that_cannot_be_shown_says_why(client_for, committee, query, message):
+    response = client_for(committee).get(f"/reports/range/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_the_range_form_offers_the_years_held_and_starts_on_the_span_shown(
+        client_for, committee):
+    html = client_for(committee).get("/reports/2021/q2-q4/?unit=ky-anh").content.decode()
+    assert 'action="/reports/range/"' in html
+    assert '<input type="hidden" name="unit" value="ky-anh">' in html
+    assert '<option value="2021" selected>2021</option>' in html
+    assert '<option value="2" selected>Quý II</option>' in html
+    assert '<option value="4" selected>Quý IV</option>' in html
+
+
 def _count(client, url):
     cache.clear()
     with CaptureQueriesContext(connection) as context:
