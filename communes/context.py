@@ -13,12 +13,19 @@ from django.utils.translation import gettext as _
 
 
 def unit_label(unit):
-    """'Kỳ Anh district' / 'Hà Tĩnh province' (in the active language)."""
+    """'Kỳ Anh district' / 'Hà Tĩnh province' (in the active language): what every page,
+    workbook and report calls a steering unit. The record a province steers its new
+    communes under after the reform of 1 July 2025 is a province's, not a district's."""
     from .models import Province
 
-    if isinstance(unit, Province):
+    if isinstance(unit, Province) or getattr(unit, "is_province_level", False):
         return _("%(name)s province") % {"name": unit.name}
     return _("%(name)s district") % {"name": unit.name}
+
+
+def unit_heading(unit):
+    """The unit in a report's heading, in capitals: 'KỲ ANH DISTRICT' / 'HÀ TĨNH PROVINCE'."""
+    return unit_label(unit).upper()
 
 
 class PortalUnit:

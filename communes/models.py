@@ -78,8 +78,18 @@ class Province(SlugFromNameMixin):
 
 
 
+# Local government has two tiers from this day: districts are gone, communes were merged.
+REFORM_DATE = datetime.date(2025, 7, 1)
+
+
 class District(SlugFromNameMixin, ValidityMixin):
-    """A district (huyện): a steering unit whose committee runs the programmes."""
+    """A district (huyện): a steering unit whose committee runs the programmes.
+
+    A record valid from the reform of 1 July 2025 on is not a district (there are none
+    since): it is the province's steering unit, under which the new communes hang
+    (``communes.units.reform_district``); ``is_province_level`` says so, and every name the
+    portal writes for the unit (``communes.context.unit_label``) follows it.
+    """
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -110,6 +120,9 @@ class District(SlugFromNameMixin, ValidityMixin):
     def __str__(self):
         return self.name
 
+    @property
+    def is_province_level(self):
+        return self.valid_from is not None and self.valid_from >= REFORM_DATE
 
 
 class CommuneQuerySet(ScopedQuerySet):

@@ -16,7 +16,6 @@ communes of a province hang under one steering record of the province (``reform_
 valid from 1 July 2025.
 """
 
-import datetime
 import sqlite3
 from dataclasses import dataclass, field
 from importlib import util
@@ -32,7 +31,7 @@ from ntm_portal.uploads import CellError, FileRefused, open_workbook
 from ntm_portal.workbook import put_text
 
 from .choices import CommuneKind, Role
-from .models import Commune, District, Province
+from .models import REFORM_DATE, Commune, District, Province
 from .scoping import sees_everything
 
 BEFORE, AFTER = "before", "after"
@@ -40,7 +39,6 @@ ERAS = {
     BEFORE: gettext_lazy("Former districts and communes (before 1 July 2025)"),
     AFTER: gettext_lazy("New communes (from 1 July 2025)"),
 }
-REFORM_DATE = datetime.date(2025, 7, 1)
 PACKAGE = "vietnamadminunits"
 
 # The GSO file's columns, in its order (the template's header row).

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.choices import NtmLevel
+from communes.context import unit_heading
 from criteria.aggregates import Figure
 from criteria.models import IndicatorValue
 from ntm_portal.formats import format_date
@@ -118,8 +119,8 @@ class Sheet:
         self.ws = workbook.add_worksheet(title)
         self.workbook, self.formats, self.d = workbook, formats, dashboard
         self.row = 1
-        self.put(1, 1, _("STEERING COMMITTEE OF THE NATIONAL TARGET PROGRAMMES, %(district)s "
-                         "DISTRICT") % {"district": dashboard.district.name.upper()}, BOLD)
+        self.put(1, 1, _("STEERING COMMITTEE OF THE NATIONAL TARGET PROGRAMMES, %(unit)s")
+                 % {"unit": unit_heading(dashboard.district)}, BOLD)
         self.put(2, 1, heading, TITLE)
         data = (_("Data: approved and submitted reports") if dashboard.include_submitted
                 else _("Data: approved reports only"))

@@ -21,11 +21,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from communes.context import unit_heading, unit_label
 from ntm_portal import quarters
 from ntm_portal.formats import format_date, format_number, quarter_label
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
+
+
+def _place(unit):
+    """Where the report is signed: the district's name, or the province's after the reform."""
+    return unit.province.name if unit.is_province_level else unit.name
 
 
 def docx_filename(dashboard):
@@ -118,8 +124,8 @@ def _heading_block(document, d):
     _widths(table, [6.3, 10.2])
     left, right = table.rows[0].cells
     c = WD_ALIGN_PARAGRAPH.CENTER
-    _cell_text(left, _("PEOPLE'S COMMITTEE OF %(district)s DISTRICT")
-               % {"district": d.district.name.upper()}, 13, align=c)
+    _cell_text(left, _("PEOPLE'S COMMITTEE OF %(unit)s")
+               % {"unit": unit_heading(d.district)}, 13, align=c)
     _paragraph(left, _("STEERING COMMITTEE OF THE NATIONAL TARGET PROGRAMMES"), 13,
                bold=True, align=c, space_after=0)
     _short_rule(left, 2.5, 6.3)
@@ -129,7 +135,7 @@ def _heading_block(document, d):
                space_after=0)
     _short_rule(right, 6.0, 10.2)
     _paragraph(right, _("%(place)s, day …… month …… year %(year)s")
-               % {"place": d.district.name, "year": _report_year(d)}, 14, italic=True, align=c,
+               % {"place": _place(d.district), "year": _report_year(d)}, 14, italic=True, align=c,
                space_after=0)
 
 
@@ -251,7 +257,7 @@ def document_bytes(d):
     normal.font.size = Pt(14)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     document.core_properties.title = _("Report on %(period)s") % {"period": d.span.label}
-    document.core_properties.author = d.district.name
+    document.core_properties.author = unit_label(d.district)
 
     _heading_block(document, d)
     c = WD_ALIGN_PARAGRAPH.CENTER

@@ -24,6 +24,15 @@ def signed(value):
 
 
 @register.filter
+def unit_label(unit):
+    """What a page calls a steering unit: "huyện Kỳ Anh", "tỉnh Hà Tĩnh" (one rule:
+    ``communes.context.unit_label``)."""
+    from communes.context import unit_label as label
+
+    return label(unit) if unit is not None else ""
+
+
+@register.filter
 def vn_date(value):
     return formats.format_date(value)
 
