@@ -192,3 +192,24 @@ def test_seed_twice_does_not_duplicate(reform_demo):
     call_command("seed_demo", stdout=StringIO())  # the default is --until 2026
     assert counts() == before
     assert dict(User.objects.values_list("username", "password")) == passwords
+
+
+def test_year_on_year_shows_on_both_sides_of_the_reform(reform_demo, client):
+    """The dashboard compares a quarter with the same quarter a year before: the former
+    district in 2025 Q2 (with 2024 Q2), the new units in 2026 Q3 (with 2025 Q3)."""
+    import re
+
+    from ntm_portal.formats import format_number
+
+    client.force_login(User.objects.get(username="tinh-staff"))
+    for unit, year, quarter in (("ky-anh", 2025, 2), (reform_demo.slug, 2026, 3)):
+        previous = IndicatorValue.objects.filter(
+            submission__commune__district__slug=unit, submission__status=S.APPROVED,
+            submission__period__year=year - 1, submission__period__quarter=quarter,
+            indicator__code="ntm-houses-renovated").aggregate(total=Sum("value"))["total"]
+        assert previous
+        html = client.get(reverse("reports:dashboard", args=[year, quarter]),
+                          {"unit": unit}).content.decode()
+        start = html.index("Nhà ở được chỉnh trang</td>")
+        row = re.sub(r"<[^>]+>", " ", html[start:html.index("</tr>", start)])
+        assert format_number(previous) in row.split(), (unit, row)
