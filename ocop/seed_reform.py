@@ -13,7 +13,7 @@ from communes.models import Commune
 from communes.seed_reform import REFORM_DATE
 
 from .choices import CertifyingLevel, PrePoint, Procedure, ProducerKind, Stage
-from .models import PreAssessment, ProductGroup, Rating
+from .models import PreAssessment, Product, ProductGroup, Rating
 from .seed import DEMO_NOTE, _product
 
 K = ProducerKind
@@ -29,7 +29,31 @@ RATED_AFTER_REFORM = [
 ]
 
 
+def move_after_reform():
+    """Products of the 2021 demo entered under Decision 1489 (after 6 July 2025) at a commune
+    that had closed by then belong to its successor, and so do their producers."""
+    moved = 0
+    for product in (Product.objects.filter(procedure=Procedure.TWO_TIER,
+                                           commune__valid_to__isnull=False)
+                    .select_related("commune", "producer", "pre_assessment")):
+        assessment = getattr(product, "pre_assessment", None)
+        entered = assessment.assessed_on if assessment else datetime.date(product.year, 12, 31)
+        if product.commune.valid_to >= entered:
+            continue
+        successor = product.commune.successors.filter(valid_from__lte=entered).first()
+        if successor is None:
+            continue
+        product.commune = successor
+        product.save(update_fields=["commune"])
+        if product.producer.commune_id != successor.pk:
+            product.producer.commune = successor
+            product.producer.save(update_fields=["commune"])
+        moved += 1
+    return moved
+
+
 def seed_reform(out):
+    moved = move_after_reform()
     units = {c.name: c for c in Commune.objects.filter(valid_from=REFORM_DATE,
                                                        district__province__slug="ha-tinh")}
     groups = {g.code: g for g in ProductGroup.objects.all()}
@@ -53,4 +77,5 @@ def seed_reform(out):
             defaults={"score": Decimal(score.replace(",", ".")), "level": CertifyingLevel.PROVINCE,
                       "decision_date": decided_on, "note": DEMO_NOTE})
         made += 1
-    out.write(f"  {made} OCOP products of the new units, graded by the province (Decision 1489)")
+    out.write(f"  {made} OCOP products of the new units, graded by the province (Decision 1489); "
+              f"{moved} products entered after the reform moved to their commune's successor")

@@ -19,6 +19,8 @@ from communes.units import REFORM_DATE
 from criteria.models import CriterionAssessment, IndicatorValue
 from ocop.choices import Procedure
 from ocop.models import Product
+from ocop.seed import TWO_TIER
+from ocop.seed_reform import RATED_AFTER_REFORM
 
 LAST_DAY = datetime.date(2025, 6, 30)
 S = SubmissionStatus
@@ -148,9 +150,18 @@ def test_ocop_products_of_the_new_units_follow_decision_1489(reform_demo):
     for product in products:
         assert product.procedure == Procedure.TWO_TIER
         assert product.pre_assessment.assessed_on >= datetime.date(2025, 7, 6)
-        rating = product.ratings.get()
-        assert rating.decision_date > product.pre_assessment.assessed_on
-        assert rating.stars >= 3 and "minh họa" in rating.decision_number
+        for rating in product.ratings.all():
+            assert rating.decision_date > product.pre_assessment.assessed_on
+            assert rating.stars >= 3 and "minh họa" in rating.decision_number
+    assert products.filter(ratings__isnull=False).count() == len(RATED_AFTER_REFORM)
+    # The 2021 demo's products entered after the reform are at the new units, with their producers.
+    two_tier = Product.objects.filter(procedure=Procedure.TWO_TIER).select_related(
+        "commune", "producer", "pre_assessment")
+    assert {row[1] for row in TWO_TIER} <= set(products.values_list("name", flat=True))
+    assert two_tier.count() == products.count()
+    for product in two_tier:
+        assert product.commune.valid_from == REFORM_DATE, product.name
+        assert product.producer.commune == product.commune
 
 
 def test_logins_see_only_their_own_unit(reform_demo, client):
