@@ -23,7 +23,7 @@ from django.db import transaction
 from ntm_portal import quarters
 from ntm_portal.formats import vn_slugify
 
-from .choices import NtmLevel, Role
+from .choices import CommuneKind, NtmLevel, Role
 from .models import Commune, District, NtmRecognition, Province, ReportingPeriod, User, Village
 from .seed import DEMO_NOTE, DEMO_PASSWORD, _user
 from .units import PACKAGE, REFORM_DATE, _dataset, kind_of, reform_district, short_name
@@ -32,6 +32,7 @@ LAST_DAY = REFORM_DATE - datetime.timedelta(days=1)  # the former units' last da
 FIRST_PERIOD, LAST_PERIOD = (2024, 1), (2026, 4)
 DEMO_DISTRICT = "ky-anh"
 STAFF, COMMITTEE = "tinh-staff", "tinh-committee"
+LEVEL_WORDS = {CommuneKind.WARD: "phường", CommuneKind.TOWN: "thị trấn"}  # else "xã"
 
 
 def officer_login(unit_name):
@@ -80,8 +81,9 @@ def reform_groups(province_code, district_code):
     groups = []
     for new_key, old_keys in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].get(
             _new_province_key(converter, province_key), {}).items():
-        taken = set().union(*(names[k] for k in old_keys if k in names)) if any(
-            k in names for k in old_keys) else set()
+        taken = set()
+        for old_key in old_keys:
+            taken |= names.get(old_key, set())
         if taken and new_key in new:
             code, name, kind = new[new_key]
             groups.append((code, short_name(name), kind_of(kind), taken))
@@ -177,7 +179,7 @@ def seed_reform(out):
         if not User.objects.filter(username=officer_login(name)).exists():
             password_hash = password_hash or make_password(DEMO_PASSWORD)
             _user(officer_login(name), Role.OFFICER, password_hash, commune=commune,
-                  first_name=f"Cán bộ {commune.get_kind_display().lower()} {name}")
+                  first_name=f"Cán bộ {LEVEL_WORDS.get(commune.kind, 'xã')} {name}")
     if old_district.valid_to != LAST_DAY:
         old_district.valid_to = LAST_DAY
         old_district.save(update_fields=["valid_to"])
