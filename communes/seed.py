@@ -195,7 +195,7 @@ def _user(username, role, password_hash, **fields):
     return user
 
 
-def print_logins(out):
+def print_logins(out, until=2021):
     out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     out.write("  admin      administrator (also /admin/)")
     out.write("  staff      Kỳ Anh district staff: review, approve, reopen (also /admin/)")
@@ -203,8 +203,13 @@ def print_logins(out):
     out.write("  sponsor    sponsoring unit member: reads Kỳ Tây")
     out.write("  nx-staff, nx-committee  the same for Nghi Xuân")
     out.write("  province   Hà Tĩnh's steering committee: reads both districts")
-    slugs = ", ".join(Commune.objects.order_by("slug").values_list("slug", flat=True))
+    slugs = ", ".join(User.objects.filter(role=Role.OFFICER, commune__valid_from__isnull=True)
+                      .order_by("username").values_list("username", flat=True))
     out.write(f"  commune officers, one per commune: {slugs}")
+    if until >= 2026:
+        from .seed_reform import print_reform_logins
+
+        print_reform_logins(out)
 
 
 # Model residential areas (docs/DOMAIN.md#the-demo-district): 73 recognised by the end of Q1 2021, 4 of them

@@ -3,6 +3,9 @@
 An app may have:
 
 - ``seed.py`` with ``seed_demo(out)``: ``seed_demo`` runs them in the apps' ``hook_order``;
+- ``seed_reform.py`` with ``seed_reform(out)``: the demo's years 2024–2026 and the reform of
+  1 July 2025, run right after the app's ``seed_demo`` when ``seed_demo --until 2026`` (so the
+  last app's ``seed_demo``, the reports' roll-ups, still runs after every app's data);
 - ``panels.py`` with ``home_panels(request)`` and/or ``commune_panels(request, commune)``:
   each returns a list of ``Panel`` to show on the home page or on a commune's page;
 - ``setup.py`` with ``setup_items(request)``: the steps of the "set up your unit" checklist
@@ -42,9 +45,14 @@ def _app_modules(submodule):
             yield config.label, import_module(name)
 
 
-def app_seeders():
+def app_seeders(until=2021):
+    """(label, function(out)) of every app's demo seeding, in ``hook_order``; with ``until``
+    2026 or later each app's ``seed_reform`` follows its ``seed_demo``."""
     for label, module in _app_modules("seed"):
         yield label, module.seed_demo
+        reform = f"{module.__name__.rpartition('.')[0]}.seed_reform"
+        if until >= 2026 and util.find_spec(reform):
+            yield f"{label}: 2024–2026", import_module(reform).seed_reform
 
 
 def collect_panels(hook, *args):

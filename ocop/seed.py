@@ -97,7 +97,8 @@ def seed_demo(out):
         StarBand.objects.get_or_create(
             stars=stars, valid_from=None, basis=BASIS_1048, defaults={"min_score": Decimal(min_score)}
         )
-    communes = {c.name: c for c in Commune.objects.all()}
+    # The demo's communes of 2021 (the units of 1 July 2025 reuse some of their names).
+    communes = {c.name: c for c in Commune.objects.filter(valid_from__isnull=True)}
     for commune_name, name, group, producer_name, kind, target in CANDIDATES_2021:
         registered = name in REGISTERED_2021
         _product(
@@ -142,8 +143,10 @@ def seed_demo(out):
 
 
 def _product(commune, name, group, producer_name, kind, year, target, **fields):
+    # By name: the demo's names are unique, and a producer may have moved to the commune's
+    # successor of 1 July 2025 (ocop/seed_reform.py).
     producer, _ = Producer.objects.get_or_create(
-        commune=commune, name=producer_name, defaults={"kind": kind, "contact": DEMO_NOTE}
+        name=producer_name, defaults={"commune": commune, "kind": kind, "contact": DEMO_NOTE}
     )
     product, _ = Product.objects.get_or_create(
         slug=vn_slugify(name),

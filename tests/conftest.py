@@ -15,7 +15,22 @@ def load_demo():
     from communes.models import District
 
     if not District.objects.filter(slug="ky-anh").exists():
-        call_command("seed_demo", stdout=StringIO())
+        call_command("seed_demo", "--until", "2021", stdout=StringIO())
+
+
+def load_reform_demo():
+    """The 2026 demo on top of the 2021 one: 2024–2026 and the reform of 1 July 2025."""
+    load_demo()
+    call_command("seed_demo", "--until", "2026", stdout=StringIO())
+
+
+@pytest.fixture
+def reform_demo(db):
+    """The 2026 demo (rolled back after the test); the province's post-reform record."""
+    load_reform_demo()
+    from communes.models import District
+
+    return District.objects.get(slug="ha-tinh-2025")
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ def test_seed_demo_twice_changes_nothing(demo):
     before = counts()
     passwords = dict(User.objects.values_list("username", "password"))
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--until", "2021", stdout=out)
     assert counts() == before
     assert dict(User.objects.values_list("username", "password")) == passwords
     assert "demo-ntm-2021" in out.getvalue()

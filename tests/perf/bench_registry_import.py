@@ -77,7 +77,7 @@ class Rollback(Exception):
 def main():
     if ARGS.setup:
         call_command("migrate", verbosity=0)
-        call_command("seed_demo")
+        call_command("seed_demo", "--until", "2021")
         return
     data = workbook()
     client = Client()

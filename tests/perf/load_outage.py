@@ -271,7 +271,7 @@ def main():
     run(["dropdb", "-h", HOST, "-p", str(PORT_DB), "-U", "postgres", "--if-exists", "ntm_load"])
     run(["createdb", "-h", HOST, "-p", str(PORT_DB), "-U", "postgres", "ntm_load"])
     run([PY, "manage.py", "migrate", "--noinput"], env=env)
-    run([PY, "manage.py", "seed_demo"], env=env)
+    run([PY, "manage.py", "seed_demo", "--until", "2021"], env=env)
     run([PY, "manage.py", "collectstatic", "--noinput"], env=env)
     setup = shell(env, SETUP.format(writers=args.writers))
     if args.throttle_check:

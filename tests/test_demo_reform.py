@@ -1,0 +1,226 @@
+"""The 2026 demo (``seed_demo --until 2026``): Kỳ Anh's communes merged on 1 July 2025 into
+the units the package ``vietnamadminunits`` names, illustrative figures of 2024–2026."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Sum
+from django.urls import reverse
+
+from communes.choices import CommuneKind, Role, SubmissionStatus
+from communes.models import Commune, District, ReportingPeriod, Submission, User, Village
+from communes.scoping import CHANGE, VIEW
+from communes.seed import DEMO_PASSWORD
+from communes.seed_reform import officer_login, reform_groups
+from communes.units import REFORM_DATE
+from criteria.models import CriterionAssessment, IndicatorValue
+from ocop.choices import Procedure
+from ocop.models import Product
+from ocop.seed import TWO_TIER
+from ocop.seed_reform import RATED_AFTER_REFORM
+
+LAST_DAY = datetime.date(2025, 6, 30)
+S = SubmissionStatus
+
+
+def counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()
+            if model._meta.app_label in ("communes", "criteria", "ocop", "auth")}
+
+
+def package_successor(commune):
+    """The package's own converter (its public API), independent of the seed's reading."""
+    from vietnamadminunits import convert_address
+
+    return convert_address(f"Xã {commune.name}, Huyện Kỳ Anh, Tỉnh Hà Tĩnh")
+
+
+def former_communes():
+    return list(Commune.objects.filter(district__slug="ky-anh").order_by("name"))
+
+
+def periods_2024_2026():
+    return [p for p in ReportingPeriod.objects.order_by("year", "quarter")
+            if (2024, 1) <= (p.year, p.quarter) <= (2026, 4)]
+
+
+def test_until_2021_is_the_old_demo(demo):
+    """The tests' data (loaded with --until 2021) knows nothing of the reform."""
+    assert Commune.objects.filter(district=demo).count() == 21
+    assert not Commune.objects.filter(valid_to__isnull=False).exists()
+    assert not Commune.objects.filter(valid_from__isnull=False).exists()
+    assert not District.objects.filter(slug="ha-tinh-2025").exists()
+    assert set(Submission.objects.values_list("period__year", flat=True)) == {2021}
+    assert not User.objects.filter(username__in=["tinh-staff", "tinh-committee"]).exists()
+    assert not User.objects.filter(username__startswith="xa-").exists()
+    assert not Product.objects.filter(commune__valid_from=REFORM_DATE).exists()
+
+
+def test_groups_come_from_the_package(reform_demo):
+    old = former_communes()
+    assert len(old) == 21
+    for commune in old:
+        unit = package_successor(commune)
+        successor = commune.successors.get()
+        assert (successor.code, successor.name) == (unit.ward_code, unit.short_ward), commune.name
+        assert successor.kind == (CommuneKind.WARD if unit.ward_type == "Phường"
+                                  else CommuneKind.COMMUNE)
+        assert successor.district == reform_demo
+    # Every new unit the package names for them, and no other, is in the demo.
+    codes = {package_successor(c).ward_code for c in old}
+    assert set(Commune.objects.filter(district=reform_demo).values_list("code", flat=True)) \
+        == codes
+    assert {code for code, *_rest in reform_groups("42", "447")} == codes
+    # Kỳ Lâm and Kỳ Hợp (Lâm Hợp in the package's former list) go to the same unit.
+    assert Commune.objects.get(name="Kỳ Lâm").successors.get() == \
+        Commune.objects.get(name="Kỳ Hợp").successors.get()
+
+
+def test_former_communes_closed_new_units_valid(reform_demo):
+    old = former_communes()
+    assert {c.valid_to for c in old} == {LAST_DAY}
+    assert District.objects.get(slug="ky-anh").valid_to == LAST_DAY
+    new = list(Commune.objects.filter(district=reform_demo).prefetch_related("predecessors"))
+    assert new and all(c.valid_from == REFORM_DATE and c.valid_to is None for c in new)
+    assert sorted(p.pk for c in new for p in c.predecessors.all()) == sorted(c.pk for c in old)
+    assert not Commune.objects.filter(district__slug="ky-anh").active(REFORM_DATE).exists()
+    assert Commune.objects.filter(district__slug="ky-anh").active(LAST_DAY).count() == len(old)
+    assert Commune.objects.filter(district=reform_demo).active(REFORM_DATE).count() == len(new)
+    # Villages carried over, invented, each with its former village as predecessor.
+    carried = Village.objects.filter(commune__in=new)
+    assert carried.count() == Village.objects.filter(commune__in=old).count()
+    assert not carried.filter(is_invented=False).exists()
+    assert not carried.filter(predecessors__isnull=True).exists()
+    assert set(Village.objects.filter(commune__in=old).values_list("valid_to", flat=True)) \
+        == {LAST_DAY}
+
+
+def test_figures_approved_in_every_quarter_but_the_last_drafts(reform_demo):
+    old = former_communes()
+    new = list(Commune.objects.filter(district=reform_demo))
+    periods = periods_2024_2026()
+    assert len(periods) == 12
+    q1_2021 = IndicatorValue.objects.filter(
+        submission__period__year=2021, submission__period__quarter=1,
+        submission__commune__in=old, indicator__code="ntm-houses-renovated",
+    ).aggregate(total=Sum("value"))["total"]
+    for period in periods:
+        units = new if period.start_date >= REFORM_DATE else old
+        submissions = Submission.objects.filter(period=period, commune__in=old + new)
+        assert {s.commune_id for s in submissions} == {u.pk for u in units}, str(period)
+        statuses = set(submissions.values_list("status", flat=True))
+        if (period.year, period.quarter) == (2026, 4):
+            assert statuses == {S.APPROVED, S.SUBMITTED, S.DRAFT}
+        else:
+            assert statuses == {S.APPROVED}, str(period)
+        assert all("Số liệu minh họa" in s.difficulties for s in submissions)
+        assert not submissions.filter(values__isnull=True).exists()
+        assert CriterionAssessment.objects.filter(submission__in=submissions).exists()
+        total = IndicatorValue.objects.filter(
+            submission__in=submissions, indicator__code="ntm-houses-renovated",
+        ).aggregate(total=Sum("value"))["total"]
+        # Plausible: the scale of the real Q1 2021 report.
+        assert q1_2021 / 2 < total < q1_2021 * Decimal("1.5"), str(period)
+    approved = Submission.objects.filter(period__in=periods, status=S.APPROVED)
+    assert not approved.filter(reviewed_at__isnull=True).exists()
+    assert set(approved.filter(commune__in=new).values_list("reviewed_by__username", flat=True)) \
+        == {"tinh-staff"}
+
+
+def test_figures_are_deterministic(reform_demo):
+    period = ReportingPeriod.objects.get(year=2025, quarter=3)
+
+    def values():
+        return sorted(IndicatorValue.objects.filter(submission__period=period).values_list(
+            "submission__commune__code", "indicator__code", "value"))
+
+    before = values()
+    assert before
+    Submission.objects.filter(period=period).delete()
+    call_command("seed_demo", "--until", "2026", stdout=StringIO())
+    assert values() == before
+
+
+def test_ocop_products_of_the_new_units_follow_decision_1489(reform_demo):
+    products = Product.objects.filter(commune__district=reform_demo)
+    assert products.exists()
+    for product in products:
+        assert product.procedure == Procedure.TWO_TIER
+        assert product.pre_assessment.assessed_on >= datetime.date(2025, 7, 6)
+        for rating in product.ratings.all():
+            assert rating.decision_date > product.pre_assessment.assessed_on
+            assert rating.stars >= 3 and "minh họa" in rating.decision_number
+    assert products.filter(ratings__isnull=False).count() == len(RATED_AFTER_REFORM)
+    # The 2021 demo's products entered after the reform are at the new units, with their producers.
+    two_tier = Product.objects.filter(procedure=Procedure.TWO_TIER).select_related(
+        "commune", "producer", "pre_assessment")
+    assert {row[1] for row in TWO_TIER} <= set(products.values_list("name", flat=True))
+    assert two_tier.count() == products.count()
+    for product in two_tier:
+        assert product.commune.valid_from == REFORM_DATE, product.name
+        assert product.producer.commune == product.commune
+
+
+def test_logins_see_only_their_own_unit(reform_demo, client):
+    new = list(Commune.objects.filter(district=reform_demo).order_by("name"))
+    for commune in new:
+        officer = User.objects.get(username=officer_login(commune.name))
+        assert (officer.role, officer.commune) == (Role.OFFICER, commune)
+        assert officer.check_password(DEMO_PASSWORD)
+        assert set(Submission.objects.restrict(officer, VIEW).values_list("commune", flat=True)) \
+            == {commune.pk}
+    first, other = new[0], new[1]
+    response = client.post(reverse("login"), {"username": officer_login(first.name),
+                                              "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("communes:detail", args=[first.slug])).status_code == 200
+    assert client.get(reverse("communes:detail", args=[other.slug])).status_code in (403, 404)
+
+    staff, committee = User.objects.get(username="tinh-staff"), User.objects.get(
+        username="tinh-committee")
+    assert staff.province == committee.province == reform_demo.province
+    assert (staff.role, committee.role) == (Role.STAFF, Role.COMMITTEE)
+    seen = set(Submission.objects.restrict(staff, CHANGE).values_list("commune", flat=True))
+    assert {c.pk for c in new} <= seen
+    assert not Submission.objects.restrict(committee, CHANGE).exists()
+    assert set(Submission.objects.restrict(committee, VIEW).values_list("commune", flat=True)) \
+        == seen
+    client.logout()
+    response = client.post(reverse("login"), {"username": "tinh-staff",
+                                              "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get(reverse("reports:dashboard", args=[2025, 3]), {"unit": reform_demo.slug})
+    assert page.status_code == 200
+    assert first.name in page.content.decode()
+
+
+def test_seed_twice_does_not_duplicate(reform_demo):
+    before = counts()
+    passwords = dict(User.objects.values_list("username", "password"))
+    call_command("seed_demo", stdout=StringIO())  # the default is --until 2026
+    assert counts() == before
+    assert dict(User.objects.values_list("username", "password")) == passwords
+
+
+def test_year_on_year_shows_on_both_sides_of_the_reform(reform_demo, client):
+    """The dashboard compares a quarter with the same quarter a year before: the former
+    district in 2025 Q2 (with 2024 Q2), the new units in 2026 Q3 (with 2025 Q3)."""
+    import re
+
+    from ntm_portal.formats import format_number
+
+    client.force_login(User.objects.get(username="tinh-staff"))
+    for unit, year, quarter in (("ky-anh", 2025, 2), (reform_demo.slug, 2026, 3)):
+        previous = IndicatorValue.objects.filter(
+            submission__commune__district__slug=unit, submission__status=S.APPROVED,
+            submission__period__year=year - 1, submission__period__quarter=quarter,
+            indicator__code="ntm-houses-renovated").aggregate(total=Sum("value"))["total"]
+        assert previous
+        html = client.get(reverse("reports:dashboard", args=[year, quarter]),
+                          {"unit": unit}).content.decode()
+        start = html.index("Nhà ở được chỉnh trang</td>")
+        row = re.sub(r"<[^>]+>", " ", html[start:html.index("</tr>", start)])
+        assert format_number(previous) in row.split(), (unit, row)
