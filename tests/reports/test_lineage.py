@@ -290,3 +290,29 @@ def test_queries_do_not_grow_with_predecessors_or_quarters(merged, client_for, c
         enter(large, 2022, quarter, {FLOW: Decimal(7), STOCK: Decimal(8)})
     assert [_count(client, page.format(large.slug)) for page in pages] == counts_small
     assert _count(client, "/reports/2022/q4/") == dashboard_small
+
+
+def test_mid_year_merger_the_year_to_date_and_the_target_include_the_predecessors(demo):
+    """Merged on 1 July 2021: the new unit's year to date at Q3 is its predecessors' Q1
+    and Q2 and its own Q3, and its target for the year is measured against that."""
+    from criteria.models import Target
+    from reports.panels import commune_block
+
+    lam, hop = Commune.objects.get(slug="ky-lam"), Commune.objects.get(slug="ky-hop")
+    new = merge([lam, hop], "Lâm Hợp", on=datetime.date(2021, 7, 1))
+    entered = []
+    for n, commune in enumerate((lam, hop)):
+        for quarter in (1, 2):
+            value = Decimal(40 + 9 * n + quarter)
+            enter(commune, 2021, quarter, {FLOW: value})
+            entered.append(value)
+    enter(new, 2021, 3, {FLOW: Decimal(123)})
+    ytd = sum(entered) + 123
+    target = Target.objects.create(indicator=Indicator.objects.get(code=FLOW), year=2021,
+                                   district=new.district, commune=new, low=Decimal(500))
+    block = commune_block(new)
+    assert (block["period"].year, block["period"].quarter) == (2021, 3)
+    row = next(r for r in block["rows"] if r.indicator.code == FLOW)
+    assert row.figure.quarter == 123
+    assert row.figure.ytd == ytd
+    assert row.share == pytest.approx(float(ytd) * 100 / float(target.low))
