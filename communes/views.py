@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import registry
+from .lineage import ancestor_ids
 from ntm_portal.formats import vn_sort_key
 
 from .choices import ModelAreaStatus, NtmLevel, Role
@@ -74,6 +75,7 @@ def commune_detail(request, slug):
         slug=slug,
     )
     recognitions = list(commune.recognitions.all())
+    lineage = _lineage(request.user, commune)
     level = NtmLevel(recognitions[0].level) if recognitions else NtmLevel.NOT_YET
     today = timezone.localdate()
     areas = list(ModelArea.objects.filter(village__commune=commune).select_related("village")
@@ -94,8 +96,33 @@ def commune_detail(request, slug):
             "garden_counts": _status_counts(gardens, today),
             "can_change": Commune.objects.restrict(request.user, CHANGE).filter(pk=commune.pk).exists(),
             "panels": collect_panels("commune_panels", request, commune),
+            **lineage,
         },
     )
+
+
+def _lineage(user, commune):
+    """What the page says of a merger (docs/DOMAIN.md#merged-units): the communes this one
+    was formed from and the one it was merged into (linked when the user may open them),
+    and the recognitions of its ancestors, shown as history: a level is never inherited.
+    At most three queries, whatever the number of predecessors."""
+    links = list(Commune.predecessors.through.objects.filter(
+        Q(from_commune=commune) | Q(to_commune=commune)).select_related(
+        "from_commune", "to_commune"))  # both ways in one query
+    predecessors = sorted((link.to_commune for link in links if link.from_commune_id == commune.pk),
+                          key=lambda c: vn_sort_key(c.name))
+    successors = [link.from_commune for link in links if link.to_commune_id == commune.pk]
+    older = ancestor_ids([commune.pk]) if predecessors else set()
+    earlier = list(NtmRecognition.objects.filter(commune_id__in=older).select_related("commune")
+                   .order_by("-year", "-decision_date", "commune__name")) if older else []
+    related = {c.pk for c in predecessors + successors}
+    visible = set(Commune.objects.restrict(user).filter(pk__in=related).values_list(
+        "pk", flat=True)) if related else set()
+    return {
+        "predecessors": [(c, c.pk in visible) for c in predecessors],
+        "successors": [(c, c.pk in visible) for c in successors],
+        "earlier_recognitions": earlier,
+    }
 
 
 def _status_counts(records, today):

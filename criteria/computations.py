@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.choices import NtmLevel
 from communes.computations import ComputationGroup
+from communes.lineage import valid_on_q
 from communes.models import (
     Commune,
     ModelArea,
@@ -87,8 +88,9 @@ def _levels(period, communes, by_commune, keys):
     levels = levels.with_level(period.end_date, "now").with_level(prev_end, "before")
     conditions = {}
     for key in keys:
-        conditions[key] = Q(now__gte=LEVELS[key])
-        conditions[f"{key}_before"] = Q(before__gte=LEVELS[key])
+        # Only the communes valid on the day: a merged unit and its predecessors never both.
+        conditions[key] = Q(now__gte=LEVELS[key]) & valid_on_q(period.end_date)
+        conditions[f"{key}_before"] = Q(before__gte=LEVELS[key]) & valid_on_q(prev_end)
     level = counts_of(levels, "pk", by_commune, conditions)
     return {key: figures_of(level, key, f"{key}_before") for key in keys}
 
@@ -98,8 +100,9 @@ def _levels_trend(periods, communes, keys):
     for i, period in enumerate(periods):
         qs = qs.with_level(period.end_date, f"level_{i}")
     counts = qs.aggregate(**{
-        f"{key}_{i}": Count("pk", filter=Q(**{f"level_{i}__gte": LEVELS[key]}))
-        for key in keys for i in range(len(periods))})
+        f"{key}_{i}": Count("pk", filter=Q(**{f"level_{i}__gte": LEVELS[key]})
+                            & valid_on_q(period.end_date))
+        for key in keys for i, period in enumerate(periods)})
     return {key: [Decimal(counts[f"{key}_{i}"] or 0) for i in range(len(periods))]
             for key in keys}
 

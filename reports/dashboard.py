@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communes.choices import NtmLevel, SubmissionStatus
+from communes.lineage import valid_on_q, with_history
 from communes.models import Commune, District, ReportingPeriod, Submission
 from communes.periods import period_terms
 from communes.scoping import is_district_reader, visible_districts
@@ -465,18 +466,23 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     span = span or Span.quarter(period.year, period.quarter)
     statuses = APPROVED_OR_SUBMITTED if include_submitted else APPROVED
     end = period.end_date
-    ocop = ocop_figures(period.year, end, communes)
-    # A whole district's approved figures come from the roll-ups (hundreds of rows).
-    use_rollups = rollups.usable(district, communes, statuses, restricted)
+    # The figures read the communes' predecessors too (merged units keep their history,
+    # docs/DOMAIN.md#merged-units); the lists (heatmap, completeness) are the communes'.
+    history = with_history(communes)
+    ocop = ocop_figures(period.year, end, history)
+    # A whole district's approved figures come from the roll-ups (hundreds of rows); not
+    # when predecessors count: they may have reported under another district.
+    use_rollups = history is communes and rollups.usable(district, communes, statuses,
+                                                          restricted)
     entered = rollups.entered_figures(period, district, span) if use_rollups else None
     # The unit's opening balance speaks for the whole district, never for some communes.
     balance = None if restricted else balance_for(district)
     # The indicators the unit uses, with its headline choices (criteria.catalogue).
     indicators = effective_indicators(district)
-    current = figures(period, communes, statuses, entered=entered,
+    current = figures(period, history, statuses, entered=entered,
                       district=None if restricted else district, balance=balance,
                       indicators=indicators, span=span)
-    for code in unrecorded_codes(communes, indicators, balance):
+    for code in unrecorded_codes(history, indicators, balance):
         current[code] = Figure()  # unknown, not 0
     targets = _targets(period, district, communes, restricted)
     headline = []
@@ -506,12 +512,12 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     alphabetical = list(rows)
     rows.sort(key=lambda r: (not r.assessed, r.met if r.assessed else 0, r.level))
     levels = [(level, sum(1 for r in rows if r.level == level)) for level in NtmLevel]
-    levels_year_ago = _levels_on(communes, span.year_ago().end_date)
+    levels_year_ago = _levels_on(history, span.year_ago().end_date)
 
     trend_periods = _trend_periods(period)
     # One grouped query per kind for all the quarters shown, never figures() per quarter.
     sums = rollups.trend_sums(trend_periods, district) if use_rollups else None
-    trends = trend(trend_periods, TREND_CODES, communes, statuses, sums=sums, balance=balance)
+    trends = trend(trend_periods, TREND_CODES, history, statuses, sums=sums, balance=balance)
 
     dashboard = Dashboard(
         period=period, district=district, communes=communes, restricted=restricted,
@@ -532,10 +538,12 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
 
 
 def _levels_on(communes, day):
-    """[(NtmLevel, communes at that level on ``day``)] of today's communes, one query."""
+    """[(NtmLevel, communes at that level on ``day``)] of ``communes`` valid on that day
+    (with their predecessors: the units of that day, never an old one and its successor
+    both), one query."""
     from django.db.models import Count
 
-    counts = dict(communes.with_level(day, "level_then").order_by()
+    counts = dict(communes.filter(valid_on_q(day)).with_level(day, "level_then").order_by()
                   .values_list("level_then").annotate(n=Count("pk")).values_list("level_then", "n"))
     return [(level, counts.get(level, 0) + (counts.get(None, 0) if level == 0 else 0))
             for level in NtmLevel]

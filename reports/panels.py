@@ -5,12 +5,13 @@ from communes.models import Commune, Submission
 from communes.periods import current_period, entry_period
 from communes.scoping import is_district_reader
 from communes.seeding import Panel
-from criteria.aggregates import Figure, criteria_met_over_time, figures, share_done
+from communes.lineage import with_history
+from criteria.aggregates import Figure, criteria_met_over_time, figures, share_done, trend
 from criteria.catalogue import effective_indicators
 from criteria.models import Target
 from ntm_portal.formats import quarter_label
 
-from .dashboard import HeadlineRow
+from .dashboard import HeadlineRow, _trend_periods
 from .ocop_figures import ocop_figures
 
 
@@ -45,9 +46,11 @@ def commune_block(commune):
     if period is None:
         return None
     communes = Commune.objects.filter(pk=commune.pk)
-    ocop = ocop_figures(period.year, period.end_date, communes)
+    # A merged commune's figures carry its predecessors' history (docs/DOMAIN.md#merged-units).
+    history = with_history(communes)
+    ocop = ocop_figures(period.year, period.end_date, history)
     used = effective_indicators(commune.district_id)  # the unit's choices
-    current = figures(period, communes, indicators=used)
+    current = figures(period, history, indicators=used)
     targets = {t.indicator.code: t for t in Target.objects.filter(
         year=period.year, commune=commune).select_related("indicator")}
     rows = []
@@ -58,11 +61,16 @@ def commune_block(commune):
         figure = current.get(code, Figure())
         target = targets.get(code)
         rows.append(HeadlineRow(indicator, figure, target, share_done(figure, target, indicator.kind)))
-    history = criteria_met_over_time(communes).get(commune.pk, {})
+    trend_periods = _trend_periods(period)
+    series = trend(trend_periods, [row.indicator.code for row in rows], history)
+    trends = [(row.indicator, series[row.indicator.code]) for row in rows]
+    met_history = criteria_met_over_time(communes).get(commune.pk, {})
     criteria = [{"label": quarter_label(year, quarter), "met": met, "assessed": assessed}
-                for (year, quarter), (met, assessed) in sorted(history.items())]
+                for (year, quarter), (met, assessed) in sorted(met_history.items())]
     return {
         "commune": commune, "period": period, "rows": rows, "criteria": criteria, "ocop": ocop,
+        "trend_periods": trend_periods, "trends": trends,
+        "merged": history is not communes,
         "chart": {"labels": [c["label"] for c in criteria], "met": [c["met"] for c in criteria],
                   "assessed": [c["assessed"] for c in criteria]},
     }
