@@ -23,7 +23,7 @@ class CommuneGroup2026(models.IntegerChoices):
     """The commune groups of Decision 51/2025/QĐ-TTg, whose thresholds differ
     (docs/DOMAIN.md#the-2026-2030-rules)."""
 
-    PERI_URBAN = 1, _("Group 1: peri-urban, or agriculture under 10% of the economy")
+    PERI_URBAN = 1, _("Group 1: peri-urban, or agriculture under 10 percent of the economy")
     OTHER = 2, _("Group 2: other communes")
     ETHNIC_MINORITY = 3, _("Group 3: ethnic-minority region II or III")
 

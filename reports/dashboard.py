@@ -39,6 +39,7 @@ from criteria.aggregates import (
 from criteria.balances import balance_for
 from criteria.catalogue import effective_indicators
 from criteria.choices import Programme
+from criteria.programmes import programme_label, programme_of_year
 from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
 from ntm_portal.spans import Span
@@ -333,7 +334,13 @@ class Dashboard:
         groups = {code: [] for code in PROGRAMME_ORDER}
         for row in self.headline:
             groups.setdefault(row.indicator.programme, []).append(row)
-        return [(Programme(code).label, rows) for code, rows in groups.items() if rows]
+        year = self.span.year
+        return [(programme_label(code, year), rows) for code, rows in groups.items() if rows]
+
+    @property
+    def merged_programme(self):
+        """Resolution 257's programme for a span from 2026 (criteria.programmes), else None."""
+        return programme_of_year(self.span.year)
 
     @property
     def ocop_target(self):

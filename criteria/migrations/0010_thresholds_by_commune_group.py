@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='from year')),
-                ('group', models.PositiveSmallIntegerField(choices=[(1, 'Group 1: peri-urban, or agriculture under 10% of the economy'), (2, 'Group 2: other communes'), (3, 'Group 3: ethnic-minority region II or III')], verbose_name='commune group')),
+                ('group', models.PositiveSmallIntegerField(choices=[(1, 'Group 1: peri-urban, or agriculture under 10 percent of the economy'), (2, 'Group 2: other communes'), (3, 'Group 3: ethnic-minority region II or III')], verbose_name='commune group')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             name='HistoricalCriterionIndicatorThreshold',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('group', models.PositiveSmallIntegerField(choices=[(1, 'Group 1: peri-urban, or agriculture under 10% of the economy'), (2, 'Group 2: other communes'), (3, 'Group 3: ethnic-minority region II or III')], verbose_name='commune group')),
+                ('group', models.PositiveSmallIntegerField(choices=[(1, 'Group 1: peri-urban, or agriculture under 10 percent of the economy'), (2, 'Group 2: other communes'), (3, 'Group 3: ethnic-minority region II or III')], verbose_name='commune group')),
                 ('threshold', models.DecimalField(blank=True, decimal_places=2, help_text='Empty when the requirement is not a number (then no gap is computed).', max_digits=14, null=True, verbose_name='threshold')),
                 ('direction', models.CharField(choices=[('min', 'At least the threshold'), ('max', 'At most the threshold')], default='min', max_length=3, verbose_name='direction')),
                 ('requirement', models.TextField(blank=True, verbose_name='requirement')),
@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='from year')),
-                ('group', models.PositiveSmallIntegerField(choices=[(1, 'Group 1: peri-urban, or agriculture under 10% of the economy'), (2, 'Group 2: other communes'), (3, 'Group 3: ethnic-minority region II or III')], verbose_name='commune group')),
+                ('group', models.PositiveSmallIntegerField(choices=[(1, 'Group 1: peri-urban, or agriculture under 10 percent of the economy'), (2, 'Group 2: other communes'), (3, 'Group 3: ethnic-minority region II or III')], verbose_name='commune group')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='criteria_groups', to='communes.commune', verbose_name='commune')),
             ],
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             name='CriterionIndicatorThreshold',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.PositiveSmallIntegerField(choices=[(1, 'Group 1: peri-urban, or agriculture under 10% of the economy'), (2, 'Group 2: other communes'), (3, 'Group 3: ethnic-minority region II or III')], verbose_name='commune group')),
+                ('group', models.PositiveSmallIntegerField(choices=[(1, 'Group 1: peri-urban, or agriculture under 10 percent of the economy'), (2, 'Group 2: other communes'), (3, 'Group 3: ethnic-minority region II or III')], verbose_name='commune group')),
                 ('threshold', models.DecimalField(blank=True, decimal_places=2, help_text='Empty when the requirement is not a number (then no gap is computed).', max_digits=14, null=True, verbose_name='threshold')),
                 ('direction', models.CharField(choices=[('min', 'At least the threshold'), ('max', 'At most the threshold')], default='min', max_length=3, verbose_name='direction')),
                 ('requirement', models.TextField(blank=True, verbose_name='requirement')),
