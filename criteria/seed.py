@@ -107,14 +107,30 @@ def _sign(direction):
     return "≤" if direction == AT_MOST else "≥"
 
 
+def _upsert(model, values, **lookup):
+    """``update_or_create`` that saves (and writes history) only when something differs,
+    so that seeding twice changes nothing."""
+    record = model.objects.filter(**lookup).first()
+    if record is None:
+        return model.objects.create(**lookup, **values)
+    if any(getattr(record, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+    return record
+
+
 def seed_2026_2030(out=None):
     """The 2026–2030 commune set (thresholds by commune group) and the pilot modern-level
     frame, replacing the earlier placeholder; the 2021–2025 set ends the day before.
     Idempotent: a database seeded with the placeholder is brought up to date, keeping any
     placeholder criterion that assessments or tasks already use."""
-    CriteriaSet.objects.filter(code="xa-ntm-2021-2025").update(valid_to=END_2021)
-    commune_set, _created = CriteriaSet.objects.update_or_create(
-        code="xa-ntm-2026-2030", defaults={
+    old = CriteriaSet.objects.filter(code="xa-ntm-2021-2025").first()
+    if old is not None and old.valid_to != END_2021:
+        old.valid_to = END_2021
+        old.save()
+    commune_set = _upsert(
+        CriteriaSet, code="xa-ntm-2026-2030", values={
             "name": "Bộ tiêu chí quốc gia về xã NTM giai đoạn 2026–2030",
             "legal_basis": "Quyết định 51/2025/QĐ-TTg ngày 29/12/2025, Phụ lục I",
             "level": SetLevel.COMMUNE_STANDARD, "valid_from": START_2026, "valid_to": None,
@@ -124,27 +140,26 @@ def seed_2026_2030(out=None):
      .exclude(pk__in=CriterionAssessment.objects.values("criterion_id"))
      .exclude(pk__in=Task.objects.values("criterion_id")).delete())
     for number, name_vi, name_en in CRITERIA_2026:
-        criterion, _new = Criterion.objects.update_or_create(
-            criteria_set=commune_set, number=number,
-            defaults={"group": "", "name_vi": name_vi, "name_en": name_en})
+        criterion = _upsert(Criterion, criteria_set=commune_set, number=number,
+                            values={"group": "", "name_vi": name_vi, "name_en": name_en})
         codes = [row[0] for row in DEMO_INDICATORS_2026.get(number, [])]
         # Placeholder sub-indicators nobody reported on go; reported ones stay.
         criterion.indicators.exclude(code__in=codes).filter(values__isnull=True).delete()
         for code, name, unit, direction, by_group in DEMO_INDICATORS_2026.get(number, []):
             requirement = "; ".join(f"nhóm {g}: {_sign(direction)} {t}{unit}"
                                     for g, t in by_group.items()) + " (minh họa)"
-            indicator, _new = CriterionIndicator.objects.update_or_create(
-                criterion=criterion, code=code, defaults={
+            indicator = _upsert(
+                CriterionIndicator, criterion=criterion, code=code, values={
                     "name": name, "unit": unit, "threshold": None, "direction": direction,
                     "requirement": requirement, "is_official": False})
             for group, threshold in by_group.items():
-                CriterionIndicatorThreshold.objects.update_or_create(
-                    indicator=indicator, group=group, defaults={
+                _upsert(
+                    CriterionIndicatorThreshold, indicator=indicator, group=group, values={
                         "threshold": threshold, "direction": direction,
                         "requirement": f"{_sign(direction)} {threshold}{unit} (minh họa)",
                         "is_official": False})
-    CriteriaSet.objects.update_or_create(
-        code="xa-ntm-hien-dai-2026-2030", defaults={
+    _upsert(
+        CriteriaSet, code="xa-ntm-hien-dai-2026-2030", values={
             "name": "Khung thí điểm xã NTM hiện đại giai đoạn 2026–2030",
             "legal_basis": "Quyết định 51/2025/QĐ-TTg ngày 29/12/2025, Phụ lục II "
                            "(nội dung chưa được nhập)",
