@@ -42,6 +42,8 @@ def test_commune_groups_page(new_page, size):
     submit(page, "#save-groups")
     assert "Chọn nhóm 1, 2 hoặc 3." in page.locator("#row-ky-tay").inner_text()
     assert not CommuneCriteriaGroup.objects.exists()
+    shot(page, f"commune-groups-error-{size}")
+    page.console_errors.clear()  # the refused post answered 400, as it should
     page.select_option(select, "3")
     submit(page, "#save-groups")
     assert page.locator(".alert-success").count() == 1
