@@ -302,3 +302,14 @@ def test_reports_from_2026_show_the_programmes_as_components_of_one(demo, staff,
     page_2021 = client.get("/reports/2021/q1/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert 'id="merged-programme"' in page_2026 and "257/2025/QH15" in page_2026
     assert 'id="merged-programme"' not in page_2021
+
+
+def test_the_api_gives_the_thresholds_by_group(demo, client_for, staff, set_2026):
+    client = client_for(staff)
+    sets = client.get("/api/criteria-sets/", {"code": "xa-ntm-2026-2030"}).json()
+    rows = sets["results"] if isinstance(sets, dict) else sets
+    assert rows[0]["thresholds_by_group"] is True
+    water = CriterionIndicator.objects.get(criterion__criteria_set=set_2026, code="8.1")
+    body = client.get(f"/api/criterion-indicators/{water.pk}/").json()
+    assert [t["group"] for t in body["group_thresholds"]] == [1, 2, 3]
+    assert not any(t["is_official"] for t in body["group_thresholds"])
