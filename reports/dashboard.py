@@ -512,7 +512,7 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     # Lagging first: fewest criteria met, then the lower level; unassessed communes last.
     alphabetical = list(rows)
     rows.sort(key=lambda r: (not r.assessed, r.met if r.assessed else 0, r.level))
-    levels = [(level, sum(1 for r in rows if r.level == level)) for level in NtmLevel]
+    levels = [(level, sum(1 for r in rows if r.level == level)) for level in levels_of(span.year)]
     levels_year_ago = _levels_on(communes, span.year_ago().end_date)
 
     trend_periods = _trend_periods(period)
@@ -538,6 +538,17 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     return dashboard
 
 
+# The pilot modern level exists from the 2026–2030 rules on (docs/DOMAIN.md#the-2026-2030-rules):
+# reports of earlier years list the levels they always did.
+MODERN_LEVEL_FROM_YEAR = 2026
+
+
+def levels_of(year):
+    """The NTM levels a report of ``year`` lists."""
+    return [level for level in NtmLevel
+            if level != NtmLevel.MODERN or year >= MODERN_LEVEL_FROM_YEAR]
+
+
 def _levels_on(communes, day):
     """[(NtmLevel, communes at that level on ``day``)] of today's communes, one query."""
     from django.db.models import Count
@@ -545,7 +556,7 @@ def _levels_on(communes, day):
     counts = dict(communes.with_level(day, "level_then").order_by()
                   .values_list("level_then").annotate(n=Count("pk")).values_list("level_then", "n"))
     return [(level, counts.get(level, 0) + (counts.get(None, 0) if level == 0 else 0))
-            for level in NtmLevel]
+            for level in levels_of(day.year)]
 
 
 def _targets(period, district, communes, restricted):

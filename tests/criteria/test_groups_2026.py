@@ -294,6 +294,10 @@ def test_reports_from_2026_show_the_programmes_as_components_of_one(demo, staff,
         old_labels = [str(label) for label, _rows in old.programmes]
         new_labels = [str(label) for label, _rows in new.programmes]
     assert old.merged_programme is None and programme_of_year(2025) is None
+    # The pilot modern level is listed from 2026 only; 2021's levels are as they were.
+    assert [level for level, _n in old.levels] == [
+        NtmLevel.NOT_YET, NtmLevel.STANDARD, NtmLevel.ADVANCED, NtmLevel.MODEL]
+    assert [level for level, _n in new.levels][-1] == NtmLevel.MODERN
     assert "Xây dựng nông thôn mới" in old_labels and not any("Hợp phần" in x for x in old_labels)
     assert new.merged_programme is programme_of_year(2026)
     assert "Hợp phần: Xây dựng nông thôn mới" in new_labels
