@@ -96,7 +96,9 @@ DEMO_INDICATORS_2026 = {
     6: [("6.1", "Tỷ lệ hộ nghèo đa chiều", "%", AT_MOST,
          {1: Decimal("1"), 2: Decimal("3"), 3: Decimal("6")})],
     8: [("8.1", "Tỷ lệ hộ sử dụng nước sạch theo quy chuẩn", "%", AT_LEAST,
-         {1: Decimal("80"), 2: Decimal("65"), 3: Decimal("50")})],
+         {1: Decimal("80"), 2: Decimal("65"), 3: Decimal("50")}),
+        ("8.2", "Tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý theo quy định", "%",
+         AT_LEAST, {1: Decimal("95"), 2: Decimal("90"), 3: Decimal("80")})],
 }
 # The day the 2026–2030 rules take over, and the last day of the 2021–2025 set.
 START_2026 = datetime.date(2026, 2, 15)

@@ -100,8 +100,8 @@ def test_the_same_value_meets_the_threshold_of_one_group_and_not_another(
     """8.1 (at least; group 2 lower than group 1) and 6.1 (at most) for two communes."""
     water = set_2026.all_criteria().get(number=8)
     poverty = set_2026.all_criteria().get(number=6)
-    water_1 = CriterionIndicatorThreshold.objects.get(indicator__criterion=water, group=1)
-    water_2 = CriterionIndicatorThreshold.objects.get(indicator__criterion=water, group=2)
+    water_1, water_2 = (CriterionIndicatorThreshold.objects.get(
+        indicator__criterion=water, indicator__code="8.1", group=g) for g in (1, 2))
     assert water_2.threshold < water_1.threshold
     poor_1 = CriterionIndicatorThreshold.objects.get(indicator__criterion=poverty, group=1)
     poor_2 = CriterionIndicatorThreshold.objects.get(indicator__criterion=poverty, group=2)
