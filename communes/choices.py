@@ -23,6 +23,9 @@ class NtmLevel(models.IntegerChoices):
     STANDARD = 1, _("NTM standard")
     ADVANCED = 2, _("Advanced NTM")
     MODEL = 3, _("Model NTM")
+    # The pilot level of Decision 51/2025/QĐ-TTg (Annex II), above the model level
+    # (docs/DOMAIN.md#the-2026-2030-rules).
+    MODERN = 4, _("Modern NTM (pilot)")
 
 
 class SubmissionStatus(models.TextChoices):

@@ -24,6 +24,7 @@ READ_ONLY_MODELS = frozenset({
     "ocop.rating", "criteria.districtreport", "criteria.districtvalue",
     # A unit's choices, targets and periods: on its staff pages, through their services.
     "criteria.unitindicatorchoice", "criteria.target", "communes.unitperiodsetting",
+    "criteria.communecriteriagroup",
 })
 # Defaults every unit shares (the catalogue's indicators, the periods' deadlines): only
 # administrators change them; a unit chooses its own on its staff pages.

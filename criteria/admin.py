@@ -5,10 +5,12 @@ from communes.scoping import sees_everything
 from ntm_portal.backoffice import BoundaryAdminForm, BoundaryAdminMixin, ReadOnlyAdmin
 
 from .models import (
+    CommuneCriteriaGroup,
     CriteriaSet,
     Criterion,
     CriterionAssessment,
     CriterionIndicator,
+    CriterionIndicatorThreshold,
     DistrictReport,
     DistrictValue,
     Indicator,
@@ -29,7 +31,8 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "level", "legal_basis", "valid_from", "valid_to", "parent"]
+    list_display = ["name", "level", "legal_basis", "valid_from", "valid_to", "parent",
+                    "thresholds_by_group"]
     list_filter = ["level"]
     search_fields = ["name", "legal_basis", "code"]
     inlines = [CriterionInline]
@@ -51,8 +54,18 @@ class CriterionAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     inlines = [CriterionIndicatorInline]
 
 
+class CriterionIndicatorThresholdInline(admin.TabularInline):
+    """The thresholds by commune group of a set with ``thresholds_by_group`` (2026–2030)."""
+
+    form = BoundaryAdminForm
+    model = CriterionIndicatorThreshold
+    fields = ["group", "threshold", "direction", "requirement", "is_official"]
+    extra = 0
+
+
 @admin.register(CriterionIndicator)
 class CriterionIndicatorAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
+    inlines = [CriterionIndicatorThresholdInline]
     list_display = ["code", "name", "criterion", "unit", "threshold", "direction", "is_official"]
     list_filter = ["criterion__criteria_set", "is_official"]
     search_fields = ["code", "name"]
@@ -158,3 +171,14 @@ class OpeningBalanceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
     list_display = ["district", "as_of", "version"]
     list_select_related = ["district"]
+
+
+@admin.register(CommuneCriteriaGroup)
+class CommuneCriteriaGroupAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only here: a unit's staff set its communes' groups on "Nhóm xã"
+    (``criteria.commune_groups.save_groups``)."""
+
+    list_display = ["commune", "year", "group", "version"]
+    list_filter = ["year", "group"]
+    search_fields = ["commune__name"]
+    list_select_related = ["commune"]

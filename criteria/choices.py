@@ -7,6 +7,7 @@ class SetLevel(models.TextChoices):
     COMMUNE_STANDARD = "commune_standard", _("Commune, NTM standard")
     COMMUNE_ADVANCED = "commune_advanced", _("Commune, advanced NTM")
     COMMUNE_MODEL = "commune_model", _("Commune, model NTM")
+    COMMUNE_MODERN = "commune_modern", _("Commune, modern NTM (pilot)")
     DISTRICT = "district", _("District")
 
 
@@ -16,6 +17,15 @@ class CriterionGroup(models.TextChoices):
     ECONOMY = "III", _("III. Economy and production")
     SOCIETY = "IV", _("IV. Culture, society and environment")
     POLITICS = "V", _("V. Political system")
+
+
+class CommuneGroup2026(models.IntegerChoices):
+    """The commune groups of Decision 51/2025/QĐ-TTg, whose thresholds differ
+    (docs/DOMAIN.md#the-2026-2030-rules)."""
+
+    PERI_URBAN = 1, _("Group 1: peri-urban, or agriculture under 10 percent of the economy")
+    OTHER = 2, _("Group 2: other communes")
+    ETHNIC_MINORITY = 3, _("Group 3: ethnic-minority region II or III")
 
 
 class Programme(models.TextChoices):

@@ -2,7 +2,9 @@
 threshold of the criteria set, and the quarter it would be met at the recent pace.
 
 Thresholds are data on ``CriterionIndicator`` (``threshold``, ``direction``,
-``is_official`` for transcribed ones); a sub-indicator without a numeric threshold
+``is_official`` for transcribed ones), or, in a set whose thresholds differ by commune
+group (2026–2030), on its ``group_thresholds``: which one applies to a commune is
+``criteria.commune_groups.threshold_rule``. A sub-indicator without a numeric threshold
 has no gap, and says so. The pace is the average change per quarter between the
 first and the latest recorded value (needs two values in different quarters); a
 pace that does not move towards the threshold gives no projection.
@@ -13,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from ntm_portal import quarters
 from ntm_portal.formats import format_number, quarter_label
 
 from .choices import ThresholdDirection
+from .commune_groups import groups_in_year, threshold_rule
 from .models import CriterionAssessment, CriterionIndicatorValue
 
 # The furthest a projection looks ahead; beyond it the gap "will not close at this pace".
@@ -43,10 +46,23 @@ class Gap:
     missing: Decimal | None = None  # how far from the threshold; 0 when met
     pace: Decimal | None = None  # change per quarter towards the threshold
     projected: tuple | None = None  # (year, quarter) when met at this pace
+    rule: object = None  # the ThresholdRule compared with; the indicator's own when None
+
+    def __post_init__(self):
+        if self.rule is None:
+            self.rule = threshold_rule(self.indicator)
+
+    @property
+    def threshold(self):
+        return self.rule.threshold
+
+    @property
+    def direction(self):
+        return self.rule.direction
 
     @property
     def has_threshold(self):
-        return self.indicator.threshold is not None
+        return self.rule.threshold is not None
 
     @property
     def is_met(self):
@@ -59,6 +75,8 @@ class Gap:
     @property
     def missing_text(self):
         """"còn thiếu 12 %" / "đạt" / "chưa có ngưỡng số" in the active language."""
+        if self.rule.group_missing:
+            return _("the commune's group is not set")
         if not self.has_threshold:
             return _("no numeric threshold")
         if self.value is None:
@@ -66,7 +84,7 @@ class Gap:
         if self.is_met:
             return _("threshold reached")
         amount = f"{format_number(self.missing)} {self.unit}".strip()
-        if self.indicator.direction == ThresholdDirection.AT_MOST:
+        if self.direction == ThresholdDirection.AT_MOST:
             return _("%(amount)s too many") % {"amount": amount}
         return _("%(amount)s still missing") % {"amount": amount}
 
@@ -82,17 +100,19 @@ class Gap:
         return ""
 
 
-def indicator_gap(indicator, history):
-    """The gap of one sub-indicator from its values ``[((year, quarter), value)]`` in order."""
+def indicator_gap(indicator, history, rule=None):
+    """The gap of one sub-indicator from its values ``[((year, quarter), value)]`` in order,
+    against ``rule`` (``commune_groups.threshold_rule``; the indicator's own threshold
+    when None)."""
     known = [(when, value) for when, value in history if value is not None]
-    gap = Gap(indicator)
+    gap = Gap(indicator, rule=rule)
     if not known:
         return gap
     gap.as_of, gap.value = known[-1]
-    threshold = indicator.threshold
+    threshold = gap.threshold
     if threshold is None:
         return gap
-    sign = -1 if indicator.direction == ThresholdDirection.AT_MOST else 1
+    sign = -1 if gap.direction == ThresholdDirection.AT_MOST else 1
     gap.missing = max(Decimal(0), (threshold - gap.value) * sign)
     first_when, first_value = known[0]
     span = _index(*gap.as_of) - _index(*first_when)
@@ -126,18 +146,25 @@ def commune_gaps(period, communes, statuses=ALL_STATUSES):
     """{commune_id: [CriterionGap]} for the criteria each commune did not meet in ``period``.
 
     Three queries (with the criteria's sub-indicators) whatever the number of communes: the unmet assessments of the quarter,
-    then every recorded value of their sub-indicators up to the quarter.
+    then every recorded value of their sub-indicators up to the quarter. A set with
+    thresholds by commune group adds two: the communes' groups of the year and the
+    thresholds by group.
     """
     unmet = list(
         CriterionAssessment.objects.filter(
             submission__period=period, submission__commune__in=communes,
             submission__status__in=statuses, is_met=False)
         .annotate(commune_id=F("submission__commune_id"))
-        .select_related("criterion").prefetch_related("criterion__indicators")
+        .select_related("criterion__criteria_set").prefetch_related("criterion__indicators")
         .order_by("criterion__number"))
     if not unmet:
         return {}
     criterion_ids = {a.criterion_id for a in unmet}
+    by_group = [a.criterion for a in unmet if a.criterion.criteria_set.thresholds_by_group]
+    groups = {}
+    if by_group:
+        prefetch_related_objects(by_group, "indicators__group_thresholds")
+        groups = groups_in_year(communes, period.year)
     values = defaultdict(list)  # (commune_id, indicator_id) -> [((y, q), value)]
     rows = (CriterionIndicatorValue.objects.filter(
         indicator__criterion_id__in=criterion_ids,
@@ -157,7 +184,9 @@ def commune_gaps(period, communes, statuses=ALL_STATUSES):
     for assessment in unmet:
         commune_id = assessment.commune_id
         criterion = assessment.criterion
-        gaps = [indicator_gap(ind, values.get((commune_id, ind.pk), []))
+        grouped = criterion.criteria_set.thresholds_by_group
+        gaps = [indicator_gap(ind, values.get((commune_id, ind.pk), []),
+                              threshold_rule(ind, grouped, groups.get(commune_id)))
                 for ind in criterion.indicators.all()]
         result[commune_id].append(CriterionGap(criterion, gaps))
     return dict(result)

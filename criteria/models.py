@@ -16,6 +16,7 @@ from communes.scoping import VIEW, ScopedQuerySet, commune_scope, is_district_re
 
 from .choices import (
     Aggregation,
+    CommuneGroup2026,
     CriterionGroup,
     IndicatorKind,
     IndicatorSource,
@@ -56,6 +57,11 @@ class CriteriaSet(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="extensions",
         verbose_name=_("extends"),
         help_text=_("A provincial set that adds local criteria to a national one."),
+    )
+    thresholds_by_group = models.BooleanField(
+        _("thresholds by commune group"), default=False,
+        help_text=_("Checked when each indicator's threshold depends on the commune's group "
+                    "(the 2026–2030 set); the indicator's own threshold is then not used."),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -155,6 +161,72 @@ class CriterionIndicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class CriterionIndicatorThreshold(models.Model):
+    """The threshold of a sub-indicator for one commune group, in a set whose thresholds
+    differ by group (``CriteriaSet.thresholds_by_group``; docs/DOMAIN.md#the-2026-2030-rules).
+    Catalogue data: edited in the back office by administrators, like the set itself."""
+
+    indicator = models.ForeignKey(
+        CriterionIndicator, on_delete=models.CASCADE, related_name="group_thresholds",
+        verbose_name=_("criterion indicator"))
+    group = models.PositiveSmallIntegerField(_("commune group"), choices=CommuneGroup2026.choices)
+    threshold = models.DecimalField(
+        _("threshold"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Empty when the requirement is not a number (then no gap is computed)."))
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=ThresholdDirection.choices,
+        default=ThresholdDirection.AT_LEAST)
+    requirement = models.TextField(_("requirement"), blank=True)
+    is_official = models.BooleanField(
+        _("official text"), default=False,
+        help_text=_("Checked only when the threshold is transcribed from the decision; "
+                    "unchecked ones are shown as illustrative."))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = None
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "group"]
+        verbose_name = _("threshold by commune group")
+        verbose_name_plural = _("thresholds by commune group")
+        constraints = [models.UniqueConstraint(fields=["indicator", "group"],
+                                               name="criterion_indicator_group_unique")]
+
+    def __str__(self):
+        return f"{self.indicator.code} · {self.get_group_display()}"
+
+
+class CommuneCriteriaGroup(models.Model):
+    """A commune's group under the 2026–2030 criteria (1, 2 or 3) from a year on.
+
+    The group of a year is the one set for the latest year up to it (a group holds until
+    it is changed); each year's choice is its own record, so earlier years keep theirs.
+    Written only by ``criteria.commune_groups.save_groups`` (docs/DOMAIN.md#the-2026-2030-rules).
+    """
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="criteria_groups",
+        verbose_name=_("commune"))
+    year = models.PositiveSmallIntegerField(_("from year"))
+    group = models.PositiveSmallIntegerField(_("commune group"), choices=CommuneGroup2026.choices)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_commune_path = "commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commune", "-year"]
+        verbose_name = _("commune group (2026–2030 criteria)")
+        verbose_name_plural = _("commune groups (2026–2030 criteria)")
+        constraints = [models.UniqueConstraint(fields=["commune", "year"],
+                                               name="commune_criteria_group_unique")]
+
+    def __str__(self):
+        return f"{self.commune} {self.year}: {self.group}"
 
 
 class Indicator(BilingualNameMixin):

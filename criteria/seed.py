@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from communes.models import District
 
-from .choices import CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel
+from .choices import (CriterionGroup, IndicatorKind, IndicatorSource, Programme, SetLevel,
+                      ThresholdDirection)
 from .seed_plan import seed_plan
 from .seed_quarters import seed_quarters, seed_second_district_quarter
-from .models import CriteriaSet, Criterion, CriterionIndicator, Indicator, Target
+from .models import (CriteriaSet, Criterion, CriterionAssessment, CriterionIndicator,
+                     CriterionIndicatorThreshold, Indicator, Target, Task)
 
 G = CriterionGroup
 # (number, group, 2016–2020 name, 2021–2025 name or None when unchanged, English)
@@ -66,6 +68,109 @@ DEMO_INDICATORS = {
          ("17.2", "Chất thải rắn được thu gom, xử lý theo quy định", "%", Decimal("70"))],
     20: [("20.1", "Khu dân cư NTM kiểu mẫu được công nhận", "khu", Decimal("1"))],
 }
+
+# Decision 51/2025/QĐ-TTg (29/12/2025, in force 15/02/2026), Annex I: the ten criteria,
+# named as the Government's summary of the decision names them
+# (docs/DOMAIN.md#the-2026-2030-rules). Its 47 indicators and their thresholds by commune
+# group are not in our sources: the few below are ours, for the demo, marked
+# ``is_official=False`` and shown as "minh họa".
+CRITERIA_2026 = [
+    (1, "Quy hoạch", "Planning"),
+    (2, "Hạ tầng kinh tế – xã hội", "Socio-economic infrastructure"),
+    (3, "Phát triển kinh tế nông thôn", "Rural economic development"),
+    (4, "Đào tạo nguồn nhân lực nông thôn", "Rural human resources training"),
+    (5, "Văn hóa, giáo dục, y tế", "Culture, education and health"),
+    (6, "Giảm nghèo và an sinh xã hội", "Poverty reduction and social security"),
+    (7, "Khoa học công nghệ và chuyển đổi số", "Science, technology and digital transformation"),
+    (8, "Môi trường và cảnh quan nông thôn", "Environment and rural landscape"),
+    (9, "Xây dựng hệ thống chính trị và hành chính công",
+     "Political system and public administration"),
+    (10, "Tiếp cận pháp luật và an ninh, quốc phòng", "Access to law, security and defence"),
+]
+AT_LEAST, AT_MOST = ThresholdDirection.AT_LEAST, ThresholdDirection.AT_MOST
+# Illustrative sub-indicators (our wording and numbers, NOT the decision's):
+# criterion: [(code, name, unit, direction, {group: threshold})].
+DEMO_INDICATORS_2026 = {
+    2: [("2.1", "Đường xã được nhựa hóa hoặc bê tông hóa", "%", AT_LEAST,
+         {1: Decimal("100"), 2: Decimal("100"), 3: Decimal("90")})],
+    6: [("6.1", "Tỷ lệ hộ nghèo đa chiều", "%", AT_MOST,
+         {1: Decimal("1"), 2: Decimal("3"), 3: Decimal("6")})],
+    8: [("8.1", "Tỷ lệ hộ sử dụng nước sạch theo quy chuẩn", "%", AT_LEAST,
+         {1: Decimal("80"), 2: Decimal("65"), 3: Decimal("50")}),
+        ("8.2", "Tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý theo quy định", "%",
+         AT_LEAST, {1: Decimal("95"), 2: Decimal("90"), 3: Decimal("80")})],
+}
+# The day the 2026–2030 rules take over, and the last day of the 2021–2025 set.
+START_2026 = datetime.date(2026, 2, 15)
+END_2021 = datetime.date(2026, 2, 14)
+
+
+def _sign(direction):
+    return "≤" if direction == AT_MOST else "≥"
+
+
+def _upsert(model, values, **lookup):
+    """``update_or_create`` that saves (and writes history) only when something differs,
+    so that seeding twice changes nothing."""
+    record = model.objects.filter(**lookup).first()
+    if record is None:
+        return model.objects.create(**lookup, **values)
+    if any(getattr(record, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+    return record
+
+
+def seed_2026_2030(out=None):
+    """The 2026–2030 commune set (thresholds by commune group) and the pilot modern-level
+    frame, replacing the earlier placeholder; the 2021–2025 set ends the day before.
+    Idempotent: a database seeded with the placeholder is brought up to date, keeping any
+    placeholder criterion that assessments or tasks already use."""
+    old = CriteriaSet.objects.filter(code="xa-ntm-2021-2025").first()
+    if old is not None and old.valid_to != END_2021:
+        old.valid_to = END_2021
+        old.save()
+    commune_set = _upsert(
+        CriteriaSet, code="xa-ntm-2026-2030", values={
+            "name": "Bộ tiêu chí quốc gia về xã NTM giai đoạn 2026–2030",
+            "legal_basis": "Quyết định 51/2025/QĐ-TTg ngày 29/12/2025, Phụ lục I",
+            "level": SetLevel.COMMUNE_STANDARD, "valid_from": START_2026, "valid_to": None,
+            "thresholds_by_group": True})
+    numbers = [number for number, _vi, _en in CRITERIA_2026]
+    (commune_set.criteria.exclude(number__in=numbers)
+     .exclude(pk__in=CriterionAssessment.objects.values("criterion_id"))
+     .exclude(pk__in=Task.objects.values("criterion_id")).delete())
+    for number, name_vi, name_en in CRITERIA_2026:
+        criterion = _upsert(Criterion, criteria_set=commune_set, number=number,
+                            values={"group": "", "name_vi": name_vi, "name_en": name_en})
+        codes = [row[0] for row in DEMO_INDICATORS_2026.get(number, [])]
+        # Placeholder sub-indicators nobody reported on go; reported ones stay.
+        criterion.indicators.exclude(code__in=codes).filter(values__isnull=True).delete()
+        for code, name, unit, direction, by_group in DEMO_INDICATORS_2026.get(number, []):
+            requirement = "; ".join(f"nhóm {g}: {_sign(direction)} {t}{unit}"
+                                    for g, t in by_group.items()) + " (minh họa)"
+            indicator = _upsert(
+                CriterionIndicator, criterion=criterion, code=code, values={
+                    "name": name, "unit": unit, "threshold": None, "direction": direction,
+                    "requirement": requirement, "is_official": False})
+            for group, threshold in by_group.items():
+                _upsert(
+                    CriterionIndicatorThreshold, indicator=indicator, group=group, values={
+                        "threshold": threshold, "direction": direction,
+                        "requirement": f"{_sign(direction)} {threshold}{unit} (minh họa)",
+                        "is_official": False})
+    _upsert(
+        CriteriaSet, code="xa-ntm-hien-dai-2026-2030", values={
+            "name": "Khung thí điểm xã NTM hiện đại giai đoạn 2026–2030",
+            "legal_basis": "Quyết định 51/2025/QĐ-TTg ngày 29/12/2025, Phụ lục II "
+                           "(nội dung chưa được nhập)",
+            "level": SetLevel.COMMUNE_MODERN, "valid_from": START_2026, "valid_to": None})
+    if out is not None:
+        out.write(f"  2026–2030: {len(CRITERIA_2026)} criteria, thresholds by commune group "
+                  "(sub-indicators illustrative)")
+    return commune_set
+
 
 P, K, S = Programme, IndicatorKind, IndicatorSource
 # code, Vietnamese name, English name, unit vi, unit en, programme, kind, source, options
@@ -185,17 +290,10 @@ def seed_demo(out):
     _criteria_set(
         "xa-ntm-2021-2025", "Bộ tiêu chí quốc gia về xã NTM giai đoạn 2021–2025",
         "Quyết định 318/QĐ-TTg ngày 08/3/2022", SetLevel.COMMUNE_STANDARD,
-        datetime.date(2022, 3, 8), datetime.date(2025, 12, 31),
+        datetime.date(2022, 3, 8), END_2021,
         [(n, g, new or old, en) for n, g, old, new, en in COMMUNE_CRITERIA],
     )
-    # Decision 51/2025/QĐ-TTg issues the 2026–2030 set; its list is not transcribed in our
-    # sources (docs/DOMAIN.md#criteria-sets-and-ntm-levels), so the demo carries the 2021–2025 names and says so.
-    _criteria_set(
-        "xa-ntm-2026-2030", "Bộ tiêu chí quốc gia về xã NTM giai đoạn 2026–2030 (minh họa)",
-        "Quyết định 51/2025/QĐ-TTg (danh mục tiêu chí cần đối chiếu với văn bản)",
-        SetLevel.COMMUNE_STANDARD, datetime.date(2026, 1, 1), None,
-        [(n, g, new or old, en) for n, g, old, new, en in COMMUNE_CRITERIA],
-    )
+    seed_2026_2030()
     _criteria_set(
         "huyen-ntm-2016-2020", "Bộ tiêu chí huyện NTM giai đoạn 2016–2020",
         "Quyết định 558/QĐ-TTg ngày 05/4/2016", SetLevel.DISTRICT,

@@ -78,3 +78,28 @@ class YearForm(forms.Form):
     """The year a targets page shows (``?year=``)."""
 
     year = forms.IntegerField(min_value=2000, max_value=2100)
+
+
+class CommuneGroupRowForm(BootstrapMixin, forms.Form):
+    """The group of one commune under the 2026–2030 criteria, from a year on."""
+
+    group = forms.ChoiceField(label=_("Commune group"), required=False,
+                              error_messages={"invalid_choice": _("Choose group 1, 2 or 3.")})
+    version = VersionField()
+
+    def __init__(self, *args, commune, group=None, own=None, **kwargs):
+        from .choices import CommuneGroup2026
+
+        kwargs.setdefault("prefix", f"c{commune.pk}")
+        kwargs.setdefault("initial", {"group": "" if group is None else str(group),
+                                      "version": own.version if own else 0})
+        super().__init__(*args, **kwargs)
+        self.commune, self.own, self.current = commune, own, group
+        self.fields["group"].choices = [("", _("— not set —"))] + [
+            (str(value), label) for value, label in CommuneGroup2026.choices]
+        self.style_fields()
+
+    @property
+    def inherited(self):
+        """The group holds from an earlier year (no choice of its own this year)."""
+        return self.current is not None and self.own is None

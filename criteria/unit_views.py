@@ -1,4 +1,5 @@
-"""A steering unit's own settings pages: its indicators, its targets of a year.
+"""A steering unit's own settings pages: its indicators, its targets of a year, its
+communes' groups under the 2026–2030 criteria.
 
 Staff of the unit only (a province account picks the district with ``?unit=``; a
 district outside the user's unit is 404). Pages read and post through the forms of
@@ -19,11 +20,13 @@ from communes.periods import check_unit_staff, entry_period
 from communes.models import District
 from communes.scoping import CHANGE, picked_district
 from communes.versioning import StaleEdit
+from ntm_portal.formats import vn_sort_key
 
-from . import catalogue, targets
+from . import catalogue, commune_groups, targets
 from .catalogue import ChoiceInput
+from .commune_groups import GroupInput
 from .targets import TargetInput
-from .unit_forms import ChoiceRowForm, TargetRowForm, YearForm
+from .unit_forms import ChoiceRowForm, CommuneGroupRowForm, TargetRowForm, YearForm
 
 
 def _unit(request):
@@ -133,3 +136,61 @@ def unit_targets(request):
         "years": [year - 1, year, year + 1], "url_name": "criteria:unit-targets"},
         status=status)
 
+
+
+def _group_forms(district, year, communes, data=None):
+    groups = commune_groups.groups_in_year(communes, year)
+    own = commune_groups.own_choices(communes, year)
+    return [CommuneGroupRowForm(data, commune=c, group=groups.get(c.pk), own=own.get(c.pk))
+            for c in communes]
+
+
+@login_required
+def unit_commune_groups(request):
+    """"Nhóm xã": the group (1, 2, 3) of each of the unit's communes from a year on, which
+    decides the thresholds of the 2026–2030 criteria (``criteria.commune_groups``)."""
+    district = _unit(request)
+    period = entry_period()
+    default = max(commune_groups.MIN_YEAR, period.year if period else timezone.localdate().year)
+    year = min(max(_year(request, default), commune_groups.MIN_YEAR), commune_groups.MAX_YEAR)
+    communes = sorted(district.communes.all(), key=lambda c: vn_sort_key(c.name))
+    data = request.POST if request.method == "POST" else None
+    forms = _group_forms(district, year, communes, data)
+    status = 200
+    if data is not None:
+        status = 400
+        if all(form.is_valid() for form in forms):
+            inputs = [GroupInput(form.commune, form.cleaned_data["group"],
+                                 -1 if form.cleaned_data["version"] is None
+                                 else form.cleaned_data["version"]) for form in forms]
+            try:
+                changed, checked = commune_groups.save_groups(request.user, district, year,
+                                                              inputs)
+            except StaleEdit as error:
+                messages.error(request, str(error))
+                forms = _group_forms(district, year, communes)
+                status = 409
+            else:
+                errors = {c.commune.pk: c.errors for c in checked if c.errors}
+                if not errors:
+                    if changed:
+                        messages.success(request, _("Commune groups from %(year)s saved "
+                                                    "(%(n)s changed).") % {"year": year,
+                                                                           "n": changed})
+                    else:
+                        messages.info(request, _("Nothing was changed."))
+                    return redirect(_url("criteria:unit-commune-groups", district, year=year))
+                for form in forms:
+                    for message in errors.get(form.commune.pk, []):
+                        form.add_error("group", message)
+                messages.error(request, _("Nothing was saved: %(n)s row(s) need correcting, "
+                                          "marked in red below.") % {"n": len(errors)})
+        else:
+            messages.error(request, _("Nothing was saved: %(n)s row(s) need correcting, "
+                                      "marked in red below.")
+                           % {"n": sum(1 for form in forms if form.errors)})
+    years = [y for y in (year - 1, year, year + 1)
+             if commune_groups.MIN_YEAR <= y <= commune_groups.MAX_YEAR]
+    return render(request, "criteria/unit_commune_groups.html", {
+        "district": district, "forms": forms, "year": year, "years": years,
+        "units": _units(request), "url_name": "criteria:unit-commune-groups"}, status=status)

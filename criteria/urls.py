@@ -23,4 +23,5 @@ urlpatterns = [
     # A steering unit's own settings (staff; ``?unit=`` picks the district).
     path("unit/indicators/", unit_views.unit_catalogue, name="unit-catalogue"),
     path("unit/targets/", unit_views.unit_targets, name="unit-targets"),
+    path("unit/commune-groups/", unit_views.unit_commune_groups, name="unit-commune-groups"),
 ]

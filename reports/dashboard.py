@@ -40,6 +40,7 @@ from criteria.aggregates import (
 from criteria.balances import balance_for
 from criteria.catalogue import effective_indicators
 from criteria.choices import Programme
+from criteria.programmes import programme_label, programme_of_year
 from criteria.models import Indicator
 from ntm_portal.formats import format_number, vn_sort_key
 from ntm_portal.spans import Span
@@ -334,7 +335,13 @@ class Dashboard:
         groups = {code: [] for code in PROGRAMME_ORDER}
         for row in self.headline:
             groups.setdefault(row.indicator.programme, []).append(row)
-        return [(Programme(code).label, rows) for code, rows in groups.items() if rows]
+        year = self.span.year
+        return [(programme_label(code, year), rows) for code, rows in groups.items() if rows]
+
+    @property
+    def merged_programme(self):
+        """Resolution 257's programme for a span from 2026 (criteria.programmes), else None."""
+        return programme_of_year(self.span.year)
 
     @property
     def ocop_target(self):
@@ -511,7 +518,7 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     # Lagging first: fewest criteria met, then the lower level; unassessed communes last.
     alphabetical = list(rows)
     rows.sort(key=lambda r: (not r.assessed, r.met if r.assessed else 0, r.level))
-    levels = [(level, sum(1 for r in rows if r.level == level)) for level in NtmLevel]
+    levels = [(level, sum(1 for r in rows if r.level == level)) for level in levels_of(span.year)]
     levels_year_ago = _levels_on(history, span.year_ago().end_date)
 
     trend_periods = _trend_periods(period)
@@ -537,6 +544,17 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     return dashboard
 
 
+# The pilot modern level exists from the 2026–2030 rules on (docs/DOMAIN.md#the-2026-2030-rules):
+# reports of earlier years list the levels they always did.
+MODERN_LEVEL_FROM_YEAR = 2026
+
+
+def levels_of(year):
+    """The NTM levels a report of ``year`` lists."""
+    return [level for level in NtmLevel
+            if level != NtmLevel.MODERN or year >= MODERN_LEVEL_FROM_YEAR]
+
+
 def _levels_on(communes, day):
     """[(NtmLevel, communes at that level on ``day``)] of ``communes`` valid on that day
     (with their predecessors: the units of that day, never an old one and its successor
@@ -546,7 +564,7 @@ def _levels_on(communes, day):
     counts = dict(communes.filter(valid_on_q(day)).with_level(day, "level_then").order_by()
                   .values_list("level_then").annotate(n=Count("pk")).values_list("level_then", "n"))
     return [(level, counts.get(level, 0) + (counts.get(None, 0) if level == 0 else 0))
-            for level in NtmLevel]
+            for level in levels_of(day.year)]
 
 
 def _targets(period, district, communes, restricted):

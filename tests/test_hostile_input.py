@@ -72,6 +72,7 @@ def pages(period, area, garden, product, task, new_product="tra-hoa-vang-ky-thuo
         "commune_plan": "/communes/ky-tay/plan/",
         "criteria:unit-catalogue": "/unit/indicators/", "criteria:unit-targets": "/unit/targets/",
         "communes:unit-periods": "/unit/periods/",
+        "criteria:unit-commune-groups": "/unit/commune-groups/",
         "criteria:unit-figures": f"/districts/ky-anh/{y}/q{q}/figures/",
     }
 

@@ -15,6 +15,7 @@ from criteria.models import (
     Criterion,
     CriterionAssessment,
     CriterionIndicator,
+    CriterionIndicatorThreshold,
     CriterionIndicatorValue,
     Indicator,
     IndicatorValue,
@@ -27,14 +28,24 @@ from ntm_portal.forms import SHORT_TEXT_MAX, validate_plain_text
 class CriteriaSetSerializer(serializers.ModelSerializer):
     class Meta:
         model = CriteriaSet
-        fields = ["id", "code", "name", "legal_basis", "level", "valid_from", "valid_to", "parent"]
+        fields = ["id", "code", "name", "legal_basis", "level", "valid_from", "valid_to", "parent",
+                  "thresholds_by_group"]
+
+
+class CriterionIndicatorThresholdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CriterionIndicatorThreshold
+        fields = ["group", "threshold", "direction", "requirement", "is_official"]
 
 
 class CriterionIndicatorSerializer(serializers.ModelSerializer):
+    # Thresholds by commune group, for a set with ``thresholds_by_group`` (2026–2030).
+    group_thresholds = CriterionIndicatorThresholdSerializer(many=True, read_only=True)
+
     class Meta:
         model = CriterionIndicator
         fields = ["id", "criterion", "code", "name", "unit", "requirement", "threshold",
-                  "direction", "is_official"]
+                  "direction", "is_official", "group_thresholds"]
 
 
 class CriterionSerializer(serializers.ModelSerializer):

@@ -72,7 +72,7 @@ class CriterionFilter(PortalFilterSet):
 
 
 class CriterionViewSet(ScopedReadOnlyViewSet):
-    queryset = Criterion.objects.prefetch_related("indicators")
+    queryset = Criterion.objects.prefetch_related("indicators__group_thresholds")
     serializer_class = s.CriterionSerializer
     filterset_class = CriterionFilter
     ordering_fields = ["number", "criteria_set"]
@@ -88,7 +88,7 @@ class CriterionIndicatorFilter(PortalFilterSet):
 
 
 class CriterionIndicatorViewSet(ScopedReadOnlyViewSet):
-    queryset = CriterionIndicator.objects.all()
+    queryset = CriterionIndicator.objects.prefetch_related("group_thresholds")
     serializer_class = s.CriterionIndicatorSerializer
     filterset_class = CriterionIndicatorFilter
     ordering_fields = ["code"]
