@@ -62,6 +62,7 @@ def pages(period, area, garden, product, task, new_product="tra-hoa-vang-ky-thuo
         "reports:span_dashboard": f"/reports/{y}/6m/",
         "reports:span_export": f"/reports/{y}/9m/export.xlsx",
         "reports:span_report_docx": f"/reports/{y}/q1-q2/report.docx",
+        "reports:span_range": f"/reports/range/?year={y}&first=2&last=3",
         "password_change": "/accounts/password/", "logout_everywhere": None,
         "notifications": "/accounts/notifications/",
         "notice_open": "/accounts/notifications/1/open/",
