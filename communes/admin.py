@@ -44,7 +44,8 @@ class DistrictAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "province__name", "code"]
     list_select_related = ["province"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["predecessors"]
+    # Validity and predecessors are written by mergers (``communes.mergers``) only.
+    readonly_fields = ["valid_from", "valid_to", "predecessors"]
 
     def has_add_permission(self, request):
         # A new steering unit is created by an administrator or its province's staff,
@@ -58,6 +59,7 @@ class VillageInline(admin.TabularInline):
     form = BoundaryAdminForm
     model = Village
     fields = ["name", "is_invented", "valid_from", "valid_to"]
+    readonly_fields = ["valid_from", "valid_to"]
     extra = 0
 
 
@@ -81,7 +83,10 @@ class CommuneAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     list_filter = ["district", "kind"]
     search_fields = ["name", "slug", "code"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["predecessors"]
+    # A merger's fields have one door, ``communes.mergers`` (the set-up page, the command):
+    # the back office shows them.
+    readonly_fields = ["valid_from", "valid_to", "predecessors", "officers_see_predecessors",
+                       "absent_predecessors"]
     inlines = [VillageInline, RecognitionInline, SponsorshipInline]
 
 
@@ -92,6 +97,7 @@ class VillageAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "code", "commune__name"]
     list_select_related = ["commune"]
     autocomplete_fields = ["commune"]
+    readonly_fields = ["valid_from", "valid_to", "predecessors"]
 
 
 @admin.register(NtmRecognition)
