@@ -152,25 +152,84 @@ def check_merger_staff(user):
         raise PermissionDenied(_("Only the staff of a steering unit apply mergers."))
 
 
-def _covers(actor, spec):
-    """Whether ``actor``'s scope holds every predecessor and the new unit's parent."""
-    if actor is None or sees_everything(actor):
-        return True
-    ids = {c.pk for c in spec.predecessors}
-    if Commune.objects.restrict(actor, CHANGE).filter(pk__in=ids).count() != len(ids):
-        return False
-    if spec.parent is not None:
-        return District.objects.restrict(actor, CHANGE).filter(pk=spec.parent.pk).exists()
-    province = spec.target_province()
-    return bool(actor.province_id) and province is not None and actor.province_id == province.pk
-
-
 # ---------------------------------------------------------------- checking one merger
 
 class _Checker:
+    """Checks a batch of mergers with a fixed number of queries, whatever its size: everything
+    the checks read is loaded once for all the mergers (``load``)."""
+
     def __init__(self, actor, result):
         self.actor, self.result = actor, result
         self.claimed = {}  # predecessor pk → the new unit's name, across the batch
+
+    def load(self, specs):
+        from django.db.models import Count
+
+        ids = {c.pk for spec in specs for c in spec.predecessors}
+        actor = self.actor
+        self.everything = actor is None or sees_everything(actor)
+        self.in_scope = set() if self.everything else set(
+            Commune.objects.restrict(actor, CHANGE).filter(pk__in=ids).values_list("pk", flat=True))
+        parents = {s.parent.pk for s in specs if s.parent is not None}
+        self.parents_in_scope = set() if self.everything else set(
+            District.objects.restrict(actor, CHANGE).filter(pk__in=parents)
+            .values_list("pk", flat=True))
+        through = Commune.predecessors.through
+        self.successor = {}
+        for row in through.objects.filter(to_commune_id__in=ids).select_related(
+                "from_commune").order_by("from_commune__valid_from"):
+            self.successor.setdefault(row.to_commune_id, row.from_commune)
+        self.pending = {}
+        for sub in Submission.objects.filter(commune__in=ids, status__in=OPEN_STATUSES) \
+                .select_related("period").order_by("period__year", "period__quarter"):
+            self.pending.setdefault(sub.commune_id, []).append(sub.period)
+        # Earlier applications: new units of these names holding these predecessors.
+        self.created = {}
+        for row in through.objects.filter(to_commune_id__in=ids).values(
+                "from_commune_id", "to_commune_id"):
+            self.created.setdefault(row["from_commune_id"], set()).add(row["to_commune_id"])
+        self.new_units = {c.pk: c for c in Commune.objects.filter(pk__in=self.created)
+                          .select_related("district")}
+        slugs = {f"{s.target_province().slug}-2025" for s in specs if s.target_province()}
+        self.reform_records = {d.province_id: d for d in District.objects.filter(slug__in=slugs)}
+        records = parents | {d.pk for d in self.reform_records.values()}
+        self.names = {}
+        self.codes = set()
+        for commune in Commune.objects.filter(district__in=records).only(
+                "pk", "district_id", "name", "code", "valid_to"):
+            self.names.setdefault((commune.district_id, commune.name), []).append(commune)
+            if commune.code:
+                self.codes.add((commune.district_id, commune.code))
+        self.officers = {}
+        for username, commune_id in User.objects.filter(
+                role=Role.OFFICER, commune__in=ids).order_by("username").values_list(
+                "username", "commune_id"):
+            self.officers.setdefault(commune_id, []).append(username)
+        dates = {s.date for s in specs if s.date}
+        self.villages, self.sponsorships = {}, {}
+        for day in dates:  # one query per distinct date (one, in practice)
+            self.villages[day] = dict(_open_villages(ids, day).order_by().values("commune")
+                                      .annotate(n=Count("pk")).values_list("commune", "n"))
+            self.sponsorships[day] = dict(
+                Sponsorship.objects.active(day).filter(commune__in=ids).order_by()
+                .values("commune").annotate(n=Count("pk")).values_list("commune", "n"))
+
+    def record(self, spec):
+        """The steering record the new unit hangs under (None: not created yet)."""
+        if spec.parent is not None:
+            return spec.parent
+        return self.reform_records.get(spec.target_province().pk)
+
+    def covers(self, spec):
+        """Whether the actor's scope holds every predecessor and the new unit's parent."""
+        if self.everything:
+            return True
+        if any(c.pk not in self.in_scope for c in spec.predecessors):
+            return False
+        if spec.parent is not None:
+            return spec.parent.pk in self.parents_in_scope
+        province = spec.target_province()
+        return bool(self.actor.province_id) and self.actor.province_id == province.pk
 
     def error(self, spec, column, message):
         sheet, _sep, row = spec.where.rpartition("!")
@@ -181,14 +240,14 @@ class _Checker:
 
     def existing(self, spec):
         """The unit an earlier application of ``spec`` created, if any."""
-        found = Commune.objects.filter(valid_from=spec.date, name=spec.name)
-        if spec.parent is not None:
-            found = found.filter(district=spec.parent)
-        else:
-            found = found.filter(district__slug=f"{spec.target_province().slug}-2025")
+        record = self.record(spec)
+        if record is None:
+            return None
         wanted = {c.pk for c in spec.predecessors}
-        for commune in found.prefetch_related("predecessors"):
-            if {p.pk for p in commune.predecessors.all()} == wanted:
+        for pk, predecessors in self.created.items():
+            commune = self.new_units.get(pk)
+            if commune is not None and predecessors == wanted and commune.name == spec.name \
+                    and commune.valid_from == spec.date and commune.district_id == record.pk:
                 return commune
         return None
 
@@ -211,10 +270,7 @@ class _Checker:
             self.error(spec, DATE, _("The date the new unit starts is required."))
         if len(self.result.errors) > before:
             return None
-        if spec.target_province() is None:
-            self.error(spec, PREDECESSORS, _("Name at least one former unit."))
-            return None
-        if not _covers(self.actor, spec):
+        if not self.covers(spec):
             self.error(spec, PREDECESSORS, _(
                 "Your account does not hold every former unit and the new unit's steering "
                 "record: the province's staff apply mergers across districts."))
@@ -242,7 +298,7 @@ class _Checker:
         self._claim(spec)
         closing = spec.date - DAY
         for commune in spec.predecessors:
-            successor = commune.successors.order_by("valid_from").first()
+            successor = self.successor.get(commune.pk)
             if successor is not None:
                 self.error(spec, PREDECESSORS, _(
                     "%(old)s was already merged into %(new)s on %(date)s.") % {
@@ -258,42 +314,37 @@ class _Checker:
                     "%(old)s only starts on %(start)s: the merger must come after it.")
                     % {"old": commune.name, "start": format_date(commune.valid_from)})
                 continue
-            pending = [s for s in Submission.objects.filter(
-                commune=commune, status__in=OPEN_STATUSES).select_related("period")
-                if s.period.start_date > closing]
+            pending = [p for p in self.pending.get(commune.pk, []) if p.start_date > closing]
             if pending:
                 self.error(spec, DATE, _(
                     "%(old)s has reports not yet approved for periods after the merger "
                     "(%(periods)s): approve them or move the date first.") % {
                     "old": commune.name,
-                    "periods": ", ".join(quarter_label(s.period.year, s.period.quarter)
-                                         for s in pending)})
+                    "periods": ", ".join(quarter_label(p.year, p.quarter) for p in pending)})
 
     def _check_parent(self, spec):
-        parent = spec.parent or District.objects.filter(
-            slug=f"{spec.target_province().slug}-2025").first()
+        parent = self.record(spec)
         if parent is None:
             return
         if parent.valid_to is not None and parent.valid_to < spec.date:
             self.error(spec, NAME, _("The steering record %(name)s is closed since %(date)s.")
                        % {"name": parent.name, "date": format_date(parent.valid_to)})
-        if Commune.objects.filter(district=parent, name=spec.name).filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gte=spec.date)).exclude(
-                pk__in=[c.pk for c in spec.predecessors]).exists():
+        ids = {c.pk for c in spec.predecessors}
+        if any(c.pk not in ids and (c.valid_to is None or c.valid_to >= spec.date)
+               for c in self.names.get((parent.pk, spec.name), [])):
             self.error(spec, NAME, _("%(name)s already exists under %(parent)s.")
                        % {"name": spec.name, "parent": parent.name})
-        if spec.code and Commune.objects.filter(district=parent, code=spec.code).exists():
+        if spec.code and (parent.pk, spec.code) in self.codes:
             self.error(spec, CODE, _("The code %(code)s is already used under %(parent)s.")
                        % {"code": spec.code, "parent": parent.name})
 
     def _plan(self, spec):
         item = PlanItem(spec)
-        ids = [c.pk for c in spec.predecessors]
         item.closed = [c.name for c in spec.predecessors]
-        item.officers = list(User.objects.filter(role=Role.OFFICER, commune__in=ids)
-                             .order_by("username").values_list("username", flat=True))
-        item.villages = _open_villages(ids, spec.date).count()
-        item.sponsorships = Sponsorship.objects.active(spec.date).filter(commune__in=ids).count()
+        item.officers = sorted(u for c in spec.predecessors for u in self.officers.get(c.pk, []))
+        item.villages = sum(self.villages[spec.date].get(c.pk, 0) for c in spec.predecessors)
+        item.sponsorships = sum(self.sponsorships[spec.date].get(c.pk, 0)
+                                for c in spec.predecessors)
         return item
 
 
@@ -373,6 +424,7 @@ def apply_mergers(actor, specs, dry_run=True):
         if not dry_run:  # a second application waits here, then finds the first one
             ids = sorted({c.pk for spec in specs for c in spec.predecessors})
             list(Commune.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        checker.load(specs)
         for spec in specs:
             item = checker.check(spec)
             if item is not None:

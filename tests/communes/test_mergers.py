@@ -415,3 +415,19 @@ def test_the_back_office_shows_validity_and_predecessors_read_only(demo, client_
     new.refresh_from_db()
     assert new.valid_to is None and new.predecessors.count() == 3
     assert not new.officers_see_predecessors
+
+
+def test_the_plan_reads_a_fixed_number_of_queries(demo, province_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mapping = mergers.mapping_2025(Province.objects.get(slug="ha-tinh"),
+                                   District.objects.get(slug="ky-anh"))
+    assert len(mapping.specs) > 5
+    counts = []
+    for specs in (mapping.specs[:1], mapping.specs):
+        with CaptureQueriesContext(connection) as queries:
+            result = mergers.apply_mergers(province_staff, specs, dry_run=True)
+        assert not result.errors and len(result.items) == len(specs)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
