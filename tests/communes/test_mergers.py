@@ -431,3 +431,25 @@ def test_the_plan_reads_a_fixed_number_of_queries(demo, province_staff):
         assert not result.errors and len(result.items) == len(specs)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.postgres
+def test_two_applications_at_once_create_one_unit(restore_demo, transactional_db):
+    """A double click on PostgreSQL: the second application waits for the first (the former
+    units are locked), then finds the merger applied."""
+    from django.db import connection
+
+    from tests.conftest import load_demo
+    from tests.test_idempotency import _race
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL: SQLite serialises writers, so there is no race to test.")
+    load_demo()
+
+    def apply(_index):
+        result = mergers.apply_mergers(None, [_spec()], dry_run=False)
+        return [e.message for e in result.errors], [i.status for i in result.items]
+
+    results = _race(apply)
+    assert sorted(r[1][0] for r in results) == [mergers.ALREADY, mergers.APPLIED], results
+    assert Commune.objects.filter(valid_from=REFORM).count() == 1
