@@ -209,7 +209,8 @@ class MergerForm(BootstrapMixin, forms.Form):
     district = forms.ChoiceField(label=gettext_lazy("Only the communes of"), required=False)
     date = forms.DateField(label=gettext_lazy("The new communes start on"),
                            initial=units.REFORM_DATE, required=False,
-                           input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+                           input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                           widget=forms.DateInput(format="%d/%m/%Y"))
     file = forms.FileField(label=gettext_lazy("Merger workbook (.xlsx, at most 2 MB)"),
                            required=False)
     officers_see_predecessors = forms.BooleanField(
