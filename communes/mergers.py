@@ -636,7 +636,9 @@ def mapping_2025(province, district=None, date=REFORM_DATE, officers_see_predece
     guessed."""
     mapping = Mapping()
     found = units.find_province(province.code or province.name, units.BEFORE)
-    held = Commune.objects.filter(district__province=province, valid_to__isnull=True) \
+    # Open on the day, or closed by this very reform (mapping again answers "already applied").
+    held = Commune.objects.filter(district__province=province) \
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date - DAY)) \
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lt=date)) \
         .select_related("district__province").order_by("district__name", "name")
     if district is not None:
