@@ -36,6 +36,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ntm_portal.formats import format_date, quarter_label, vn_slugify
 from ntm_portal.forms import SHORT_TEXT_MAX, text_errors
@@ -46,6 +47,7 @@ from . import units
 from .choices import CommuneKind, Role, SubmissionStatus
 from .models import Commune, District, Province, Sponsorship, Submission, User, Village
 from .scoping import CHANGE, VIEW, sees_everything
+from .signals import data_changed
 
 DAY = datetime.timedelta(days=1)
 REFORM_DATE = units.REFORM_DATE
@@ -379,20 +381,28 @@ def _write(item, actor):
     for old in Commune.objects.filter(pk__in=ids):
         old.valid_to = closing
         _save(old, actor)
-    for officer in User.objects.filter(role=Role.OFFICER, commune__in=ids):
-        officer.commune = commune
-        officer.save(update_fields=["commune"])
-    names = set()
+    User.objects.filter(role=Role.OFFICER, commune__in=ids).update(commune=commune)
+    # Villages in a few queries whatever their number (bulk writes with their history).
+    olds, copies, names = [], [], set()
     for village in _open_villages(ids, spec.date).select_related("commune"):
         name = village.name if village.name not in names else \
             f"{village.name} ({village.commune.name})"[:100]
         names.add(name)
-        copy = Village(commune=commune, name=name, code=village.code,
-                       is_invented=village.is_invented, valid_from=spec.date)
-        _save(copy, actor)
-        copy.predecessors.set([village])
-        village.valid_to = closing
-        _save(village, actor)
+        olds.append(village)
+        copies.append(Village(commune=commune, name=name, code=village.code,
+                              is_invented=village.is_invented, valid_from=spec.date))
+    if olds:
+        copies = bulk_create_with_history(copies, Village, default_user=actor)
+        if any(copy.pk is None for copy in copies):  # a database that returns no keys
+            by_name = {v.name: v for v in Village.objects.filter(commune=commune)}
+            copies = [by_name[copy.name] for copy in copies]
+        through = Village.predecessors.through
+        through.objects.bulk_create([through(from_village_id=copy.pk, to_village_id=old.pk)
+                                     for copy, old in zip(copies, olds)])
+        for old in olds:
+            old.valid_to = closing
+        bulk_update_with_history(olds, Village, ["valid_to"], default_user=actor)
+        data_changed.send(sender=Village)  # bulk writes send no post_save
     for sponsorship in Sponsorship.objects.active(spec.date).filter(commune__in=ids):
         if sponsorship.start_date >= spec.date:
             sponsorship.commune = commune

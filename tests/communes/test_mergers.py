@@ -110,6 +110,12 @@ def test_applying_creates_closes_and_moves_exactly(demo):
     assert {c.predecessors.get().pk for c in copies} == set(old_villages)
     assert all(c.valid_from == REFORM for c in copies)
     assert not Village.objects.filter(pk__in=old_villages, valid_to__isnull=True).exists()
+    # Bulk writes keep their history: a "+" for each copy, a "~" closing each old village.
+    assert Village.history.filter(id__in=[c.pk for c in copies],
+                                  history_type="+").count() == len(copies)
+    assert Village.history.filter(id__in=old_villages, history_type="~",
+                                  valid_to=REFORM - datetime.timedelta(days=1)).count() == \
+        len(old_villages)
     sponsor.refresh_from_db()
     assert sponsor.end_date == REFORM - datetime.timedelta(days=1)
     moved = Sponsorship.objects.get(commune=new)
