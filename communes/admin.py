@@ -38,13 +38,30 @@ admin.site.site_title = _("NTM portal")
 admin.site.index_title = _("Back office")
 
 
+class PredecessorsShownMixin:
+    """Validity dates and predecessors are written by mergers only (``communes.mergers``):
+    the back office shows them, and names only the predecessors inside the user's scope."""
+
+    exclude = ["predecessors"]
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.visible_predecessors = list(obj.predecessors.restrict(request.user))
+        return obj
+
+    @admin.display(description=_("predecessors"))
+    def former_units(self, obj):
+        return ", ".join(str(p) for p in getattr(obj, "visible_predecessors", ())) or "—"
+
+
 @admin.register(District)
-class DistrictAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
+class DistrictAdmin(PredecessorsShownMixin, BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "province", "code", "valid_from", "valid_to"]
     search_fields = ["name", "province__name", "code"]
     list_select_related = ["province"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["predecessors"]
+    readonly_fields = ["valid_from", "valid_to", "former_units"]
 
     def has_add_permission(self, request):
         # A new steering unit is created by an administrator or its province's staff,
@@ -58,6 +75,7 @@ class VillageInline(admin.TabularInline):
     form = BoundaryAdminForm
     model = Village
     fields = ["name", "is_invented", "valid_from", "valid_to"]
+    readonly_fields = ["valid_from", "valid_to"]
     extra = 0
 
 
@@ -76,22 +94,26 @@ class SponsorshipInline(admin.TabularInline):
 
 
 @admin.register(Commune)
-class CommuneAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
+class CommuneAdmin(PredecessorsShownMixin, BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "district", "code", "slug", "valid_from", "valid_to"]
     list_filter = ["district", "kind"]
     search_fields = ["name", "slug", "code"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["predecessors"]
+    # A merger's fields have one door, ``communes.mergers`` (the set-up page, the command):
+    # the back office shows them.
+    readonly_fields = ["valid_from", "valid_to", "former_units", "officers_see_predecessors",
+                       "absent_predecessors"]
     inlines = [VillageInline, RecognitionInline, SponsorshipInline]
 
 
 @admin.register(Village)
-class VillageAdmin(BoundaryAdminMixin, SimpleHistoryAdmin):
+class VillageAdmin(PredecessorsShownMixin, BoundaryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "commune", "is_invented", "valid_from", "valid_to"]
     list_filter = ["commune__district", "commune", "is_invented"]
     search_fields = ["name", "code", "commune__name"]
     list_select_related = ["commune"]
     autocomplete_fields = ["commune"]
+    readonly_fields = ["valid_from", "valid_to", "former_units"]
 
 
 @admin.register(NtmRecognition)

@@ -166,6 +166,16 @@ class Commune(SlugFromNameMixin, ValidityMixin):
         verbose_name=_("predecessors"),
         help_text=_("Units merged into this one; their history stays under their own names."),
     )
+    officers_see_predecessors = models.BooleanField(
+        _("officers read the predecessors' history"), default=False,
+        help_text=_("The officers of this unit may read (never change) the reports and pages "
+                    "of the units merged into it."),
+    )
+    absent_predecessors = models.TextField(
+        _("former units not held in the portal"), blank=True,
+        help_text=_("Former units merged into this one whose reports the portal never held: "
+                    "the history shown is partial."),
+    )
 
     objects = CommuneQuerySet.as_manager()
     scope_commune_path = "pk"

@@ -125,8 +125,23 @@ def commune_scope(user, action, path):
             return _NOTHING
         return unit & Q(**{f"{path}__in": sponsored_commune_ids(user)})
     if user.role == Role.OFFICER and user.commune_id:
-        return Q(**{path: user.commune_id})
+        own = Q(**{path: user.commune_id})
+        if action != VIEW:
+            return own
+        return own | Q(**{f"{path}__in": readable_predecessor_ids(user.commune_id)})
     return _NOTHING
+
+
+def readable_predecessor_ids(commune_id):
+    """Subquery of the units merged into ``commune_id`` whose history its officers may read
+    (``Commune.officers_see_predecessors``): read only, never changed (``commune_scope``
+    gives them for VIEW alone). One level: the units named as its predecessors."""
+    from .models import Commune
+
+    through = Commune.predecessors.through
+    return through.objects.filter(
+        from_commune_id=commune_id, from_commune__officers_see_predecessors=True,
+    ).values("to_commune_id")
 
 
 def unit_scope(user, action, district_path):

@@ -45,4 +45,8 @@ def setup_items(request):
                   _("Model residential areas and gardens recognised before you started: load "
                     "them once from the workbook."),
                   ("communes:registry-import",), None, order=80),
+        SetupItem("mergers", _("Mergers of communes"),
+                  _("When communes merge (the reform of 1 July 2025, or later): create the new "
+                    "units and close the former ones, keeping their history."),
+                  ("communes:mergers",), None, order=90),
     ]

@@ -6,6 +6,7 @@ import base64
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpResponse
@@ -16,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from ntm_portal.forms import BootstrapMixin
 from ntm_portal.uploads import XLSX, CellError, request_too_large
 
-from . import accounts, sheets, units
+from . import accounts, mergers, sheets, units
 from .choices import Role
-from .models import Commune
+from .models import Commune, District, Province
 from .scoping import CHANGE, sees_everything
 from .seeding import collect_setup_items
 
@@ -190,3 +191,148 @@ def users_import(request):
     response = render(request, "communes/users_import.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+# ---------------------------------------------------------------- mergers
+
+MAPPING, WORKBOOK = "mapping", "workbook"
+TOKEN_SALT = "communes.mergers.confirm"
+TOKEN_AGE = 3600  # seconds between the preview and the confirmation
+
+
+class MergerForm(BootstrapMixin, forms.Form):
+    source = forms.ChoiceField(
+        label=gettext_lazy("Mergers to apply"), initial=MAPPING, widget=forms.RadioSelect,
+        choices=[(MAPPING, gettext_lazy("The reform of 1 July 2025 (official conversion table)")),
+                 (WORKBOOK, gettext_lazy("A merger workbook"))])
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
+    district = forms.ChoiceField(label=gettext_lazy("Only the communes of"), required=False)
+    date = forms.DateField(label=gettext_lazy("The new communes start on"),
+                           initial=units.REFORM_DATE, required=False,
+                           input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                           widget=forms.DateInput(format="%d/%m/%Y"))
+    file = forms.FileField(label=gettext_lazy("Merger workbook (.xlsx, at most 2 MB)"),
+                           required=False)
+    officers_see_predecessors = forms.BooleanField(
+        label=gettext_lazy("The new units' officers may read the former units' history "
+                           "(read only)"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.own_province = _own_province(user)
+        if self.own_province is None:
+            self.fields["province"].choices = [("", "—")] + [
+                (p.slug, p.name) for p in Province.objects.order_by("name")]
+            districts = District.objects.all()
+        else:
+            del self.fields["province"]
+            districts = District.objects.filter(province=self.own_province)
+        self.fields["district"].choices = [("", gettext_lazy("the whole province"))] + [
+            (d.slug, d.name) for d in districts.select_related("province")
+            .filter(valid_to__isnull=True).order_by("province__name", "name")]
+        self.style_fields()
+        self.fields["source"].widget.attrs["class"] = "form-check-input"
+        self.fields["officers_see_predecessors"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == WORKBOOK and not data.get("file"):
+            self.add_error("file", _("Choose the file to upload."))
+        if data.get("source") == MAPPING and self.own_province is None \
+                and not data.get("province"):
+            self.add_error("province", _("Choose the province."))
+        return data
+
+    def specs(self):
+        """(specs, errors, unmapped) of the chosen source."""
+        data = self.cleaned_data
+        see = data.get("officers_see_predecessors", False)
+        if data["source"] == WORKBOOK:
+            specs, errors = mergers.read_workbook(data["file"], self.user, see)
+            return specs, errors, []
+        province = self.own_province or Province.objects.get(slug=data["province"])
+        district = None
+        if data.get("district"):
+            district = District.objects.filter(province=province, slug=data["district"]).first()
+            if district is None:
+                self.add_error("district", _("This unit is not in the province."))
+                return [], [], []
+        mapping = mergers.mapping_2025(province, district, date=data.get("date")
+                                       or units.REFORM_DATE, officers_see_predecessors=see)
+        return mapping.specs, [], mapping.unmapped
+
+
+@login_required
+def mergers_page(request):
+    """Choose the 2025 mapping or upload a workbook → the plan (nothing written) → confirm
+    with the signed plan (a second click finds it applied) → the result."""
+    mergers.check_merger_staff(request.user)
+    _check_staff(request.user)
+    context = {"errors": [], "result": None, "unmapped": [], "token": ""}
+    form = MergerForm(user=request.user)
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        specs = _signed_specs(request)
+        if specs is None:
+            context["errors"] = [CellError("", "", _(
+                "This confirmation has expired or is not valid: show the mergers again."))]
+        else:
+            context["result"] = _apply(request, specs, dry_run=False, context=context)
+    elif request.method == "POST":
+        refused = request_too_large(request)
+        if refused:
+            context["errors"] = [CellError("", "", refused)]
+        else:
+            form = MergerForm(request.POST, request.FILES, user=request.user)
+            if form.is_valid():
+                specs, errors, unmapped = form.specs()
+                context["unmapped"] = unmapped
+                if errors:
+                    context["errors"] = errors
+                elif specs:
+                    result = _apply(request, specs, dry_run=True, context=context)
+                    context["result"] = result
+                    if result is not None and not result.errors and result.to_apply:
+                        context["token"] = signing.dumps(
+                            {"user": request.user.pk, "specs": mergers.dump_specs(specs)},
+                            salt=TOKEN_SALT, compress=True)
+                elif not form.errors:
+                    context["errors"] = [CellError("", "", _("No merger found to apply."))]
+    context["form"] = form
+    return render(request, "communes/mergers.html", context)
+
+
+def _apply(request, specs, dry_run, context):
+    try:
+        result = mergers.apply_mergers(request.user, specs, dry_run=dry_run)
+    except PermissionDenied as refusal:
+        context["errors"] = [CellError("", "", str(refusal))]
+        return None
+    except IntegrityError:  # another application ran at the same moment
+        context["errors"] = [CellError("", "", _(
+            "Another application ran at the same time; nothing was saved. Show the mergers "
+            "again."))]
+        return None
+    context["errors"] = result.errors
+    return result
+
+
+def _signed_specs(request):
+    try:
+        data = signing.loads(str(request.POST.get("token", ""))[:200000], salt=TOKEN_SALT,
+                             max_age=TOKEN_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("user") != request.user.pk:
+        return None
+    try:
+        return mergers.load_specs(data["specs"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@login_required
+def mergers_template(request):
+    mergers.check_merger_staff(request.user)
+    _check_staff(request.user)
+    return _xlsx(mergers.template(), "sap-nhap.xlsx")

@@ -42,7 +42,37 @@ class Lock:
     since: object = None
 
 
+def closed_refusal(commune, period):
+    """Why ``commune`` takes no report for ``period``: it was closed (merged into another
+    unit, ``valid_to``) before the period starts. ``None`` when it may report.
+
+    The one rule for the web, the API and the imports: a closed unit keeps its past
+    reports, and the unit it was merged into reports from its first period on.
+    """
+    if commune.valid_to is None or period.start_date <= commune.valid_to:
+        return None
+    successor = commune.successors.order_by("valid_from", "pk").first()
+    if successor is not None:
+        return _("%(commune)s ended on %(date)s (merged into %(successor)s): it takes no "
+                 "report for %(period)s; enter it for %(successor)s.") % {
+            "commune": commune.name, "date": format_date(commune.valid_to),
+            "successor": successor.name, "period": period.label}
+    return _("%(commune)s ended on %(date)s: it takes no report for %(period)s.") % {
+        "commune": commune.name, "date": format_date(commune.valid_to), "period": period.label}
+
+
+def check_open(commune, period):
+    """Raise ``WorkflowError`` if ``commune`` was closed before ``period`` (``closed_refusal``)."""
+    refusal = closed_refusal(commune, period)
+    if refusal:
+        raise WorkflowError(refusal)
+
+
 def get_or_create_submission(commune, period):
+    existing = Submission.objects.filter(commune=commune, period=period).first()
+    if existing is not None:
+        return existing
+    check_open(commune, period)
     submission, created = Submission.objects.get_or_create(commune=commune, period=period)
     if created:
         SubmissionEvent.objects.create(
@@ -58,6 +88,9 @@ def create_drafts(communes, period, user=None):
     """
     have = set(Submission.objects.filter(period=period, commune__in=communes)
                .values_list("commune_id", flat=True))
+    for commune in communes:
+        if commune.pk not in have:
+            check_open(commune, period)
     new = [Submission(commune=c, period=period) for c in communes if c.pk not in have]
     if not new:
         return {}
@@ -91,6 +124,11 @@ def lock_state(submission, today=None, district_id=None):
         return Lock(True, _("%(period)s was submitted on %(date)s and is waiting for the "
                             "district's review; it cannot be changed until it is returned.") % {
             "period": period.label, "date": format_date(since)}, since)
+    if district_id is None or Submission._meta.get_field("commune").is_cached(submission):
+        # Lists pass ``district_id`` to avoid reading each commune; they show, never write.
+        refusal = closed_refusal(submission.commune, period)
+        if refusal:
+            return Lock(True, refusal, submission.commune.valid_to)
     terms = submission_terms(submission, district_id)
     if period_locked(submission, today, district_id) and submission.reopened_at is None:
         return Lock(True, _("%(period)s locked on %(date)s (entry deadline %(deadline)s plus "

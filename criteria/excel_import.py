@@ -442,6 +442,14 @@ def _save_district(period, user, by_slug, rows, versions, indicators, result, sh
                     .select_related("commune", "period")}
         comments = {(v.submission_id, v.indicator_id): v.comment for v in
                     IndicatorValue.objects.filter(submission__in=list(existing.values()))}
+        for slug, (row_no, _typed) in rows.items():
+            refusal = None if by_slug[slug].pk in existing else workflow.closed_refusal(
+                by_slug[slug], period)
+            if refusal:
+                result.error(sheet, f"A{row_no}", refusal)
+        if result.errors:
+            transaction.set_rollback(True)
+            return
         created = workflow.create_drafts([c for c in communes if c.pk not in existing], period, user)
         batch, row_of = [], {}
         for slug, (row_no, typed) in rows.items():

@@ -30,7 +30,8 @@ def _pages(period):
              "/reports/communes/ky-tay/", "/ocop/", "/ocop/new/", "/accounts/profile/",
              "/api/", "/api/submissions/", "/admin/", "/communes/setup/",
              "/communes/setup/units/", "/communes/setup/units/template.xlsx",
-             "/communes/setup/users/", "/communes/setup/users/template.xlsx"]
+             "/communes/setup/users/", "/communes/setup/users/template.xlsx",
+             "/communes/setup/mergers/", "/communes/setup/mergers/template.xlsx"]
     if product is not None:
         pages += [f"/ocop/{product.slug}/", f"/ocop/{product.slug}/edit/",
                   f"/ocop/{product.slug}/register/", f"/ocop/{product.slug}/rate/"]

@@ -42,6 +42,8 @@ def pages(period, area, garden, product, task, new_product="tra-hoa-vang-ky-thuo
         "communes:units-template": "/communes/setup/units/template.xlsx",
         "communes:users-import": "/communes/setup/users/",
         "communes:users-template": "/communes/setup/users/template.xlsx",
+        "communes:mergers": "/communes/setup/mergers/",
+        "communes:mergers-template": "/communes/setup/mergers/template.xlsx",
         "communes:registry_add": "/communes/ky-tay/registries/areas/new/",
         "communes:registry-import": "/communes/registries/import/",
         "communes:registry-template": "/communes/registries/template.xlsx",
