@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0011_unit_period_settings'),
+        ('communes', '0012_commune_merger_fields'),
     ]
 
     operations = [
