@@ -1,0 +1,186 @@
+"""Rows written as one piece of XML (reports/xlsxrows.py) against xlsxwriter cell by cell.
+
+Each test writes the same workbook twice, once through ``RowXml`` and once through
+xlsxwriter's own ``write_*`` calls, and compares the sheets' XML and the styles byte for
+byte. The report writes dates as text (``format_date``), so there are no date cells.
+"""
+
+import math
+import zipfile
+from io import BytesIO
+from types import SimpleNamespace
+
+import pytest
+import xlsxwriter
+
+from reports import xlsxrows
+from reports.export import BORDER, CENTER, MET_FILL, QUOTED, WRAP, Formats, RowWriter
+from reports.xlsxrows import RowXml, supported
+
+FORMATS = {
+    "plain": {"border": 1},
+    "bold": {"bold": True, "border": 1},
+    "number": {"num_format": "[$-42A]#,##0.00", "border": 1},
+    "quoted": {"quote_prefix": True, "border": 1},
+    "wrap": {"text_wrap": True, "valign": "top", "border": 1},
+    "late": {"bg_color": "#F5C2C7", "pattern": 1},
+}
+
+AWKWARD_TEXT = [
+    "", "Xã Kỳ Tây", "Phường Sông Trí – đạt chuẩn NTM nâng cao", 'a < b & c > "d" \'e\'',
+    "=SUM(A1:A3)", "+84 912", "-5 hộ", "@mention", " leading space", "trailing space ",
+    "\u00a0non-breaking", "ideographic\u3000", "line one\nline two", "\ttab first",
+    "ctrl\x01char\x1f", "literal _x0041_ escape", "bad \ufffe char", "<r>looks rich</r>",
+    "<b>not rich</b>", "emoji 🌾 rice", "x" * 40000, "🌾" * 17000, "a" * 16383 + "🌾" * 9000,
+]
+AWKWARD_NUMBERS = [0, 0.0, -0.0, -5, 1.5, -1234.5678, 1 / 3, 123456789.123456789, 1e20, 1e-9,
+                   4054, 2**53 + 1, float(10**15)]
+
+
+def _sheets(buffer):
+    with zipfile.ZipFile(buffer) as archive:
+        return {name: archive.read(name) for name in archive.namelist()
+                if name.startswith("xl/worksheets/") or name == "xl/styles.xml"}
+
+
+def _workbook(fast, rows, heights=(), skip_rows=(), sheets=1):
+    """Rows of cells (kind, value, format name) under a header written by xlsxwriter and
+    above a total row; ``fast``: the data rows through ``RowXml``."""
+    buffer = BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
+    formats = {name: workbook.add_format(props) for name, props in FORMATS.items()}
+    formats[None] = None
+    for number in range(sheets):
+        ws = workbook.add_worksheet(f"Sheet {number}")
+        ws.set_column(0, 0, 12, formats["wrap"])
+        ws.write_string(0, 0, "Header", formats["bold"])
+        ws.write_string(0, 1, "Second", formats["bold"])
+        xml = RowXml(ws, max(len(cells) for cells in rows)) if fast else None
+        row = 1
+        for cells in rows:
+            while row in skip_rows:
+                row += 1
+            if row in heights:
+                ws.set_row(row, heights[row])
+            if fast:
+                assert xml.start(row, len(cells) - 1)
+                for column, (kind, value, name) in enumerate(cells):
+                    if kind == "blank":
+                        assert xml.blank(column, formats[name])
+                    else:
+                        assert getattr(xml, kind)(column, value, formats[name])
+                xml.end()
+            else:
+                for column, (kind, value, name) in enumerate(cells):
+                    if kind == "blank":
+                        ws.write_blank(row, column, None, formats[name])
+                    elif kind == "number":
+                        ws.write_number(row, column, value, formats[name])
+                    else:
+                        ws.write_string(row, column, value, formats[name])
+            row += 1
+        ws.write_string(row, 1, "Total", formats["bold"])
+        ws.write_number(row, 2, 42, formats["number"])
+    workbook.close()
+    return _sheets(buffer)
+
+
+def _same(rows, **options):
+    fast, slow = _workbook(True, rows, **options), _workbook(False, rows, **options)
+    assert fast.keys() == slow.keys()
+    for name in slow:
+        assert fast[name] == slow[name], name
+    return slow
+
+
+@pytest.fixture(autouse=True)
+def _pinned():
+    assert xlsxwriter.__version__ in xlsxrows.VERSIONS
+
+
+def test_installed_xlsxwriter_is_a_checked_version():
+    """An upgrade of xlsxwriter must be checked against these tests and added to VERSIONS
+    (until then the report writes cell by cell: slower, same workbook)."""
+    workbook = xlsxwriter.Workbook(BytesIO(), {"constant_memory": True, "in_memory": False})
+    assert supported(workbook.add_worksheet())
+    workbook.close()
+
+
+def test_awkward_text_is_written_as_xlsxwriter_writes_it():
+    rows = [[("number", n, "plain"), ("string", text, "quoted" if text[:1] in "=+-@" else "wrap")]
+            for n, text in enumerate(AWKWARD_TEXT)]
+    sheets = _same(rows)
+    xml = sheets["xl/worksheets/sheet1.xml"].decode()
+    assert "a &lt; b &amp; c &gt;" in xml and "Xã Kỳ Tây" in xml
+    assert "_x0001_" in xml and "_x005F_x0041_" in xml
+    assert '<t xml:space="preserve"> leading space</t>' in xml
+
+
+def test_awkward_numbers_and_blanks():
+    rows = [[("number", value, "number"), ("blank", None, "plain"), ("number", -value, None),
+             ("blank", None, None), ("string", str(value), "plain")] for value in AWKWARD_NUMBERS]
+    xml = _same(rows)["xl/worksheets/sheet1.xml"].decode()
+    assert "<v>0.3333333333333333</v>" in xml and "<v>1E+20</v>" in xml
+
+
+def test_wide_rows_heights_skipped_rows_and_several_sheets():
+    wide = [[("string", f"r{r}c{c}", "plain") if c % 3 else ("number", r * c, "number")
+             for c in range(60)] for r in range(40)]
+    _same(wide, heights={3: 30, 7: 45.5, 9: 15}, skip_rows={5, 6}, sheets=3)
+
+
+def test_a_format_first_used_in_a_fast_row_gets_the_same_style_index():
+    rows = [[("string", "a", "late"), ("number", 1, "plain")],
+            [("number", 2, "number"), ("string", "b", "wrap")]]
+    _same(rows)
+
+
+def test_a_row_already_written_or_started_goes_cell_by_cell():
+    workbook = xlsxwriter.Workbook(BytesIO(), {"constant_memory": True, "in_memory": False})
+    ws = workbook.add_worksheet()
+    xml = RowXml(ws, 3)
+    ws.write_number(4, 0, 1)
+    assert not xml.start(4, 2)  # a cell of this row is held by xlsxwriter
+    assert not xml.start(3, 2)  # flushed already
+    assert xml.start(5, 2)
+    assert not xml.number(0, math.nan, None)  # xlsxwriter's own rules for NaN
+    assert not xml.start(1_048_576, 2)  # beyond the sheet
+    workbook.close()
+
+
+def _row_writer_workbook(monkeypatch, fast):
+    if not fast:
+        monkeypatch.setattr(xlsxrows, "VERSIONS", ())
+    buffer = BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
+    formats = Formats(workbook)
+    sheet = SimpleNamespace(ws=workbook.add_worksheet(), formats=formats, row=2)
+    sheet.ws.write_string(0, 0, "No.")
+    writer = RowWriter(sheet, [("number",), ("text",), ("any", CENTER), ("integer",),
+                               ("decimal",), ("text", WRAP)])
+    assert (writer.xml is not None) == fast
+    met = (formats(BORDER, MET_FILL, CENTER), formats(BORDER, MET_FILL, CENTER, QUOTED))
+    for number, text in enumerate(AWKWARD_TEXT[:20], start=1):
+        writer.write([number, text, "✓" if number % 2 else "", number * 1.5, -number / 7, text],
+                     {2: met} if number % 3 else None)
+    writer.write([None, None, None, None, None, None])
+    writer.write([21, "=short row", 0])
+    sheet.ws.write_string(sheet.row - 1, 1, "Total")
+    workbook.close()
+    return _sheets(buffer)
+
+
+def test_row_writer_gives_the_same_workbook_with_and_without_row_xml(monkeypatch):
+    fast = _row_writer_workbook(monkeypatch, True)
+    slow = _row_writer_workbook(monkeypatch, False)
+    assert fast == slow
+
+
+def test_an_unchecked_xlsxwriter_version_writes_cell_by_cell(monkeypatch):
+    monkeypatch.setattr(xlsxwriter, "__version__", "99.0.0")
+    workbook = xlsxwriter.Workbook(BytesIO(), {"constant_memory": True, "in_memory": False})
+    assert not supported(workbook.add_worksheet())
+    workbook.close()
+    normal = xlsxwriter.Workbook(BytesIO())
+    assert not supported(normal.add_worksheet())  # not in constant-memory mode
+    normal.close()
