@@ -41,7 +41,6 @@ sheet ends with a fast row using a format for the first time; the report's per-c
 tables are always followed by a total or a note.
 """
 
-import math
 import re
 
 import xlsxwriter
@@ -57,6 +56,9 @@ _INTERNALS = ("constant_memory", "previous_row", "table", "row_info", "col_info"
 
 # xlsxwriter's escapes of control characters (xmlwriter._escape_control_characters).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+# Text that needs more than the plain inline string: the above, XML characters, leading or
+# trailing whitespace (``xml:space``), a rich string's look (starts with ``<``).
+_SPECIAL = re.compile(r"^\s|\s$|[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL_CHAR = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
@@ -89,30 +91,20 @@ def _control_escaped(text):
 
 
 class RowXml:
-    """Builds and writes whole rows of a constant-memory worksheet (see the module).
-
-    Use ``start(row)`` (False: write this row cell by cell), then ``number``, ``string``
-    and ``blank`` for the cells from left to right, then ``end()``.
-    """
+    """Writes whole rows of a constant-memory worksheet (see the module)."""
 
     def __init__(self, worksheet, columns):
         self.ws = worksheet
         self.names = [xl_col_to_name(column) for column in range(columns)]
         self.styles = {}
         self.strmax = worksheet.xls_strmax
-        self.row = None
-        self.parts = []
-        self.first = self.last = None
 
-    def _style(self, cell_format, column):
+    def _style(self, cell_format, row, column):
         """The ``s`` attribute of a cell, as xlsxwriter's ``_write_cell`` writes it."""
         if cell_format is not None:
-            try:
-                return self.styles[cell_format]
-            except KeyError:
-                style = self.styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
-                return style
-        row_info = self.ws.row_info.get(self.row)
+            style = self.styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
+            return style
+        row_info = self.ws.row_info.get(row)
         if row_info is not None and row_info.row_format:
             return f' s="{row_info.row_format._get_xf_index()}"'
         col_info = self.ws.col_info.get(column)
@@ -120,73 +112,77 @@ class RowXml:
             return f' s="{col_info.column_format._get_xf_index()}"'
         return ""
 
-    def start(self, row, last_column):
-        """Begin row ``row`` (0-based) whose cells end at ``last_column``; False when it
-        must go cell by cell (already written, partly written, or out of bounds)."""
+    def _ready(self, row, columns):
         ws = self.ws
-        if row < ws.previous_row or last_column >= len(self.names):
-            return False
+        if row < ws.previous_row or columns > len(self.names):
+            return False  # already written, or wider than announced
         if row == ws.previous_row and (ws.table.get(row) or row in ws.comments):
             return False  # cells already held for this row: let xlsxwriter merge them
-        if row >= ws.xls_rowmax or last_column >= ws.xls_colmax:
+        return row < ws.xls_rowmax and columns <= ws.xls_colmax
+
+    def write(self, row, values, formats):
+        """Write row ``row`` (0-based) from column A: for each column its value (None: a
+        blank cell, str: text, else a number) and its format.
+
+        False, with nothing written, when the row must go cell by cell: already written or
+        partly held by xlsxwriter, out of the sheet, a NaN or infinite number (xlsxwriter's
+        own rules apply), or no cell at all.
+        """
+        ws = self.ws
+        if not self._ready(row, len(values)):
             return False
         if row > ws.previous_row:
             # Flush the row xlsxwriter holds before any style index of this row is asked
             # for, as xlsxwriter does when the first cell of a new row is written.
             ws._write_single_row(row)
-        self.row, self.reference = row, f"{row + 1}"
-        self.parts.clear()
-        self.first = self.last = None
-        return True
-
-    def _cell(self, column):
-        if self.first is None:
-            self.first = column
-        self.last = column
-        return self.names[column] + self.reference
-
-    def number(self, column, value, cell_format):
-        """A number cell; False for NaN and infinities (xlsxwriter's own rules apply)."""
-        if not math.isfinite(value):
+        number = str(row + 1)
+        names, styles, special, half = self.names, self.styles, _SPECIAL.search, self.strmax // 2
+        parts = []
+        first = last = None
+        for column, value in enumerate(values):
+            cell_format = formats[column]
+            if value is None and cell_format is None:
+                continue  # xlsxwriter writes no cell
+            style = styles.get(cell_format) if cell_format is not None else None
+            if style is None:
+                style = self._style(cell_format, row, column)
+            if first is None:
+                first = column
+            last = column
+            if value is None:
+                parts.append(f'<c r="{names[column]}{number}"{style}/>')
+            elif isinstance(value, str):
+                if len(value) <= half and not special(value):
+                    parts.append(f'<c r="{names[column]}{number}"{style} t="inlineStr"><is><t>'
+                                 f"{value}</t></is></c>")
+                else:
+                    parts.append(_string_cell(names[column] + number, style, value, self.strmax))
+            elif value - value == 0:  # finite (NaN and infinities give NaN)
+                parts.append(f'<c r="{names[column]}{number}"{style}><v>{value:.16G}</v></c>')
+            else:
+                return False
+        if first is None:
             return False
-        self.parts.append(f'<c r="{self._cell(column)}"{self._style(cell_format, column)}>'
-                          f"<v>{value:.16G}</v></c>")
-        return True
-
-    def string(self, column, text, cell_format):
-        if len(text) > self.strmax // 2 and _utf16_length(text) > self.strmax:
-            text = _utf16_cut(text, self.strmax)
-        if _CONTROL.search(text):
-            text = _control_escaped(text)
-        reference = self._cell(column)
-        style = self._style(cell_format, column)
-        if text.startswith("<r>") and text.endswith("</r>"):
-            self.parts.append(f'<c r="{reference}"{style} t="inlineStr"><is>{text}</is></c>')
-            return True
-        preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        if "&" in text or "<" in text or ">" in text:
-            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        self.parts.append(f'<c r="{reference}"{style} t="inlineStr"><is><t{preserve}>'
-                          f"{text}</t></is></c>")
-        return True
-
-    def blank(self, column, cell_format):
-        if cell_format is None:
-            return True  # xlsxwriter writes no cell
-        self.parts.append(f'<c r="{self._cell(column)}"{self._style(cell_format, column)}/>')
-        return True
-
-    def end(self):
-        """Write the row, and hold the next one (False: nothing was written)."""
-        ws, row = self.ws, self.row
-        if self.first is None:
-            return False  # nothing to write: let xlsxwriter do as it does
-        ws._check_dimensions(row, self.first)
-        ws._check_dimensions(row, self.last)
+        ws._check_dimensions(row, first)
+        ws._check_dimensions(row, last)
         ws._write_row(row, None, ws.row_info.get(row))
-        ws.fh.write("".join(self.parts))
-        ws.fh.write("</row>")
+        parts.append("</row>")
+        ws.fh.write("".join(parts))
         ws.table.clear()
         ws.previous_row = row + 1
-        self.parts.clear()
         return True
+
+
+def _string_cell(reference, style, text, strmax):
+    """A text cell that needs some of xlsxwriter's care: long, control characters, XML
+    characters, leading or trailing whitespace, or a rich string's look."""
+    if len(text) > strmax // 2 and _utf16_length(text) > strmax:
+        text = _utf16_cut(text, strmax)
+    if _CONTROL.search(text):
+        text = _control_escaped(text)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        return f'<c r="{reference}"{style} t="inlineStr"><is>{text}</is></c>'
+    preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c r="{reference}"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'

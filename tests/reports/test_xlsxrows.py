@@ -31,7 +31,8 @@ AWKWARD_TEXT = [
     "=SUM(A1:A3)", "+84 912", "-5 hộ", "@mention", " leading space", "trailing space ",
     "\u00a0non-breaking", "ideographic\u3000", "line one\nline two", "\ttab first",
     "ctrl\x01char\x1f", "literal _x0041_ escape", "bad \ufffe char", "<r>looks rich</r>",
-    "<b>not rich</b>", "emoji 🌾 rice", "x" * 40000, "🌾" * 17000, "a" * 16383 + "🌾" * 9000,
+    "<b>not rich</b>", "emoji 🌾 rice", "trailing newline\n", "\u2028line separator",
+    "next line\x85", "\u200bzero width", "\x1cfile separator", "tab\tinside", "x" * 40000, "🌾" * 17000, "a" * 16383 + "🌾" * 9000,
 ]
 AWKWARD_NUMBERS = [0, 0.0, -0.0, -5, 1.5, -1234.5678, 1 / 3, 123456789.123456789, 1e20, 1e-9,
                    4054, 2**53 + 1, float(10**15)]
@@ -63,13 +64,8 @@ def _workbook(fast, rows, heights=(), skip_rows=(), sheets=1):
             if row in heights:
                 ws.set_row(row, heights[row])
             if fast:
-                assert xml.start(row, len(cells) - 1)
-                for column, (kind, value, name) in enumerate(cells):
-                    if kind == "blank":
-                        assert xml.blank(column, formats[name])
-                    else:
-                        assert getattr(xml, kind)(column, value, formats[name])
-                xml.end()
+                assert xml.write(row, [value for _kind, value, _name in cells],
+                                 [formats[name] for _kind, _value, name in cells])
             else:
                 for column, (kind, value, name) in enumerate(cells):
                     if kind == "blank":
@@ -135,16 +131,21 @@ def test_a_format_first_used_in_a_fast_row_gets_the_same_style_index():
     _same(rows)
 
 
-def test_a_row_already_written_or_started_goes_cell_by_cell():
+def test_rows_it_cannot_take_are_left_to_xlsxwriter():
     workbook = xlsxwriter.Workbook(BytesIO(), {"constant_memory": True, "in_memory": False})
     ws = workbook.add_worksheet()
+    plain = workbook.add_format({"border": 1})
     xml = RowXml(ws, 3)
     ws.write_number(4, 0, 1)
-    assert not xml.start(4, 2)  # a cell of this row is held by xlsxwriter
-    assert not xml.start(3, 2)  # flushed already
-    assert xml.start(5, 2)
-    assert not xml.number(0, math.nan, None)  # xlsxwriter's own rules for NaN
-    assert not xml.start(1_048_576, 2)  # beyond the sheet
+    assert not xml.write(4, [1, 2, 3], [plain] * 3)  # a cell of this row is held by xlsxwriter
+    assert not xml.write(3, [1, 2, 3], [plain] * 3)  # written already
+    assert not xml.write(6, [1, math.nan, 3], [plain] * 3)  # xlsxwriter's own rules for NaN
+    assert not xml.write(7, [1, -math.inf], [plain] * 2)
+    assert not xml.write(8, [None, None], [None, None])  # no cell at all
+    assert not xml.write(9, [1, 2, 3, 4], [plain] * 4)  # wider than announced
+    assert not xml.write(1_048_576, [1], [plain])  # beyond the sheet
+    assert xml.write(10, [1, "a", None], [plain] * 3)
+    assert ws.previous_row == 11 and ws.dim_rowmax == 10 and ws.dim_colmax == 2
     workbook.close()
 
 
