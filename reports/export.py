@@ -218,7 +218,7 @@ class RowWriter:
                 number_format = NUMBER_FORMATS[INTEGER if kind == "integer" else DECIMAL]
                 styles = (*styles, number_format)
             self.plan.append((kind, formats(BORDER, *styles), formats(BORDER, *styles, QUOTED)))
-        self.xml = RowXml(sheet.ws, len(self.plan)) if supported(sheet.ws) else None
+        self.xml = RowXml(sheet.ws, self.plan) if supported(sheet.ws) else None
 
     def write(self, values, fills=None):
         """Write ``values`` in the sheet's current row, from column A, and move down.
@@ -227,29 +227,9 @@ class RowWriter:
         format in this row (a cell's colour).
         """
         row = self.sheet.row - 1
-        if self.xml is None or not self._write_xml(row, values, fills):
+        if self.xml is None or not self.xml.write(row, values, fills):
             self._write_cells(row, values, fills)
         self.sheet.row += 1
-
-    def _write_xml(self, row, values, fills):
-        """The row's values and formats for ``RowXml``: the same cells as ``_write_cells``."""
-        cells, formats = [], []
-        for column, ((kind, style, quoted), value) in enumerate(zip(self.plan, values)):
-            if fills and column in fills:
-                style, quoted = fills[column]
-            if kind == "text":
-                value = "" if value is None else str(value)
-                formats.append(quoted if value.startswith(FORMULA_PREFIXES) else style)
-            elif value is None or value == "":
-                value = None
-                formats.append(style)
-            elif isinstance(value, str):
-                formats.append(quoted if looks_like_formula(value) else style)
-            else:
-                value = float(value)
-                formats.append(style)
-            cells.append(value)
-        return self.xml.write(row, cells, formats)
 
     def _write_cells(self, row, values, fills):
         ws = self.sheet.ws

@@ -30,9 +30,17 @@ for the versions in ``VERSIONS``; any other version writes cell by cell as befor
 ``_write_single_row(row)`` (writes the held row and holds ``row``), ``table``,
 ``row_info``, ``col_info``, ``comments``, ``_check_dimensions``, ``_write_row``, ``fh``
 (the row data file), ``xls_strmax``, ``xls_rowmax``, ``xls_colmax`` and
-``Format._get_xf_index``. After a fast row the worksheet holds
-the next row (``previous_row = row + 1``): anything later written to the fast row itself
-is refused by xlsxwriter's own dimension check, as for any row already flushed.
+``Format._get_xf_index``. Before a fast row, the row xlsxwriter holds is flushed (as its
+own ``write_*`` does on a new row); after it the worksheet holds the next row
+(``previous_row = row + 1``), so anything later written to the fast row itself is refused
+by xlsxwriter's own dimension check, as for any row already flushed. A row partly written
+through xlsxwriter, NaN or infinite numbers and rows outside the sheet are left to
+xlsxwriter (``write`` answers False and the caller writes the cells one by one).
+
+The plain cases are written without a function call per cell: a float, or a text of at
+most 16,383 characters that ``_SPECIAL`` finds nothing in (no character to escape, no
+leading or trailing whitespace, cannot look like a rich string); other text goes through
+``_string_cell``, which does all of xlsxwriter's steps in its order.
 
 One difference of timing, not of content: a format's style index is assigned when the
 fast row is written, xlsxwriter assigns it when the row is flushed (at the next row, or
@@ -46,6 +54,8 @@ import re
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
+
+from ntm_portal.workbook import FORMULA_PREFIXES
 
 # The xlsxwriter versions whose internals (above) were checked; see the tests.
 VERSIONS = ("3.3.1",)
@@ -91,11 +101,19 @@ def _control_escaped(text):
 
 
 class RowXml:
-    """Writes whole rows of a constant-memory worksheet (see the module)."""
+    """Writes whole rows of a constant-memory worksheet (see the module).
+
+    ``columns``: for each column from A, ``(kind, format, quoted)``. Kind "text": the
+    value is written as text whatever it is (None: empty text); any other kind: None or
+    ``""`` is a blank cell, a ``str`` text, anything else a number (``float``). Text that
+    starts like a formula (``FORMULA_PREFIXES``) takes the ``quoted`` format (with Excel's
+    quote prefix), as ``reports.export.put_text`` does.
+    """
 
     def __init__(self, worksheet, columns):
         self.ws = worksheet
-        self.names = [xl_col_to_name(column) for column in range(columns)]
+        self.plan = [(kind == "text", cell_format, quoted) for kind, cell_format, quoted in columns]
+        self.names = [xl_col_to_name(column) for column in range(len(self.plan))]
         self.styles = {}
         self.strmax = worksheet.xls_strmax
 
@@ -114,21 +132,24 @@ class RowXml:
 
     def _ready(self, row, columns):
         ws = self.ws
-        if row < ws.previous_row or columns > len(self.names):
-            return False  # already written, or wider than announced
+        if row < ws.previous_row:
+            return False  # already written
         if row == ws.previous_row and (ws.table.get(row) or row in ws.comments):
             return False  # cells already held for this row: let xlsxwriter merge them
         return row < ws.xls_rowmax and columns <= ws.xls_colmax
 
-    def write(self, row, values, formats):
-        """Write row ``row`` (0-based) from column A: for each column its value (None: a
-        blank cell, str: text, else a number) and its format.
+    def write(self, row, values, fills=None):
+        """Write ``values`` in row ``row`` (0-based) from column A (values beyond the
+        columns are ignored); ``fills``: {column: (format, quoted)} replacing a column's
+        formats in this row.
 
         False, with nothing written, when the row must go cell by cell: already written or
         partly held by xlsxwriter, out of the sheet, a NaN or infinite number (xlsxwriter's
         own rules apply), or no cell at all.
         """
-        ws = self.ws
+        ws, plan = self.ws, self.plan
+        if len(values) > len(plan):
+            values = values[:len(plan)]
         if not self._ready(row, len(values)):
             return False
         if row > ws.previous_row:
@@ -136,11 +157,30 @@ class RowXml:
             # for, as xlsxwriter does when the first cell of a new row is written.
             ws._write_single_row(row)
         number = str(row + 1)
-        names, styles, special, half = self.names, self.styles, _SPECIAL.search, self.strmax // 2
+        names, styles, special = self.names, self.styles, _SPECIAL.search
+        half = self.strmax // 2
         parts = []
         first = last = None
         for column, value in enumerate(values):
-            cell_format = formats[column]
+            text, cell_format, quoted = plan[column]
+            if fills and column in fills:
+                cell_format, quoted = fills[column]
+            if value is None:
+                if text:
+                    value = ""
+            elif not isinstance(value, str):
+                if text:
+                    value = str(value)
+                else:
+                    value = float(value)
+                    if value - value != 0:
+                        return False  # NaN or infinite
+            if isinstance(value, str):
+                if value:
+                    if value.startswith(FORMULA_PREFIXES):
+                        cell_format = quoted
+                elif not text:
+                    value = None  # "" outside a text column: a blank cell
             if value is None and cell_format is None:
                 continue  # xlsxwriter writes no cell
             style = styles.get(cell_format) if cell_format is not None else None
@@ -151,16 +191,13 @@ class RowXml:
             last = column
             if value is None:
                 parts.append(f'<c r="{names[column]}{number}"{style}/>')
-            elif isinstance(value, str):
-                if len(value) <= half and not special(value):
-                    parts.append(f'<c r="{names[column]}{number}"{style} t="inlineStr"><is><t>'
-                                 f"{value}</t></is></c>")
-                else:
-                    parts.append(_string_cell(names[column] + number, style, value, self.strmax))
-            elif value - value == 0:  # finite (NaN and infinities give NaN)
+            elif value.__class__ is float:
                 parts.append(f'<c r="{names[column]}{number}"{style}><v>{value:.16G}</v></c>')
+            elif len(value) <= half and not special(value):
+                parts.append(f'<c r="{names[column]}{number}"{style} t="inlineStr"><is><t>'
+                             f"{value}</t></is></c>")
             else:
-                return False
+                parts.append(_string_cell(names[column] + number, style, value, self.strmax))
         if first is None:
             return False
         ws._check_dimensions(row, first)

@@ -16,6 +16,7 @@ import xlsxwriter
 from reports import xlsxrows
 from reports.export import BORDER, CENTER, MET_FILL, QUOTED, WRAP, Formats, RowWriter
 from reports.xlsxrows import RowXml, supported
+from ntm_portal.workbook import FORMULA_PREFIXES
 
 FORMATS = {
     "plain": {"border": 1},
@@ -44,36 +45,50 @@ def _sheets(buffer):
                 if name.startswith("xl/worksheets/") or name == "xl/styles.xml"}
 
 
-def _workbook(fast, rows, heights=(), skip_rows=(), sheets=1):
-    """Rows of cells (kind, value, format name) under a header written by xlsxwriter and
-    above a total row; ``fast``: the data rows through ``RowXml``."""
+def _cell_by_cell(ws, row, values, columns, fills):
+    """The cells RowXml.write is documented to write, through xlsxwriter's own calls."""
+    for column, ((kind, cell_format, quoted), value) in enumerate(zip(columns, values)):
+        if fills and column in fills:
+            cell_format, quoted = fills[column]
+        if kind == "text" or (isinstance(value, str) and value != ""):
+            text = "" if value is None else str(value)
+            ws.write_string(row, column, text,
+                            quoted if text.startswith(FORMULA_PREFIXES) else cell_format)
+        elif value is None or value == "":
+            ws.write_blank(row, column, None, cell_format)
+        else:
+            ws.write_number(row, column, float(value), cell_format)
+
+
+def _workbook(fast, columns, rows, heights=None, skip_rows=(), sheets=1):
+    """``rows`` of values (or (values, fills)) under a header written by xlsxwriter and
+    above a total row; ``columns``: (kind, format name, quoted format name); ``fast``: the
+    rows through ``RowXml``, else cell by cell."""
     buffer = BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
     formats = {name: workbook.add_format(props) for name, props in FORMATS.items()}
     formats[None] = None
+    plan = [(kind, formats[name], formats[quoted]) for kind, name, quoted in columns]
     for number in range(sheets):
         ws = workbook.add_worksheet(f"Sheet {number}")
         ws.set_column(0, 0, 12, formats["wrap"])
         ws.write_string(0, 0, "Header", formats["bold"])
         ws.write_string(0, 1, "Second", formats["bold"])
-        xml = RowXml(ws, max(len(cells) for cells in rows)) if fast else None
+        xml = RowXml(ws, plan)
         row = 1
-        for cells in rows:
+        for values in rows:
+            values, fills = values if isinstance(values, tuple) else (values, None)
+            fills = fills and {column: (formats[name], formats[quoted])
+                               for column, (name, quoted) in fills.items()}
             while row in skip_rows:
                 row += 1
-            if row in heights:
-                ws.set_row(row, heights[row])
+            if row in (heights or {}):
+                height, name = heights[row]
+                ws.set_row(row, height, formats[name])
             if fast:
-                assert xml.write(row, [value for _kind, value, _name in cells],
-                                 [formats[name] for _kind, _value, name in cells])
+                assert xml.write(row, values, fills)
             else:
-                for column, (kind, value, name) in enumerate(cells):
-                    if kind == "blank":
-                        ws.write_blank(row, column, None, formats[name])
-                    elif kind == "number":
-                        ws.write_number(row, column, value, formats[name])
-                    else:
-                        ws.write_string(row, column, value, formats[name])
+                _cell_by_cell(ws, row, values, plan, fills)
             row += 1
         ws.write_string(row, 1, "Total", formats["bold"])
         ws.write_number(row, 2, 42, formats["number"])
@@ -81,8 +96,8 @@ def _workbook(fast, rows, heights=(), skip_rows=(), sheets=1):
     return _sheets(buffer)
 
 
-def _same(rows, **options):
-    fast, slow = _workbook(True, rows, **options), _workbook(False, rows, **options)
+def _same(columns, rows, **options):
+    fast, slow = _workbook(True, columns, rows, **options), _workbook(False, columns, rows, **options)
     assert fast.keys() == slow.keys()
     for name in slow:
         assert fast[name] == slow[name], name
@@ -103,48 +118,53 @@ def test_installed_xlsxwriter_is_a_checked_version():
 
 
 def test_awkward_text_is_written_as_xlsxwriter_writes_it():
-    rows = [[("number", n, "plain"), ("string", text, "quoted" if text[:1] in "=+-@" else "wrap")]
-            for n, text in enumerate(AWKWARD_TEXT)]
-    sheets = _same(rows)
+    columns = [("number", "plain", "plain"), ("text", "wrap", "quoted"), ("any", "plain", "quoted")]
+    sheets = _same(columns, [[n, text, text] for n, text in enumerate(AWKWARD_TEXT)])
     xml = sheets["xl/worksheets/sheet1.xml"].decode()
     assert "a &lt; b &amp; c &gt;" in xml and "Xã Kỳ Tây" in xml
     assert "_x0001_" in xml and "_x005F_x0041_" in xml
     assert '<t xml:space="preserve"> leading space</t>' in xml
 
 
-def test_awkward_numbers_and_blanks():
-    rows = [[("number", value, "number"), ("blank", None, "plain"), ("number", -value, None),
-             ("blank", None, None), ("string", str(value), "plain")] for value in AWKWARD_NUMBERS]
-    xml = _same(rows)["xl/worksheets/sheet1.xml"].decode()
+def test_awkward_numbers_blanks_and_cells_without_a_format():
+    columns = [("any", "number", "quoted"), ("any", "plain", "plain"), ("any", None, None),
+               ("any", None, None), ("text", "plain", "quoted"), ("text", None, None)]
+    rows = [[value, None, -value, "", value, None] for value in AWKWARD_NUMBERS]
+    rows += [([None, "", None, None, None], {0: (None, None)}),  # the column's format (A)
+             ([-1, "-1", 0, 0.5, -2, "x"], None)]
+    xml = _same(columns, rows, heights={4: (20, "late"), 5: (30, None)})[
+        "xl/worksheets/sheet1.xml"].decode()
     assert "<v>0.3333333333333333</v>" in xml and "<v>1E+20</v>" in xml
 
 
-def test_wide_rows_heights_skipped_rows_and_several_sheets():
-    wide = [[("string", f"r{r}c{c}", "plain") if c % 3 else ("number", r * c, "number")
-             for c in range(60)] for r in range(40)]
-    _same(wide, heights={3: 30, 7: 45.5, 9: 15}, skip_rows={5, 6}, sheets=3)
+def test_fills_wide_rows_heights_skipped_rows_and_several_sheets():
+    columns = [("any", "number", "quoted") if c % 3 == 0 else ("text", "plain", "quoted")
+               for c in range(60)]
+    rows = [([r * c if c % 3 == 0 else f"r{r}c{c}" for c in range(60)],
+             {c: ("late", "quoted") for c in range(r % 5, 60, 7)} if r % 2 else None)
+            for r in range(40)]
+    _same(columns, rows, heights={3: (30, None), 7: (45.5, None), 9: (15, "bold")},
+          skip_rows={5, 6}, sheets=3)
 
 
 def test_a_format_first_used_in_a_fast_row_gets_the_same_style_index():
-    rows = [[("string", "a", "late"), ("number", 1, "plain")],
-            [("number", 2, "number"), ("string", "b", "wrap")]]
-    _same(rows)
+    columns = [("any", "late", "quoted"), ("any", "plain", "quoted")]
+    _same(columns, [["a", 1], [2, "=b"]])
 
 
 def test_rows_it_cannot_take_are_left_to_xlsxwriter():
     workbook = xlsxwriter.Workbook(BytesIO(), {"constant_memory": True, "in_memory": False})
     ws = workbook.add_worksheet()
     plain = workbook.add_format({"border": 1})
-    xml = RowXml(ws, 3)
+    xml = RowXml(ws, [("any", plain, plain)] * 3)
     ws.write_number(4, 0, 1)
-    assert not xml.write(4, [1, 2, 3], [plain] * 3)  # a cell of this row is held by xlsxwriter
-    assert not xml.write(3, [1, 2, 3], [plain] * 3)  # written already
-    assert not xml.write(6, [1, math.nan, 3], [plain] * 3)  # xlsxwriter's own rules for NaN
-    assert not xml.write(7, [1, -math.inf], [plain] * 2)
-    assert not xml.write(8, [None, None], [None, None])  # no cell at all
-    assert not xml.write(9, [1, 2, 3, 4], [plain] * 4)  # wider than announced
-    assert not xml.write(1_048_576, [1], [plain])  # beyond the sheet
-    assert xml.write(10, [1, "a", None], [plain] * 3)
+    assert not xml.write(4, [1, 2, 3])  # a cell of this row is held by xlsxwriter
+    assert not xml.write(3, [1, 2, 3])  # written already
+    assert not xml.write(6, [1, math.nan, 3])  # xlsxwriter's own rules for NaN
+    assert not xml.write(7, [1, -math.inf])
+    assert not xml.write(8, [None, None], {0: (None, None), 1: (None, None)})  # no cell
+    assert not xml.write(1_048_576, [1])  # beyond the sheet
+    assert xml.write(10, [1, "a", None, "ignored: beyond the columns"])
     assert ws.previous_row == 11 and ws.dim_rowmax == 10 and ws.dim_colmax == 2
     workbook.close()
 
