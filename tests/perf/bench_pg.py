@@ -183,7 +183,9 @@ def export(client, big):
     rounds = max(3, ARGS.rounds // 2)
     project_s, xw_s = interleaved(project, with_xlsxwriter, rounds)
     _project_s, op_s = interleaved(project, with_openpyxl, rounds)
-    writing_s, writing_xw_s = interleaved(writing_only(big), with_xlsxwriter, rounds)
+    writing = writing_only(big)
+    writing_s, writing_xw_s = interleaved(writing, with_xlsxwriter, rounds)
+    _writing_s, cells_s = interleaved(writing, cell_by_cell(writing), rounds)
     tracemalloc.start()
     project()
     _current, peak = tracemalloc.get_traced_memory()
@@ -194,6 +196,22 @@ def export(client, big):
     row(name, project_s, op_s, "openpyxl write-only")
     row("export, writing alone (dashboard built)", writing_s, writing_xw_s,
         "xlsxwriter constant-memory", "reports.export.workbook_bytes")
+    row("export, writing alone (dashboard built)", writing_s, cells_s,
+        "the same, cell by cell", "reports/xlsxrows.py off")
+
+
+def cell_by_cell(write):
+    """``write`` with the rows of XML switched off (reports/xlsxrows.py: as for an
+    xlsxwriter version it was not checked against)."""
+    from reports import xlsxrows
+
+    def run():
+        versions, xlsxrows.VERSIONS = xlsxrows.VERSIONS, ()
+        try:
+            write()
+        finally:
+            xlsxrows.VERSIONS = versions
+    return run
 
 
 def writing_only(big):
