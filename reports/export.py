@@ -33,6 +33,7 @@ from criteria.aggregates import Figure
 from criteria.models import IndicatorValue
 from ntm_portal.formats import format_date
 from ntm_portal.workbook import FORMULA_PREFIXES, looks_like_formula
+from reports.xlsxrows import RowXml, supported
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER = "[$-42A]#,##0"
@@ -202,7 +203,12 @@ class Sheet:
 
 
 class RowWriter:
-    """Writes a row of values with each column's format (see ``Sheet.columns``)."""
+    """Writes a row of values with each column's format (see ``Sheet.columns``).
+
+    Where the installed xlsxwriter allows it (``reports.xlsxrows.supported``), each row
+    goes to the sheet as one piece of XML (``RowXml``: the XML xlsxwriter itself would
+    write for those cells); otherwise, and for a row it cannot take, cell by cell.
+    """
 
     def __init__(self, sheet, columns):
         self.sheet = sheet
@@ -213,6 +219,7 @@ class RowWriter:
                 number_format = NUMBER_FORMATS[INTEGER if kind == "integer" else DECIMAL]
                 styles = (*styles, number_format)
             self.plan.append((kind, formats(BORDER, *styles), formats(BORDER, *styles, QUOTED)))
+        self.xml = RowXml(sheet.ws, self.plan) if supported(sheet.ws) else None
 
     def write(self, values, fills=None):
         """Write ``values`` in the sheet's current row, from column A, and move down.
@@ -220,7 +227,13 @@ class RowWriter:
         ``fills``: {column index from 0: (format, quoted format)} replacing a column's
         format in this row (a cell's colour).
         """
-        ws, row = self.sheet.ws, self.sheet.row - 1
+        row = self.sheet.row - 1
+        if self.xml is None or not self.xml.write(row, values, fills):
+            self._write_cells(row, values, fills)
+        self.sheet.row += 1
+
+    def _write_cells(self, row, values, fills):
+        ws = self.sheet.ws
         write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
         for column, ((kind, style, quoted), value) in enumerate(zip(self.plan, values)):
             if fills and column in fills:
@@ -237,7 +250,6 @@ class RowWriter:
                 write_string(row, column, value, quoted if looks_like_formula(value) else style)
             else:
                 write_number(row, column, float(value), style)
-        self.sheet.row += 1
 
 
 def write_workbook(dashboard, output):

@@ -183,6 +183,9 @@ def export(client, big):
     rounds = max(3, ARGS.rounds // 2)
     project_s, xw_s = interleaved(project, with_xlsxwriter, rounds)
     _project_s, op_s = interleaved(project, with_openpyxl, rounds)
+    writing = writing_only(big)
+    writing_s, writing_xw_s = interleaved(writing, with_xlsxwriter, rounds)
+    _writing_s, cells_s = interleaved(writing, cell_by_cell(writing), rounds)
     tracemalloc.start()
     project()
     _current, peak = tracemalloc.get_traced_memory()
@@ -191,6 +194,42 @@ def export(client, big):
     row(name, project_s, xw_s, "xlsxwriter constant-memory",
         f"peak {peak / 2**20:.0f} MB (tracemalloc)")
     row(name, project_s, op_s, "openpyxl write-only")
+    row("export, writing alone (dashboard built)", writing_s, writing_xw_s,
+        "xlsxwriter constant-memory", "reports.export.workbook_bytes")
+    row("export, writing alone (dashboard built)", writing_s, cells_s,
+        "the same, cell by cell", "reports/xlsxrows.py off")
+
+
+def cell_by_cell(write):
+    """``write`` with the rows of XML switched off (reports/xlsxrows.py: as for an
+    xlsxwriter version it was not checked against)."""
+    from reports import xlsxrows
+
+    def run():
+        versions, xlsxrows.VERSIONS = xlsxrows.VERSIONS, ()
+        try:
+            write()
+        finally:
+            xlsxrows.VERSIONS = versions
+    return run
+
+
+def writing_only(big):
+    """The workbook's writing alone: the dashboard and the figures by commune are built
+    once beforehand (the reference writes cells that are already known, too)."""
+    from django.test import RequestFactory
+
+    from communes.models import User
+    from reports.export import workbook_bytes
+    from reports.views import _dashboard
+
+    request = RequestFactory().get(f"/reports/2021/q1/export.xlsx?district={big.slug}")
+    request.user = User.objects.get(username="admin")
+    cache.clear()
+    dashboard = _dashboard(request, 2021, 1)
+    figures = dashboard.by_commune()
+    dashboard.by_commune = lambda: figures
+    return lambda: workbook_bytes(dashboard)
 
 
 def save_form():
