@@ -8,9 +8,11 @@ as one commune, Lâm Hợp (the package names them among its aliases); the demo 
 communes of 2021, and both go where the package sends Lâm Hợp. New units also take in
 communes of the former Thị xã Kỳ Anh, which the demo does not have (docs/DOMAIN.md).
 
-Invented here, and marked so: the new units' villages (the former villages, carried over
-under their old commune's name, ``is_invented``), the new units' NTM recognitions (the
-weakest level among the merged communes, note "minh họa"), and the officers' accounts.
+The merger itself goes through the one door, ``communes.mergers.apply_mergers``: the former
+villages (invented in the demo, ``is_invented``) and officers move to the new units, whose
+officers may read their former communes' history. Invented here, and marked so: the new
+units' NTM recognitions (the weakest level among the merged communes, note "minh họa") and
+the new officers' accounts.
 """
 
 import datetime
@@ -18,13 +20,12 @@ import json
 from importlib import util
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 
 from ntm_portal import quarters
 from ntm_portal.formats import vn_slugify
 
 from .choices import CommuneKind, NtmLevel, Role
-from .models import Commune, District, NtmRecognition, Province, ReportingPeriod, User, Village
+from .models import Commune, District, NtmRecognition, Province, ReportingPeriod, User
 from .seed import DEMO_NOTE, DEMO_PASSWORD, _user
 from .units import PACKAGE, REFORM_DATE, _dataset, kind_of, reform_district, short_name
 
@@ -95,49 +96,20 @@ def _new_province_key(converter, province_key):
                 "")
 
 
-@transaction.atomic
 def merge_into_new_unit(district, code, name, kind, former, actor=None):
-    """Create (or find) the new commune ``code``/``name`` under ``district`` (the province's
-    post-reform record), valid from 1 July 2025, with ``former`` as its predecessors, and close
-    the former communes on 30 June 2025.
+    """The new commune ``code``/``name`` under ``district`` (the province's post-reform
+    record), continuing ``former`` from 1 July 2025, through the one door for mergers
+    (``communes.mergers.apply_mergers``): the former communes close on 30 June 2025, their
+    villages and officers move to the new unit. A second run finds it already applied.
+    The new unit's officers may read their former communes' history."""
+    from .mergers import MergerSpec, apply_mergers
 
-    The one merge step of the demo. The branch ``mergers`` builds the service
-    ``communes.mergers.apply_mergers`` that does this for real (with its history and checks):
-    once it exists, this function is to call it instead.
-    """
-    commune = Commune.objects.filter(district=district, code=code).first()
-    if commune is None:
-        base = vn_slugify(name)
-        slug = next(s for s in (base, f"{base}-2025", f"xa-{code}")
-                    if not Commune.objects.filter(slug=s).exists())
-        commune = Commune(district=district, code=code, name=name, kind=kind, slug=slug,
-                          valid_from=REFORM_DATE)
-        if actor is not None:
-            commune._history_user = actor
-        commune.save()
-    commune.predecessors.add(*former)
-    for old in former:
-        if old.valid_to != LAST_DAY:
-            old.valid_to = LAST_DAY
-            old.save(update_fields=["valid_to"])
-    return commune
-
-
-def _carry_villages(commune, former):
-    """The former communes' villages, closed on 30 June 2025 and carried into the new unit
-    under their commune's name (invented: the real villages were rearranged too)."""
-    if commune.villages.exists():
-        return
-    old_villages = list(Village.objects.filter(commune__in=former).select_related("commune")
-                        .order_by("commune__name", "name"))
-    new_villages = Village.objects.bulk_create(
-        Village(commune=commune, name=f"{v.name} ({v.commune.name})", is_invented=True,
-                valid_from=REFORM_DATE) for v in old_villages)
-    Through = Village.predecessors.through
-    Through.objects.bulk_create(
-        Through(from_village_id=new.pk, to_village_id=old.pk)
-        for new, old in zip(new_villages, old_villages, strict=True))
-    Village.objects.filter(pk__in=[v.pk for v in old_villages]).update(valid_to=LAST_DAY)
+    spec = MergerSpec(name=name, predecessors=list(former), date=REFORM_DATE, kind=kind,
+                      code=code, parent=district, officers_see_predecessors=True)
+    result = apply_mergers(actor, [spec], dry_run=False)
+    if result.errors:
+        raise RuntimeError("; ".join(error.message for error in result.errors))
+    return Commune.objects.get(district=district, code=code)
 
 
 def _recognise(commune, former):
@@ -174,7 +146,6 @@ def seed_reform(out):
             continue
         commune = merge_into_new_unit(district, code, name, kind, olds)
         merged += len(olds)
-        _carry_villages(commune, olds)
         _recognise(commune, olds)
         if not User.objects.filter(username=officer_login(name)).exists():
             password_hash = password_hash or make_password(DEMO_PASSWORD)

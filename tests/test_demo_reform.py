@@ -164,14 +164,19 @@ def test_ocop_products_of_the_new_units_follow_decision_1489(reform_demo):
         assert product.producer.commune == product.commune
 
 
-def test_logins_see_only_their_own_unit(reform_demo, client):
+def test_logins_see_their_own_unit_and_read_its_history(reform_demo, client):
     new = list(Commune.objects.filter(district=reform_demo).order_by("name"))
     for commune in new:
         officer = User.objects.get(username=officer_login(commune.name))
         assert (officer.role, officer.commune) == (Role.OFFICER, commune)
         assert officer.check_password(DEMO_PASSWORD)
+        # They read their former communes' history, and change only their own unit's.
+        former = set(commune.predecessors.values_list("pk", flat=True))
+        assert former
         assert set(Submission.objects.restrict(officer, VIEW).values_list("commune", flat=True)) \
-            == {commune.pk}
+            == {commune.pk} | former
+        assert set(Submission.objects.restrict(officer, CHANGE).values_list(
+            "commune", flat=True)) == {commune.pk}
     first, other = new[0], new[1]
     response = client.post(reverse("login"), {"username": officer_login(first.name),
                                               "password": DEMO_PASSWORD})
