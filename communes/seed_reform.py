@@ -96,7 +96,23 @@ def _new_province_key(converter, province_key):
                 "")
 
 
-def merge_into_new_unit(district, code, name, kind, former, actor=None):
+def absent_former_units(province, old_district):
+    """{new unit's code: the former units it took in that the demo does not hold} from the
+    2025 table (``communes.mergers.mapping_2025``), e.g. the wards of the former Thị xã Kỳ
+    Anh; Lâm Hợp is held as Kỳ Lâm and Kỳ Hợp, so it is not absent."""
+    from .mergers import mapping_2025
+
+    held = {_key(c.name) for c in Commune.objects.filter(district=old_district)}
+    held |= {key for *_, keys in reform_groups(province.code, old_district.code) for key in keys}
+    absent = {}
+    for spec in mapping_2025(province, old_district).specs:
+        # "Xã Lâm Hợp (Huyện Kỳ Anh)" → "lamhop"
+        absent[spec.code] = [name for name in spec.absent
+                             if _key(name.split(" (")[0].split(" ", 1)[-1]) not in held]
+    return absent
+
+
+def merge_into_new_unit(district, code, name, kind, former, actor=None, absent=()):
     """The new commune ``code``/``name`` under ``district`` (the province's post-reform
     record), continuing ``former`` from 1 July 2025, through the one door for mergers
     (``communes.mergers.apply_mergers``): the former communes close on 30 June 2025, their
@@ -105,7 +121,8 @@ def merge_into_new_unit(district, code, name, kind, former, actor=None):
     from .mergers import MergerSpec, apply_mergers
 
     spec = MergerSpec(name=name, predecessors=list(former), date=REFORM_DATE, kind=kind,
-                      code=code, parent=district, officers_see_predecessors=True)
+                      code=code, parent=district, officers_see_predecessors=True,
+                      absent=list(absent))
     result = apply_mergers(actor, [spec], dry_run=False)
     if result.errors:
         raise RuntimeError("; ".join(error.message for error in result.errors))
@@ -140,11 +157,13 @@ def seed_reform(out):
     former = {_key(c.name): c for c in Commune.objects.filter(district=old_district)}
     password_hash = None
     merged = 0
+    absent = absent_former_units(province, old_district)
     for code, name, kind, keys in reform_groups(province.code, old_district.code):
         olds = sorted((c for k, c in former.items() if k in keys), key=lambda c: c.name)
         if not olds:
             continue
-        commune = merge_into_new_unit(district, code, name, kind, olds)
+        commune = merge_into_new_unit(district, code, name, kind, olds,
+                                      absent=absent.get(code, ()))
         merged += len(olds)
         _recognise(commune, olds)
         if not User.objects.filter(username=officer_login(name)).exists():

@@ -259,6 +259,10 @@ class Dashboard:
     # ``period`` is its last quarter (submissions, criteria, levels are the end's).
     span: Span | None = None
     levels_year_ago: list = field(default_factory=list)  # [(NtmLevel, count)] a year before
+    # Units the portal never held that communes shown took in after the earliest quarter
+    # the page compares with: [(commune name, their names)]. Their history is partial, so
+    # the page says so and the narrative makes no year-on-year claim.
+    partial_history: list = field(default_factory=list)
 
     def __post_init__(self):
         if self.span is None:
@@ -504,11 +508,16 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         headline.append(row)
 
     listed = (communes.with_level(end).with_sponsor(end).order_by()
-              .values_list("pk", "name", "slug", "level", "sponsor_name"))
-    commune_list, levels_sponsors = [], {}
-    for pk, name, slug, level, sponsor in listed:
+              .values_list("pk", "name", "slug", "level", "sponsor_name", "valid_from",
+                           "absent_predecessors"))
+    trend_periods = _trend_periods(period)
+    compared_from = min([span.year_ago().start_date] + [p.start_date for p in trend_periods])
+    commune_list, levels_sponsors, partial_history = [], {}, []
+    for pk, name, slug, level, sponsor, valid_from, absent in listed:
         commune_list.append(CommuneRef(pk, name, slug))
         levels_sponsors[pk] = (NtmLevel(level or 0), sponsor or "")
+        if absent and valid_from is not None and valid_from > compared_from:
+            partial_history.append((name, absent))
     commune_list.sort(key=lambda c: name_key(c.name))  # once; later sorts are stable
     criteria_set = criteria_set_for(period)
     criteria = list(criteria_set.all_criteria()) if criteria_set else []
@@ -521,7 +530,6 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     levels = [(level, sum(1 for r in rows if r.level == level)) for level in levels_of(span.year)]
     levels_year_ago = _levels_on(history, span.year_ago().end_date)
 
-    trend_periods = _trend_periods(period)
     # One grouped query per kind for all the quarters shown, never figures() per quarter.
     sums = rollups.trend_sums(trend_periods, district) if use_rollups else None
     trends = trend(trend_periods, TREND_CODES, history, statuses, sums=sums, balance=balance)
@@ -535,6 +543,7 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         completeness=_completeness(period, district, communes, commune_list),
         terms=period_terms(period, district.pk),
         span=span, levels_year_ago=levels_year_ago,
+        partial_history=sorted(partial_history, key=lambda item: name_key(item[0])),
     )
     from .narrative import narrative
     from .plan_panels import plan_for

@@ -31,6 +31,10 @@ def _year_on_year(d, codes):
     both sides (never against an unknown one), or None."""
     from criteria.aggregates import year_on_year
 
+    if d.partial_history:
+        return _("No comparison with the same period last year: before the merger the portal "
+                 "holds no reports of %(names)s.") % {
+            "names": "; ".join(absent for _name, absent in d.partial_history)}
     names = {indicator.code: indicator for indicator in d.indicators}
     items = []
     for code in codes:

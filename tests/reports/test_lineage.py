@@ -316,3 +316,41 @@ def test_mid_year_merger_the_year_to_date_and_the_target_include_the_predecessor
     assert row.figure.quarter == 123
     assert row.figure.ytd == ytd
     assert row.share == pytest.approx(float(ytd) * 100 / float(target.low))
+
+
+def test_a_unit_the_portal_never_held_makes_the_history_partial_and_says_so(
+        merged, committee, client_for):
+    """Lâm Hợp also took in a unit the portal never held: the comparisons that reach before
+    the merger are partial; the page says so and the narrative makes no year-on-year claim.
+    Once nothing shown reaches before the merger, the note goes."""
+    from reports.narrative import narrative
+
+    new = merged["new"]
+    Commune.objects.filter(pk=new.pk).update(absent_predecessors="Xã Kỳ Hà (Thị xã Kỳ Anh)")
+    q1 = ReportingPeriod.objects.get(year=2022, quarter=1)
+    district, communes, restricted = communes_in_scope(committee, q1)
+    dashboard = build_dashboard(q1, district, communes, restricted)
+    assert dashboard.partial_history == [("Lâm Hợp", "Xã Kỳ Hà (Thị xã Kỳ Anh)")]
+    text = " ".join(narrative(dashboard))
+    assert "Không so sánh với cùng kỳ năm trước" in text and "Xã Kỳ Hà" in text
+    assert "so với cùng kỳ" not in text.replace("Không so sánh với cùng kỳ", "")
+    html = client_for(committee).get("/reports/2022/q1/").content.decode()
+    assert 'id="partial-history"' in html and "Lâm Hợp: chưa gồm Xã Kỳ Hà (Thị xã Kỳ Anh)" in html
+    page = client_for(committee).get(new.get_absolute_url()).content.decode()
+    assert 'id="lineage-partial"' in page and "Xã Kỳ Hà (Thị xã Kỳ Anh)" in page
+    # A report whose year before and trend all lie after the merger is whole again.
+    for year, quarter in ((2024, 4), (2025, 1)):
+        ReportingPeriod.objects.get_or_create(year=year, quarter=quarter)
+    later = ReportingPeriod.objects.get(year=2025, quarter=1)
+    district, communes, restricted = communes_in_scope(committee, later)
+    assert build_dashboard(later, district, communes, restricted).partial_history == []
+
+
+def test_without_absent_units_the_narrative_still_compares(merged, committee):
+    from reports.narrative import narrative
+
+    q1 = ReportingPeriod.objects.get(year=2022, quarter=1)
+    district, communes, restricted = communes_in_scope(committee, q1)
+    dashboard = build_dashboard(q1, district, communes, restricted)
+    assert dashboard.partial_history == []
+    assert "Không so sánh" not in " ".join(narrative(dashboard))
