@@ -336,6 +336,7 @@ def test_a_unit_the_portal_never_held_makes_the_history_partial_and_says_so(
     assert "so với cùng kỳ" not in text.replace("Không so sánh với cùng kỳ", "")
     html = client_for(committee).get("/reports/2022/q1/").content.decode()
     assert 'id="partial-history"' in html and "Lâm Hợp: chưa gồm Xã Kỳ Hà (Thị xã Kỳ Anh)" in html
+    assert html.count('<a href="#partial-history">(chưa đầy đủ)</a>') >= 2
     page = client_for(committee).get(new.get_absolute_url()).content.decode()
     assert 'id="lineage-partial"' in page and "Xã Kỳ Hà (Thị xã Kỳ Anh)" in page
     # A report whose year before and trend all lie after the merger is whole again.
