@@ -127,6 +127,26 @@ def dashboards(client, big):
             row(name + ", repeat view", warm_s, reference_s, "bare SQL", "cache read")
 
 
+def year_dashboard(client, big):
+    """The dashboard of the whole year 2021 (a span of four quarters and the same span of
+    the year before) at 10,000 communes, beside its bare SQL."""
+    url = f"/reports/2021/year/?district={big.slug}"
+
+    def cold():
+        cache.clear()
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    def reference():
+        reference_sql.year_dashboard(big.pk, 2021, trend_quarters(2021, 4))
+
+    project_s, reference_s = interleaved(cold, reference, ARGS.rounds)
+    cache.clear()
+    queries = count_queries(cold)
+    row(f"{big.communes.count():,} communes, year 2021", project_s, reference_s, "bare SQL",
+        f"{queries} queries, cache empty")
+
+
 def trend20(big):
     from communes.models import ReportingPeriod
     from criteria.aggregates import trend
@@ -309,6 +329,8 @@ def main():
           f"load average {os.getloadavg()[0]:.1f}")
     if wanted("dashboard"):
         dashboards(client, big)
+    if wanted("year"):
+        year_dashboard(client, big)
     if wanted("trend"):
         trend20(big)
     if wanted("save"):

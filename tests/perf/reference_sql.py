@@ -120,6 +120,62 @@ def dashboard(district_id, year, quarter, trend_quarters):
     return results
 
 
+def year_dashboard(district_id, year, trend_quarters):
+    """The dashboard of a whole year (``/reports/<year>/year/``) for one district, and the
+    same span of the year before: flows summed over the span's quarters, stocks at its last
+    quarter, cumulative figures, registry counts by their dates in either span, then the
+    lists of the span's last quarter (levels and sponsors, criteria, completeness) and the
+    trend, as ``dashboard`` reads them."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    ago_start, ago_end = datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)
+    results = {}
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT iv.indicator_id,
+              SUM(iv.value) FILTER (WHERE p.year=%(y)s),
+              SUM(iv.value) FILTER (WHERE p.year=%(y)s AND p.quarter=4),
+              SUM(iv.value) FILTER (WHERE p.year=%(a)s),
+              SUM(iv.value) FILTER (WHERE p.year=%(a)s AND p.quarter=4),
+              SUM(iv.value),
+              AVG(iv.value) FILTER (WHERE p.year=%(y)s AND p.quarter=4),
+              AVG(iv.value) FILTER (WHERE p.year=%(a)s AND p.quarter=4)
+            FROM criteria_indicatorvalue iv
+            JOIN communes_submission s ON s.id = iv.submission_id
+            JOIN communes_reportingperiod p ON p.id = s.period_id
+            JOIN communes_commune c ON c.id = s.commune_id
+            WHERE c.district_id=%(d)s AND s.status='approved' AND p.year <= %(y)s
+            GROUP BY iv.indicator_id""", {"y": year, "a": year - 1, "d": district_id})
+        results["entered"] = cursor.fetchall()
+        dates = {"s": start, "e": end, "as": ago_start, "ae": ago_end, "d": district_id}
+        cursor.execute("""
+            SELECT
+              COUNT(*) FILTER (WHERE building_since<=%(e)s AND (recognised_on IS NULL OR
+                  recognised_on>%(e)s) AND (lapsed_on IS NULL OR lapsed_on>%(e)s)),
+              COUNT(*) FILTER (WHERE building_since<=%(ae)s AND (recognised_on IS NULL OR
+                  recognised_on>%(ae)s) AND (lapsed_on IS NULL OR lapsed_on>%(ae)s)),
+              COUNT(*) FILTER (WHERE recognised_on BETWEEN %(s)s AND %(e)s),
+              COUNT(*) FILTER (WHERE recognised_on BETWEEN %(as)s AND %(ae)s),
+              COUNT(*) FILTER (WHERE recognised_on<=%(e)s AND (lapsed_on IS NULL OR
+                  lapsed_on>%(e)s)),
+              COUNT(*) FILTER (WHERE recognised_on<=%(ae)s AND (lapsed_on IS NULL OR
+                  lapsed_on>%(ae)s))
+            FROM communes_modelarea a JOIN communes_village v ON v.id=a.village_id
+            JOIN communes_commune c ON c.id=v.commune_id WHERE c.district_id=%(d)s""", dates)
+        results["areas"] = cursor.fetchall()
+        cursor.execute("""
+            SELECT COUNT(*) FILTER (WHERE recognised_on BETWEEN %(s)s AND %(e)s),
+                   COUNT(*) FILTER (WHERE recognised_on BETWEEN %(as)s AND %(ae)s),
+                   COUNT(*) FILTER (WHERE recognised_on<=%(e)s)
+            FROM communes_modelgarden g JOIN communes_village v ON v.id=g.village_id
+            JOIN communes_commune c ON c.id=v.commune_id WHERE c.district_id=%(d)s""", dates)
+        results["gardens"] = cursor.fetchall()
+    # The lists and the trend are those of the span's last quarter.
+    last = dashboard(district_id, year, 4, trend_quarters)
+    for key in ("communes", "criteria_counts", "not_met", "completeness", "trend"):
+        results[key] = last[key]
+    return results
+
+
 def trend(district_id, quarters):
     """Quarter sums of the charted entered indicators and of the new model areas and
     gardens, for every (year, quarter) in ``quarters``: one grouped query per kind."""
