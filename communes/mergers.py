@@ -44,7 +44,7 @@ from ntm_portal.uploads import CellError, FileRefused, open_workbook
 from ntm_portal.workbook import put_text
 
 from . import units
-from .choices import CommuneKind, Role, SubmissionStatus
+from .choices import CommuneKind, Role
 from .models import Commune, District, Province, Sponsorship, Submission, User, Village
 from .scoping import CHANGE, VIEW, sees_everything
 from .signals import data_changed
@@ -57,7 +57,6 @@ COLUMNS = ("Tên đơn vị mới", "Loại", "Mã", "Đơn vị cũ", "Ngày hi
 NAME, KIND, CODE, PREDECESSORS, DATE = range(5)
 LETTERS = "ABCDE"
 MAX_ROWS = 4000
-OPEN_STATUSES = (SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED)
 
 
 @dataclass
@@ -181,8 +180,12 @@ class _Checker:
         for row in through.objects.filter(to_commune_id__in=ids).select_related(
                 "from_commune").order_by("from_commune__valid_from"):
             self.successor.setdefault(row.to_commune_id, row.from_commune)
+        # Reports of any status from the earliest merger's year on: a former unit's report
+        # for a period after its last day would be counted again in the new unit's history
+        # (communes.lineage), approved or not.
+        earliest = min((s.date for s in specs), default=datetime.date.max)
         self.pending = {}
-        for sub in Submission.objects.filter(commune__in=ids, status__in=OPEN_STATUSES) \
+        for sub in Submission.objects.filter(commune__in=ids, period__year__gte=earliest.year) \
                 .select_related("period").order_by("period__year", "period__quarter"):
             self.pending.setdefault(sub.commune_id, []).append(sub.period)
         # Earlier applications: new units of these names holding these predecessors.
@@ -319,8 +322,9 @@ class _Checker:
             pending = [p for p in self.pending.get(commune.pk, []) if p.start_date > closing]
             if pending:
                 self.error(spec, DATE, _(
-                    "%(old)s has reports not yet approved for periods after the merger "
-                    "(%(periods)s): approve them or move the date first.") % {
+                    "%(old)s already has reports for periods after the merger (%(periods)s): "
+                    "the new unit reports from its first day, so the merger must come after "
+                    "them (move the date).") % {
                     "old": commune.name,
                     "periods": ", ".join(quarter_label(p.year, p.quarter) for p in pending)})
 
@@ -372,7 +376,7 @@ def _write(item, actor):
         district=parent, name=spec.name.strip(), kind=spec.kind, code=spec.code,
         slug=units._free_slug(Commune, slug, f"{slug}-{spec.date.year}",
                               f"{slug}-{parent.province.slug}-{spec.date.year}",
-                              *(f"{slug}-{spec.date.year}-{n}" for n in range(2, 50))),
+                              *(f"{slug}-{spec.date.year}-{n}" for n in range(2, 10000))),
         valid_from=spec.date, officers_see_predecessors=spec.officers_see_predecessors,
         absent_predecessors="; ".join(spec.absent))
     _save(commune, actor)

@@ -10,9 +10,9 @@ communes of the former Thị xã Kỳ Anh, which the demo does not have (docs/DO
 
 The merger itself goes through the one door, ``communes.mergers.apply_mergers``: the former
 villages (invented in the demo, ``is_invented``) and officers move to the new units, whose
-officers may read their former communes' history. Invented here, and marked so: the new
-units' NTM recognitions (the weakest level among the merged communes, note "minh họa") and
-the new officers' accounts.
+officers may read their former communes' history. A new unit has no NTM recognition of its
+own (none was decided in the demo's data: a level is never inherited); its page shows its
+former communes' recognitions as history. Invented here: the new officers' accounts.
 """
 
 import datetime
@@ -24,9 +24,9 @@ from django.contrib.auth.hashers import make_password
 from ntm_portal import quarters
 from ntm_portal.formats import vn_slugify
 
-from .choices import CommuneKind, NtmLevel, Role
-from .models import Commune, District, NtmRecognition, Province, ReportingPeriod, User
-from .seed import DEMO_NOTE, DEMO_PASSWORD, _user
+from .choices import CommuneKind, Role
+from .models import Commune, District, Province, ReportingPeriod, User
+from .seed import DEMO_PASSWORD, _user
 from .units import PACKAGE, REFORM_DATE, _dataset, kind_of, reform_district, short_name
 
 LAST_DAY = REFORM_DATE - datetime.timedelta(days=1)  # the former units' last day
@@ -129,17 +129,6 @@ def merge_into_new_unit(district, code, name, kind, former, actor=None, absent=(
     return Commune.objects.get(district=district, code=code)
 
 
-def _recognise(commune, former):
-    """The new unit's level: the weakest of its former communes' on 30 June 2025 (invented)."""
-    if commune.recognitions.exists():
-        return
-    level = min((old.level_on(LAST_DAY) for old in former), default=NtmLevel.NOT_YET)
-    if level != NtmLevel.NOT_YET:
-        NtmRecognition.objects.create(
-            commune=commune, level=level, year=REFORM_DATE.year, decision_date=REFORM_DATE,
-            decision_number="", note=f"{DEMO_NOTE}: kế thừa mức đạt chuẩn của các xã cũ (minh họa)")
-
-
 def seed_periods():
     year, quarter = FIRST_PERIOD
     while (year, quarter) <= LAST_PERIOD:
@@ -165,7 +154,6 @@ def seed_reform(out):
         commune = merge_into_new_unit(district, code, name, kind, olds,
                                       absent=absent.get(code, ()))
         merged += len(olds)
-        _recognise(commune, olds)
         if not User.objects.filter(username=officer_login(name)).exists():
             password_hash = password_hash or make_password(DEMO_PASSWORD)
             _user(officer_login(name), Role.OFFICER, password_hash, commune=commune,

@@ -163,13 +163,16 @@ def test_validation_in_vietnamese(demo):
 
     kyanh = District.objects.get(slug="ky-anh")
     with translation.override("vi"):
-        # Drafts of the quarter after the date: refused with the quarter named.
-        pending = Submission.objects.filter(period__year=2021, period__quarter=2,
-                                            status=SubmissionStatus.DRAFT).first().commune
-        result = mergers.apply_mergers(None, [mergers.MergerSpec(
-            name="Mới", predecessors=[pending], date=datetime.date(2021, 4, 1), parent=kyanh)])
-        assert "Quý II/2021" in result.errors[0].message
-        assert "chưa được duyệt" in result.errors[0].message
+        # Reports of the quarter after the date, drafts or approved: refused with the quarter
+        # named (the new unit's history would count them a second time).
+        for status in (SubmissionStatus.DRAFT, SubmissionStatus.APPROVED):
+            reported = Submission.objects.filter(period__year=2021, period__quarter=2,
+                                                 status=status).first().commune
+            result = mergers.apply_mergers(None, [mergers.MergerSpec(
+                name="Mới", predecessors=[reported], date=datetime.date(2021, 4, 1),
+                parent=kyanh)])
+            assert "Quý II/2021" in result.errors[0].message
+            assert "đã có báo cáo" in result.errors[0].message
         # A date before the predecessor's start.
         ky_lam = Commune.objects.get(slug="ky-lam")
         ky_lam.valid_from = datetime.date(2022, 1, 1)
