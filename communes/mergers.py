@@ -28,9 +28,7 @@ Ways in: the set-up page (``setup_views.mergers``), the ``apply_merger`` command
 """
 
 import datetime
-import json
 from dataclasses import dataclass, field
-from importlib import util
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -632,15 +630,6 @@ class Mapping:
     unmapped: list = field(default_factory=list)  # (commune, reason)
 
 
-def _converter_data():
-    spec = util.find_spec(units.PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(units.PACKAGE)
-    path = f"{list(spec.submodule_search_locations)[0]}/data/converter_2025.json"
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
-
-
 def mapping_2025(province, district=None, date=REFORM_DATE, officers_see_predecessors=False):
     """The specs of the reform of 1 July 2025 for the communes the portal holds in
     ``province`` (only those of ``district`` if given), from the package's conversion table
@@ -667,7 +656,7 @@ def mapping_2025(province, district=None, date=REFORM_DATE, officers_see_predece
             "wardCode, ward FROM admin_units_legacy WHERE provinceCode = ?", [found[0]]).fetchall()
         new_rows = db.execute(
             "SELECT provinceKey, wardKey, wardCode, ward, wardType FROM admin_units").fetchall()
-    data = _converter_data()
+    data = units.converter_2025()
     old_province = legacy[0][0] if legacy else ""
     new_province = next((k for k, v in data["DICT_PROVINCE"].items() if old_province in v), None)
     groups = data["DICT_PROVINCE_WARD_NO_DIVIDED"].get(new_province, {})

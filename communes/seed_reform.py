@@ -17,7 +17,6 @@ former communes' recognitions as history. Invented here: the new officers' accou
 
 import datetime
 import json
-from importlib import util
 
 from django.contrib.auth.hashers import make_password
 
@@ -27,7 +26,7 @@ from ntm_portal.formats import vn_slugify
 from .choices import CommuneKind, Role
 from .models import Commune, District, Province, ReportingPeriod, User
 from .seed import DEMO_PASSWORD, _user
-from .units import PACKAGE, REFORM_DATE, _dataset, kind_of, reform_district, short_name
+from .units import REFORM_DATE, converter_2025, _dataset, kind_of, reform_district, short_name
 
 LAST_DAY = REFORM_DATE - datetime.timedelta(days=1)  # the former units' last day
 FIRST_PERIOD, LAST_PERIOD = (2024, 1), (2026, 4)
@@ -54,12 +53,7 @@ def reform_groups(province_code, district_code):
     the former communes of ``district_code`` it took in, aliases included (Lâm Hợp: also
     Kỳ Lâm and Kỳ Hợp). Communes of other former districts in the same new unit are left out.
     """
-    spec = util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(PACKAGE)
-    folder = list(spec.submodule_search_locations)[0]
-    with open(f"{folder}/data/converter_2025.json", encoding="utf-8") as handle:
-        converter = json.load(handle)
+    converter = converter_2025()
     with _dataset() as db:
         former = db.execute(
             "SELECT provinceKey, districtKey, wardKey, wardShortKey, wardAlias "

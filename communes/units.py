@@ -16,6 +16,7 @@ communes of a province hang under one steering record of the province (``reform_
 valid from 1 July 2025.
 """
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from importlib import util
@@ -116,12 +117,22 @@ def kind_of(level):
 
 # ---------------------------------------------------------------- the package's lists
 
-def _dataset():
+def _package_file(name):
     spec = util.find_spec(PACKAGE)  # found without importing it (it imports shapely)
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(PACKAGE)
-    path = f"{list(spec.submodule_search_locations)[0]}/data/dataset.db"
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return f"{list(spec.submodule_search_locations)[0]}/data/{name}"
+
+
+def _dataset():
+    return sqlite3.connect(f"file:{_package_file('dataset.db')}?mode=ro", uri=True)
+
+
+def converter_2025():
+    """The package's table of the 2025 arrangement: each new commune with the former
+    communes it was formed from (read by ``communes.mergers`` and the demo's reform)."""
+    with open(_package_file("converter_2025.json"), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def package_provinces(era=BEFORE):
