@@ -7,10 +7,12 @@ district outside the user's unit is 404). Pages read and post through the forms 
 ``criteria.targets.save_targets``) decide permission, validation, version and history.
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -153,7 +155,11 @@ def unit_commune_groups(request):
     period = entry_period()
     default = max(commune_groups.MIN_YEAR, period.year if period else timezone.localdate().year)
     year = min(max(_year(request, default), commune_groups.MIN_YEAR), commune_groups.MAX_YEAR)
-    communes = sorted(district.communes.all(), key=lambda c: vn_sort_key(c.name))
+    # The communes that exist in the year: not those merged away before it, nor units
+    # created after it.
+    in_year = (Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1))) & (
+        Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)))
+    communes = sorted(district.communes.filter(in_year), key=lambda c: vn_sort_key(c.name))
     data = request.POST if request.method == "POST" else None
     forms = _group_forms(district, year, communes, data)
     status = 200

@@ -266,6 +266,28 @@ def test_the_page_saves_once_and_refuses_others(demo, staff, officer, nx_staff, 
     assert CommuneCriteriaGroup.objects.get().group == 3
 
 
+def test_the_page_lists_the_communes_of_the_year_only(demo, staff, client_for):
+    """A commune merged away before the year, or created after it, has no group to set."""
+    import datetime
+
+    from communes.models import Commune
+
+    gone = Commune.objects.get(slug="ky-tay")
+    gone.valid_to = datetime.date(2025, 6, 30)
+    gone.save()
+    later = Commune.objects.create(district=demo, name="Xã mới", slug="xa-moi-2027",
+                                   valid_from=datetime.date(2027, 1, 1))
+    listed = {form.commune.pk for form in client_for(staff).get(
+        PAGE, {"unit": demo.slug, "year": 2026}).context["forms"]}
+    assert gone.pk not in listed and later.pk not in listed
+    assert Commune.objects.get(slug="ky-lac").pk in listed
+    # Merged away during the year: it still had a group for the part of the year it lived.
+    Commune.objects.filter(slug="ky-lac").update(valid_to=datetime.date(2026, 6, 30))
+    listed = {form.commune.pk for form in client_for(staff).get(
+        PAGE, {"unit": demo.slug, "year": 2026}).context["forms"]}
+    assert Commune.objects.get(slug="ky-lac").pk in listed
+
+
 def test_the_page_queries_do_not_grow_with_communes(demo, staff, client_for):
     client = client_for(staff)
     client.get(PAGE, {"unit": demo.slug, "year": 2026})  # warm the session
