@@ -33,6 +33,7 @@ from criteria.aggregates import Figure
 from criteria.models import IndicatorValue
 from ntm_portal.formats import format_date
 from ntm_portal.workbook import FORMULA_PREFIXES, looks_like_formula
+from reports.narrative import partial_history_note
 from reports.xlsxrows import RowXml, supported
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,6 +130,9 @@ class Sheet:
             "data": data, "date": format_date(timezone.localdate())}
         if dashboard.restricted:
             note += " " + _("Restricted to the communes the account may see.")
+        partial = partial_history_note(dashboard)
+        if partial:
+            note += " " + partial
         self.put(3, 1, note, NOTE)
         self.row = 5
         self.ws.set_landscape()

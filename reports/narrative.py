@@ -26,6 +26,17 @@ def _n(value):
     return format_number(value)
 
 
+def partial_history_note(d):
+    """The sentence the workbook and the Word report carry when the history is partial
+    (``Dashboard.partial_history``), or None."""
+    if not d.partial_history:
+        return None
+    return _("Figures of the same period last year and the trend are partial: they leave "
+             "out units whose reports the portal never held (%(units)s).") % {
+        "units": "; ".join(_("%(name)s: without %(absent)s") % {"name": name, "absent": absent}
+                           for name, absent in d.partial_history)}
+
+
 def _year_on_year(d, codes):
     """"Compared with the same period last year: …" for the figures of ``codes`` known on
     both sides (never against an unknown one), or None."""

@@ -25,6 +25,8 @@ from communes.context import unit_heading, unit_label
 from ntm_portal import quarters
 from ntm_portal.formats import format_date, format_number, quarter_label
 
+from .narrative import partial_history_note
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
 
@@ -274,6 +276,9 @@ def document_bytes(d):
     if d.restricted:
         _paragraph(document, _("Restricted to the communes of your account."), 12, italic=True,
                    align=c)
+    partial = partial_history_note(d)
+    if partial:
+        _paragraph(document, partial, 12, italic=True, align=c)
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
 
     _paragraph(document, _("I. RESULTS OF %(period)s") % {"period": d.span.label.upper()},

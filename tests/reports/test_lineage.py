@@ -339,6 +339,20 @@ def test_a_unit_the_portal_never_held_makes_the_history_partial_and_says_so(
     assert html.count('<a href="#partial-history">(chưa đầy đủ)</a>') >= 2
     page = client_for(committee).get(new.get_absolute_url()).content.decode()
     assert 'id="lineage-partial"' in page and "Xã Kỳ Hà (Thị xã Kỳ Anh)" in page
+    # The workbook and the Word report carry the same warning.
+    import io
+
+    import openpyxl
+    from docx import Document
+
+    note = ("Số liệu cùng kỳ năm trước và xu hướng chưa đầy đủ: chưa gồm các đơn vị mà cổng "
+            "chưa từng có báo cáo (Lâm Hợp: chưa gồm Xã Kỳ Hà (Thị xã Kỳ Anh)).")
+    workbook = openpyxl.load_workbook(io.BytesIO(
+        client_for(committee).get("/reports/2022/q1/export.xlsx").getvalue()))
+    assert note in workbook.worksheets[0].cell(3, 1).value
+    document = Document(io.BytesIO(
+        client_for(committee).get("/reports/2022/q1/report.docx").content))
+    assert note in [paragraph.text for paragraph in document.paragraphs]
     # A report whose year before and trend all lie after the merger is whole again.
     for year, quarter in ((2024, 4), (2025, 1)):
         ReportingPeriod.objects.get_or_create(year=year, quarter=quarter)
