@@ -128,20 +128,32 @@ def commune_scope(user, action, path):
         own = Q(**{path: user.commune_id})
         if action != VIEW:
             return own
-        return own | Q(**{f"{path}__in": readable_predecessor_ids(user.commune_id)})
+        return own | readable_predecessor_q(path, user.commune_id)
     return _NOTHING
 
 
-def readable_predecessor_ids(commune_id):
-    """Subquery of the units merged into ``commune_id`` whose history its officers may read
-    (``Commune.officers_see_predecessors``): read only, never changed (``commune_scope``
-    gives them for VIEW alone). One level: the units named as its predecessors."""
+# How many generations of predecessors an officer's reading reaches (a commune merged in
+# 2025 from communes merged in 2019 from older ones): subqueries inside the same query.
+PREDECESSOR_GENERATIONS = 3
+
+
+def readable_predecessor_q(path, commune_id):
+    """Q of the units merged into ``commune_id`` whose history its officers may read
+    (``Commune.officers_see_predecessors``), and their own predecessors, up to
+    ``PREDECESSOR_GENERATIONS``: read only, never changed (``commune_scope`` gives them for
+    VIEW alone). No extra query: nested subqueries of the one being scoped."""
     from .models import Commune
 
     through = Commune.predecessors.through
-    return through.objects.filter(
+    generation = through.objects.filter(
         from_commune_id=commune_id, from_commune__officers_see_predecessors=True,
     ).values("to_commune_id")
+    q = Q(**{f"{path}__in": generation})
+    for _ in range(PREDECESSOR_GENERATIONS - 1):
+        generation = through.objects.filter(from_commune_id__in=generation).values(
+            "to_commune_id")
+        q |= Q(**{f"{path}__in": generation})
+    return q
 
 
 def unit_scope(user, action, district_path):

@@ -273,6 +273,28 @@ def test_officers_read_the_predecessors_only_when_allowed(demo, client_for, see)
             workflow.check_can_edit(old, officer)
 
 
+def test_officers_read_their_predecessors_predecessors_but_not_further(demo):
+    """Kỳ Tây was formed from an older unit, itself formed from another: the officers of
+    the 2025 unit read the three generations, and change only their own unit."""
+    old_tay = Commune.objects.get(slug="ky-tay")
+    older = Commune.objects.create(district=old_tay.district, name="Tây cũ", slug="tay-cu",
+                                   valid_to=datetime.date(2010, 12, 31))
+    oldest = Commune.objects.create(district=old_tay.district, name="Tây xưa", slug="tay-xua",
+                                    valid_to=datetime.date(2005, 12, 31))
+    ancient = Commune.objects.create(district=old_tay.district, name="Tây cổ", slug="tay-co",
+                                     valid_to=datetime.date(2000, 12, 31))
+    old_tay.predecessors.add(older)
+    older.predecessors.add(oldest)
+    oldest.predecessors.add(ancient)
+    result = mergers.apply_mergers(None, [_spec(officers_see_predecessors=True)], dry_run=False)
+    new = result.items[0].commune
+    officer = User.objects.get(username="ky-van")
+    readable = set(Commune.objects.restrict(officer, VIEW).values_list("slug", flat=True))
+    assert readable == {new.slug, *GROUP, "tay-cu", "tay-xua"}  # not the fourth generation
+    assert set(Commune.objects.restrict(officer, CHANGE).values_list("slug", flat=True)) == \
+        {new.slug}
+
+
 # ---------------------------------------------------------------- the workbook
 
 def test_the_template_reads_back(demo):
