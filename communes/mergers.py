@@ -39,7 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ntm_portal.formats import format_date, quarter_label, vn_slugify
 from ntm_portal.forms import SHORT_TEXT_MAX, text_errors
 from ntm_portal.uploads import CellError, FileRefused, open_workbook
-from ntm_portal.workbook import put_text
+from ntm_portal.workbook import header_template
 
 from . import units
 from .choices import CommuneKind, Role
@@ -480,23 +480,9 @@ def load_specs(data):
 
 def template():
     """An empty merger workbook with its header and one example row (bytes)."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "SapNhap"
-    for column, title in enumerate(COLUMNS, start=1):
-        put_text(sheet.cell(row=1, column=column), title).font = Font(bold=True)
-        sheet.column_dimensions[LETTERS[column - 1]].width = 28 if column == 4 else 16
-    for column, value in enumerate(("Kỳ Văn", "Xã", "18787", "ky-van; ky-trung; ky-tay",
-                                    "01/07/2025"), start=1):
-        put_text(sheet.cell(row=2, column=column), value)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return header_template("SapNhap", COLUMNS, (
+        "Kỳ Văn", "Xã", "18787", "ky-van; ky-trung; ky-tay", "01/07/2025"),
+        widths=[28 if column == 4 else 16 for column in range(1, len(COLUMNS) + 1)])
 
 
 def _cell(value):

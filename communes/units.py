@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from ntm_portal.formats import vn_slugify
 from ntm_portal.forms import SHORT_TEXT_MAX, text_errors
 from ntm_portal.uploads import CellError, FileRefused, open_workbook
-from ntm_portal.workbook import put_text
+from ntm_portal.workbook import header_template
 
 from .choices import CommuneKind, Role
 from .models import REFORM_DATE, Commune, District, Province
@@ -176,23 +176,9 @@ def package_rows(province_code, era=BEFORE):
 
 def gso_template():
     """An empty workbook with the GSO's columns and one example row (bytes)."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "DanhMuc"
-    for column, title in enumerate(GSO_COLUMNS, start=1):
-        put_text(sheet.cell(row=1, column=column), title).font = Font(bold=True)
-        sheet.column_dimensions[chr(64 + column)].width = 18
-    for column, value in enumerate(("42", "Tỉnh Hà Tĩnh", "442", "Huyện Nghi Xuân", "18355",
-                                    "Xã Xuân Hội", "Xã"), start=1):
-        put_text(sheet.cell(row=2, column=column), value)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return header_template("DanhMuc", GSO_COLUMNS, (
+        "42", "Tỉnh Hà Tĩnh", "442", "Huyện Nghi Xuân", "18355", "Xã Xuân Hội", "Xã"),
+        widths=[18] * len(GSO_COLUMNS))
 
 
 def _cell_text(value):

@@ -48,6 +48,12 @@ def _url(name, district, **params):
     return f"{reverse(name)}?{urlencode({'unit': district.slug, **params})}"
 
 
+def _rows_refused(request, count):
+    """The message of a row page (targets, commune groups) that saved nothing."""
+    messages.error(request, _("Nothing was saved: %(n)s row(s) need correcting, "
+                              "marked in red below.") % {"n": count})
+
+
 @login_required
 def unit_catalogue(request):
     """"Chỉ tiêu của đơn vị": which indicators the unit uses, requires, headlines."""
@@ -127,12 +133,9 @@ def unit_targets(request):
                 for form in forms:
                     for message in errors.get(form.indicator.pk, []):
                         form.add_error("low", message)
-                messages.error(request, _("Nothing was saved: %(n)s row(s) need correcting, "
-                                          "marked in red below.") % {"n": len(errors)})
+                _rows_refused(request, len(errors))
         else:
-            messages.error(request, _("Nothing was saved: %(n)s row(s) need correcting, "
-                                      "marked in red below.")
-                           % {"n": sum(1 for form in forms if form.errors)})
+            _rows_refused(request, sum(1 for form in forms if form.errors))
     return render(request, "criteria/unit_targets.html", {
         "district": district, "forms": forms, "year": year, "units": _units(request),
         "years": [year - 1, year, year + 1], "url_name": "criteria:unit-targets"},
@@ -189,12 +192,9 @@ def unit_commune_groups(request):
                 for form in forms:
                     for message in errors.get(form.commune.pk, []):
                         form.add_error("group", message)
-                messages.error(request, _("Nothing was saved: %(n)s row(s) need correcting, "
-                                          "marked in red below.") % {"n": len(errors)})
+                _rows_refused(request, len(errors))
         else:
-            messages.error(request, _("Nothing was saved: %(n)s row(s) need correcting, "
-                                      "marked in red below.")
-                           % {"n": sum(1 for form in forms if form.errors)})
+            _rows_refused(request, sum(1 for form in forms if form.errors))
     years = [y for y in (year - 1, year, year + 1)
              if commune_groups.MIN_YEAR <= y <= commune_groups.MAX_YEAR]
     return render(request, "criteria/unit_commune_groups.html", {

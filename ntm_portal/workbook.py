@@ -37,3 +37,26 @@ def put_value(cell, value):
         return put_text(cell, value)  # a lazy translation or any other object: its text
     cell.value = value
     return cell
+
+
+def header_template(sheet_title, columns, example, widths):
+    """An input workbook to download: one sheet, its bold header row, one example row,
+    column widths (``widths``: one per column); bytes of the .xlsx. Text cells go through
+    ``put_text``, so an example never reads as a formula."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    for column, (title, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        put_text(sheet.cell(row=1, column=column), title).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for column, value in enumerate(example, start=1):
+        put_text(sheet.cell(row=2, column=column), value)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
