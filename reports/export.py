@@ -34,7 +34,7 @@ from criteria.models import IndicatorValue
 from ntm_portal.formats import format_date
 from ntm_portal.workbook import FORMULA_PREFIXES, looks_like_formula
 from reports.narrative import partial_history_note
-from reports.xlsxrows import RowXml, supported
+from reports.xlsxrows import RowXml, cut, looks_rich, supported
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER = "[$-42A]#,##0"
@@ -108,7 +108,22 @@ def put_text(worksheet, row, column, value, formats, *styles):
     text = "" if value is None else str(value)
     if looks_like_formula(text):
         styles = styles + (QUOTED,)
-    worksheet.write_string(row, column, text, formats(*styles))
+    write_text(worksheet, row, column, text, formats(*styles))
+
+
+def write_text(worksheet, row, column, text, cell_format):
+    """``worksheet.write_string``, except for a text that looks like ``<r>…</r>``.
+
+    xlsxwriter writes such a text into the sheet as it is, taking it for a rich string's
+    XML: a comment typed that way would corrupt the workbook. It is written instead as a
+    rich string of two runs in the cell's own font, which reads back as the same text.
+    """
+    text = cut(text, worksheet.xls_strmax)
+    if looks_rich(text):
+        worksheet.write_rich_string(row, column, cell_format, text[:1], cell_format, text[1:],
+                                    cell_format)
+    else:
+        worksheet.write_string(row, column, text, cell_format)
 
 
 class Sheet:
@@ -238,7 +253,11 @@ class RowWriter:
 
     def _write_cells(self, row, values, fills):
         ws = self.sheet.ws
-        write_number, write_string, write_blank = ws.write_number, ws.write_string, ws.write_blank
+        write_number, write_blank = ws.write_number, ws.write_blank
+
+        def write_string(row, column, text, cell_format):
+            write_text(ws, row, column, text, cell_format)
+
         for column, ((kind, style, quoted), value) in enumerate(zip(self.plan, values)):
             if fills and column in fills:
                 style, quoted = fills[column]

@@ -16,8 +16,10 @@ cell-by-cell output):
   ``<c r="B7" s="3" t="inlineStr"><is><t>text</t></is></c>``, with control characters
   as ``_xHHHH_`` (and a literal ``_xHHHH_`` escaped as ``_x005F_xHHHH_``), ``& < >``
   escaped, ``xml:space="preserve"`` on ``<t>`` when the text starts or ends with
-  whitespace, text over 32,767 UTF-16 units cut there; a text that looks like
-  ``<r>…</r>`` is taken by xlsxwriter as a rich string and written unescaped, and so here;
+  whitespace, text over 32,767 UTF-16 units cut there. One deliberate difference: a
+  text that looks like ``<r>…</r>`` is taken by xlsxwriter as a rich string's XML and
+  written unescaped (a comment typed that way would break the workbook); here it is
+  escaped like any text, and ``reports.export.write_text`` does the same on the slow path;
 - a blank with a format: ``<c r="B7" s="3"/>`` (a blank without a format: nothing);
 - ``s``: the format's style index (``Format._get_xf_index``), asked for in column order
   when the cell is written, as xlsxwriter does when it writes the row; a cell without a
@@ -91,6 +93,19 @@ def _utf16_cut(text, limit):
         length += 2 if ord(char) > 0xFFFF else 1
         if length > limit:
             return text[:index]
+    return text
+
+
+def looks_rich(text):
+    """Whether xlsxwriter would write ``text`` (already cut to Excel's length) as raw rich
+    string XML instead of escaping it."""
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
+def cut(text, limit):
+    """``text`` cut to ``limit`` UTF-16 units, as xlsxwriter's ``write_string`` cuts it."""
+    if len(text) > limit // 2 and _utf16_length(text) > limit:
+        return _utf16_cut(text, limit)
     return text
 
 
@@ -212,13 +227,10 @@ class RowXml:
 
 def _string_cell(reference, style, text, strmax):
     """A text cell that needs some of xlsxwriter's care: long, control characters, XML
-    characters, leading or trailing whitespace, or a rich string's look."""
-    if len(text) > strmax // 2 and _utf16_length(text) > strmax:
-        text = _utf16_cut(text, strmax)
+    characters, leading or trailing whitespace. A rich string's look is escaped too."""
+    text = cut(text, strmax)
     if _CONTROL.search(text):
         text = _control_escaped(text)
-    if text.startswith("<r>") and text.endswith("</r>"):
-        return f'<c r="{reference}"{style} t="inlineStr"><is>{text}</is></c>'
     preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -31,7 +31,7 @@ AWKWARD_TEXT = [
     "", "Xã Kỳ Tây", "Phường Sông Trí – đạt chuẩn NTM nâng cao", 'a < b & c > "d" \'e\'',
     "=SUM(A1:A3)", "+84 912", "-5 hộ", "@mention", " leading space", "trailing space ",
     "\u00a0non-breaking", "ideographic\u3000", "line one\nline two", "\ttab first",
-    "ctrl\x01char\x1f", "literal _x0041_ escape", "bad \ufffe char", "<r>looks rich</r>",
+    "ctrl\x01char\x1f", "literal _x0041_ escape", "bad \ufffe char",
     "<b>not rich</b>", "emoji 🌾 rice", "trailing newline\n", "\u2028line separator",
     "next line\x85", "\u200bzero width", "\x1cfile separator", "tab\tinside", "x" * 40000, "🌾" * 17000, "a" * 16383 + "🌾" * 9000,
 ]
@@ -189,6 +189,36 @@ def _row_writer_workbook(monkeypatch, fast):
     sheet.ws.write_string(sheet.row - 1, 1, "Total")
     workbook.close()
     return _sheets(buffer)
+
+
+# Text that xlsxwriter alone would write into the sheet as raw XML (it takes it for a
+# rich string): each must read back as typed, whichever way it is written.
+RICH_LOOKING = ["<r>looks rich</r>", "<r><t>x</t></r>", "<r></r>", "<r>a</r><r>b</r>",
+                "<r>" + "x" * 40000 + "</r>", "<r>broken & <unclosed</r>"]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_text_that_looks_like_a_rich_string_reads_back_as_typed(monkeypatch, fast):
+    import openpyxl
+
+    from reports.export import put_text
+
+    if not fast:
+        monkeypatch.setattr(xlsxrows, "VERSIONS", ())
+    buffer = BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
+    formats = Formats(workbook)
+    sheet = SimpleNamespace(ws=workbook.add_worksheet(), formats=formats, row=1)
+    writer = RowWriter(sheet, [("text",), ("any",)])
+    for text in RICH_LOOKING:
+        writer.write([text, text])
+    for number, text in enumerate(RICH_LOOKING):
+        put_text(sheet.ws, sheet.row - 1 + number, 0, text, formats, BORDER)
+    workbook.close()
+    cells = list(openpyxl.load_workbook(buffer).active.iter_rows(values_only=True))
+    expected = [text if len(text) < 32767 else text[:32767] for text in RICH_LOOKING]
+    assert [row[:2] for row in cells[:len(RICH_LOOKING)]] == [(text, text) for text in expected]
+    assert [row[0] for row in cells[len(RICH_LOOKING):]] == expected
 
 
 def test_row_writer_gives_the_same_workbook_with_and_without_row_xml(monkeypatch):
