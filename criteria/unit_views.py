@@ -4,10 +4,14 @@ communes' groups under the 2026–2030 criteria.
 Staff of the unit only (a province account picks the district with ``?unit=``; a
 district outside the user's unit is 404). Pages read and post through the forms of
 ``criteria.unit_forms``; the services (``criteria.catalogue.save_choices``,
-``criteria.targets.save_targets``) decide permission, validation, version and history.
+``criteria.targets.save_targets``, ``criteria.commune_groups.save_groups``) decide
+permission, validation, version and history. Their POST is one flow, ``post_rows``: a
+page that cannot save answers 400 with the rows as typed, a stale page 409.
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -49,9 +53,64 @@ def _url(name, district, **params):
 
 
 def _rows_refused(request, count):
-    """The message of a row page (targets, commune groups) that saved nothing."""
+    """The message of a row page that saved nothing."""
     messages.error(request, _("Nothing was saved: %(n)s row(s) need correcting, "
                               "marked in red below.") % {"n": count})
+
+
+@dataclass
+class RowPage:
+    """What differs between the row pages (indicators, targets, commune groups); their POST
+    is the same, ``post_rows``.
+
+    ``read``: a valid row form → the service's input; ``save``: the inputs → ``(changed,
+    checked)``, the service's call (it raises ``StaleEdit``); ``key``: a form or a checked
+    row → the row it is about; ``field``: the form field a refusal is shown under;
+    ``fresh``: the forms as saved by someone else (after a stale edit); ``saved``: the
+    message for ``changed`` rows; ``done``: the page's address after a save;
+    ``unreadable``: the message when rows cannot be read, if not ``_rows_refused``'s.
+    """
+
+    read: Callable
+    save: Callable
+    key: Callable
+    field: str
+    fresh: Callable
+    saved: Callable
+    done: str
+    unreadable: str = ""
+
+
+def post_rows(request, forms, page):
+    """The POST of a row page: all rows are read, then the service is called once, and
+    its refusals are shown on their rows. Nothing is saved unless every row is right.
+
+    Returns ``(response, forms, status)``: a redirect after a save, else the forms to show
+    again (as typed, with their errors; or as now saved after a stale edit).
+    """
+    if not all(form.is_valid() for form in forms):
+        if page.unreadable:
+            messages.error(request, page.unreadable)
+        else:
+            _rows_refused(request, sum(1 for form in forms if form.errors))
+        return None, forms, 400
+    try:
+        changed, checked = page.save([page.read(form) for form in forms])
+    except StaleEdit as error:
+        messages.error(request, str(error))
+        return None, page.fresh(), 409
+    errors = {page.key(row): row.errors for row in checked if row.errors}
+    if errors:
+        for form in forms:
+            for message in errors.get(page.key(form), []):
+                form.add_error(page.field, message)
+        _rows_refused(request, len(errors))
+        return None, forms, 400
+    if changed:
+        messages.success(request, page.saved(changed))
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect(page.done), forms, 302
 
 
 @login_required
@@ -63,33 +122,32 @@ def unit_catalogue(request):
     forms = [ChoiceRowForm(data, indicator=i) for i in indicators]
     status = 200
     if data is not None:
-        if all(form.is_valid() for form in forms):
-            inputs = [ChoiceInput(form.indicator, form.cleaned_data["is_used"],
-                                  form.cleaned_data["is_required"]
-                                  if form.indicator.source == "entered" else
-                                  form.indicator.is_required,
-                                  form.cleaned_data["is_headline"], form.version_loaded())
-                      for form in forms]
-            try:
-                changed = catalogue.save_choices(request.user, district, inputs)
-            except StaleEdit as error:
-                messages.error(request, str(error))
-                forms = [ChoiceRowForm(indicator=i) for i in catalogue.catalogue_for(district)]
-                status = 409
-            else:
-                if changed:
-                    messages.success(request, _("The unit's indicators were saved (%(n)s "
-                                                "changed).") % {"n": changed})
-                else:
-                    messages.info(request, _("Nothing was changed."))
-                return redirect(_url("criteria:unit-catalogue", district))
-        else:
-            messages.error(request, _("Nothing was saved: some rows could not be read. Reload "
-                                      "the page and try again."))
-            status = 400
+        page = RowPage(
+            read=lambda form: ChoiceInput(
+                form.indicator, form.cleaned_data["is_used"],
+                form.cleaned_data["is_required"] if form.indicator.source == "entered"
+                else form.indicator.is_required,
+                form.cleaned_data["is_headline"], form.version_loaded()),
+            save=lambda inputs: (catalogue.save_choices(request.user, district, inputs), ()),
+            key=lambda row: row.indicator.pk, field="is_used",
+            fresh=lambda: [ChoiceRowForm(indicator=i)
+                           for i in catalogue.catalogue_for(district)],
+            saved=lambda n: _("The unit's indicators were saved (%(n)s changed).") % {"n": n},
+            done=_url("criteria:unit-catalogue", district),
+            unreadable=_("Nothing was saved: some rows could not be read. Reload the page "
+                         "and try again."))
+        response, forms, status = post_rows(request, forms, page)
+        if response:
+            return response
     return render(request, "criteria/unit_catalogue.html", {
         "district": district, "forms": forms, "units": _units(request),
         "url_name": "criteria:unit-catalogue"}, status=status)
+
+
+def _version(form):
+    """The version a row was loaded at (-1: the row did not exist then)."""
+    version = form.cleaned_data["version"]
+    return -1 if version is None else version
 
 
 def _year(request, default):
@@ -109,38 +167,26 @@ def unit_targets(request):
     forms = [TargetRowForm(data, indicator=i, target=current.get(i.pk)) for i in indicators]
     status = 200
     if data is not None:
-        if all(form.is_valid() for form in forms):
-            inputs = [TargetInput(form.indicator, form.cleaned_data["low"],
-                                  form.cleaned_data["high"], form.cleaned_data["note"],
-                                  -1 if form.cleaned_data["version"] is None
-                                  else form.cleaned_data["version"]) for form in forms]
-            try:
-                changed, checked = targets.save_targets(request.user, district, year, inputs)
-            except StaleEdit as error:
-                messages.error(request, str(error))
-                current = targets.unit_targets(district, year)
-                forms = [TargetRowForm(indicator=i, target=current.get(i.pk)) for i in indicators]
-                status = 409
-            else:
-                errors = {c.indicator.pk: c.errors for c in checked if c.errors}
-                if not errors:
-                    if changed:
-                        messages.success(request, _("Targets of %(year)s saved (%(n)s "
-                                                    "changed).") % {"year": year, "n": changed})
-                    else:
-                        messages.info(request, _("Nothing was changed."))
-                    return redirect(_url("criteria:unit-targets", district, year=year))
-                for form in forms:
-                    for message in errors.get(form.indicator.pk, []):
-                        form.add_error("low", message)
-                _rows_refused(request, len(errors))
-        else:
-            _rows_refused(request, sum(1 for form in forms if form.errors))
+        def fresh():
+            now = targets.unit_targets(district, year)
+            return [TargetRowForm(indicator=i, target=now.get(i.pk)) for i in indicators]
+
+        page = RowPage(
+            read=lambda form: TargetInput(
+                form.indicator, form.cleaned_data["low"], form.cleaned_data["high"],
+                form.cleaned_data["note"], _version(form)),
+            save=lambda inputs: targets.save_targets(request.user, district, year, inputs),
+            key=lambda row: row.indicator.pk, field="low", fresh=fresh,
+            saved=lambda n: _("Targets of %(year)s saved (%(n)s changed).") % {
+                "year": year, "n": n},
+            done=_url("criteria:unit-targets", district, year=year))
+        response, forms, status = post_rows(request, forms, page)
+        if response:
+            return response
     return render(request, "criteria/unit_targets.html", {
         "district": district, "forms": forms, "year": year, "units": _units(request),
         "years": [year - 1, year, year + 1], "url_name": "criteria:unit-targets"},
         status=status)
-
 
 
 def _group_forms(district, year, communes, data=None):
@@ -167,34 +213,19 @@ def unit_commune_groups(request):
     forms = _group_forms(district, year, communes, data)
     status = 200
     if data is not None:
-        status = 400
-        if all(form.is_valid() for form in forms):
-            inputs = [GroupInput(form.commune, form.cleaned_data["group"],
-                                 -1 if form.cleaned_data["version"] is None
-                                 else form.cleaned_data["version"]) for form in forms]
-            try:
-                changed, checked = commune_groups.save_groups(request.user, district, year,
-                                                              inputs)
-            except StaleEdit as error:
-                messages.error(request, str(error))
-                forms = _group_forms(district, year, communes)
-                status = 409
-            else:
-                errors = {c.commune.pk: c.errors for c in checked if c.errors}
-                if not errors:
-                    if changed:
-                        messages.success(request, _("Commune groups from %(year)s saved "
-                                                    "(%(n)s changed).") % {"year": year,
-                                                                           "n": changed})
-                    else:
-                        messages.info(request, _("Nothing was changed."))
-                    return redirect(_url("criteria:unit-commune-groups", district, year=year))
-                for form in forms:
-                    for message in errors.get(form.commune.pk, []):
-                        form.add_error("group", message)
-                _rows_refused(request, len(errors))
-        else:
-            _rows_refused(request, sum(1 for form in forms if form.errors))
+        page = RowPage(
+            read=lambda form: GroupInput(form.commune, form.cleaned_data["group"],
+                                         _version(form)),
+            save=lambda inputs: commune_groups.save_groups(request.user, district, year,
+                                                           inputs),
+            key=lambda row: row.commune.pk, field="group",
+            fresh=lambda: _group_forms(district, year, communes),
+            saved=lambda n: _("Commune groups from %(year)s saved (%(n)s changed).") % {
+                "year": year, "n": n},
+            done=_url("criteria:unit-commune-groups", district, year=year))
+        response, forms, status = post_rows(request, forms, page)
+        if response:
+            return response
     years = [y for y in (year - 1, year, year + 1)
              if commune_groups.MIN_YEAR <= y <= commune_groups.MAX_YEAR]
     return render(request, "criteria/unit_commune_groups.html", {

@@ -283,12 +283,13 @@ def test_targets_page_saves_refuses_bad_input_and_stale_pages(client_for, staff,
     page = client.get(url).content.decode()
     bad = client.post(url, _targets_post(page, **{f"t{houses.pk}-low": "abc",
                                                   f"t{houses.pk}-note": "ghi chú"}))
-    assert bad.status_code == 200
+    assert bad.status_code == 400
     assert 'value="abc"' in bad.content.decode()  # shown again as typed
     assert not Target.objects.filter(year=2022).exists()
     range_ = client.post(url, _targets_post(page, **{f"t{houses.pk}-low": "5",
                                                      f"t{houses.pk}-high": "3"}))
-    assert range_.status_code == 200 and not Target.objects.filter(year=2022).exists()
+    assert range_.status_code == 400 and not Target.objects.filter(year=2022).exists()
+    assert "3" in range_.content.decode() and "cần sửa" in range_.content.decode()
 
     ok = client.post(url, _targets_post(page, **{f"t{houses.pk}-low": "4.054",
                                                  f"t{houses.pk}-note": "kế hoạch"}))
