@@ -311,9 +311,13 @@ def _summary(workbook, formats, d):
     # The span's own column, then (after the target) the same span of the year before
     # and the change: "–" where either side is unknown, never 0.
     this = _("This quarter") if d.span.is_quarter else d.span.title
+    # Partial history (see the note in row 3) marks the columns it affects, as the page
+    # marks each such figure.
+    partial = f" {_('(partial)')}" if d.partial_history else ""
     s.header([_("No."), _("Indicator"), _("Unit"), this, _("Previous quarter"),
               _("Year to date"), _("Cumulative"), _("Target for the year"), _("Done"),
-              _("Same period last year"), _("Change on last year"), _("Change in percent")],
+              _("Same period last year") + partial, _("Change on last year") + partial,
+              _("Change in percent") + partial],
              [6, 52, 11, 12, 12, 12, 12, 13, 10, 13, 11, 10], freeze_column=2)
     number = 0
     for programme, rows in d.programmes:

@@ -350,6 +350,8 @@ def test_a_unit_the_portal_never_held_makes_the_history_partial_and_says_so(
     workbook = openpyxl.load_workbook(io.BytesIO(
         client_for(committee).get("/reports/2022/q1/export.xlsx").getvalue()))
     assert note in workbook.worksheets[0].cell(3, 1).value
+    headers = [cell.value for cell in workbook.worksheets[0][5] if cell.value]
+    assert "Cùng kỳ năm trước (chưa đầy đủ)" in headers, headers
     document = Document(io.BytesIO(
         client_for(committee).get("/reports/2022/q1/report.docx").content))
     assert note in [paragraph.text for paragraph in document.paragraphs]
@@ -359,6 +361,10 @@ def test_a_unit_the_portal_never_held_makes_the_history_partial_and_says_so(
     later = ReportingPeriod.objects.get(year=2025, quarter=1)
     district, communes, restricted = communes_in_scope(committee, later)
     assert build_dashboard(later, district, communes, restricted).partial_history == []
+    later_book = openpyxl.load_workbook(io.BytesIO(
+        client_for(committee).get("/reports/2025/q1/export.xlsx").getvalue()))
+    assert not any("chưa đầy đủ" in str(cell.value) for row in later_book.worksheets[0]
+                   for cell in row if cell.value)
 
 
 def test_without_absent_units_the_narrative_still_compares(merged, committee):
