@@ -69,6 +69,11 @@ class Gap:
         return self.missing is not None and self.missing <= 0
 
     @property
+    def is_known(self):
+        """Whether a value was compared with a threshold (both are known)."""
+        return self.missing is not None
+
+    @property
     def unit(self):
         return self.indicator.unit
 
@@ -137,9 +142,27 @@ class CriterionGap:
 
     @property
     def summary(self):
-        """"5.1 Trường học đạt chuẩn: còn thiếu 10 %" parts, for the narrative and the report."""
+        """"5.1 Trường học đạt chuẩn: còn thiếu 10 %" parts, for the report's table: every
+        sub-indicator not at its threshold, with what is known of it (a shortfall, no value
+        yet, no group)."""
+        return self._parts(g for g in self.gaps if g.has_threshold and not g.is_met)
+
+    @property
+    def shortfall(self):
+        """The parts of ``summary`` with a known value short of its threshold: what the
+        narrative may call lacking."""
+        return self._parts(g for g in self.gaps if g.is_known and not g.is_met)
+
+    @property
+    def unknown(self):
+        """The parts of ``summary`` that cannot be compared yet (no value, no group)."""
+        return self._parts(g for g in self.gaps
+                           if g.has_threshold and not g.is_met and not g.is_known)
+
+    @staticmethod
+    def _parts(gaps):
         return "; ".join(f"{g.indicator.code} {g.indicator.name}: {g.missing_text}"
-                         for g in self.gaps if g.has_threshold and not g.is_met)
+                         for g in gaps)
 
 
 def commune_gaps(period, communes, statuses=ALL_STATUSES):

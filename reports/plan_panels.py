@@ -33,8 +33,19 @@ class Laggard:
 
     @property
     def remaining_text(self):
-        """"5.1 …: còn thiếu 10 %; 20.1 …: còn thiếu 1 khu" (only numeric gaps)."""
+        """"5.1 …: còn thiếu 10 %; 17.1 …: chưa có số liệu" (sub-indicators with a
+        threshold not reached, each with what is known of it)."""
         return "; ".join(part for part in (gap.summary for gap in self.gaps) if part)
+
+    @property
+    def shortfall_text(self):
+        """"5.1 …: còn thiếu 10 %; 20.1 …: còn thiếu 1 khu" (known shortfalls only)."""
+        return "; ".join(part for part in (gap.shortfall for gap in self.gaps) if part)
+
+    @property
+    def unknown_text(self):
+        """"17.1 …: chưa có số liệu" (thresholds nothing reported can be compared with)."""
+        return "; ".join(part for part in (gap.unknown for gap in self.gaps) if part)
 
 
 @dataclass
@@ -81,10 +92,17 @@ def remaining_sentences(plan):
     """Narrative sentences: "Kỳ Tây còn thiếu: 5.1 …: còn thiếu 10 %." per lagging commune."""
     sentences = []
     for laggard in plan.laggards:
-        text = laggard.remaining_text
+        # A shortfall is said only of a value reported; a threshold nothing can be compared
+        # with yet is said as such, never as lacking.
+        text = laggard.shortfall_text
         if text:
             sentences.append(_("What %(commune)s still lacks: %(remaining)s.")
                              % {"commune": laggard.commune.name, "remaining": text})
+        unknown = laggard.unknown_text
+        if unknown:
+            sentences.append(_("%(commune)s cannot be compared yet with the set's thresholds "
+                               "on: %(items)s.")
+                             % {"commune": laggard.commune.name, "items": unknown})
         if laggard.open_tasks:
             sentences.append(_("%(commune)s has %(open)s open tasks in the action plan, "
                                "%(overdue)s of them overdue.")

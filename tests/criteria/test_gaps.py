@@ -85,3 +85,33 @@ def test_gaps_query_count_does_not_grow(demo, django_assert_max_num_queries):
     period = ReportingPeriod.objects.get(year=2021, quarter=2)
     with django_assert_max_num_queries(3):
         commune_gaps(period, Commune.objects.all())
+
+
+def test_the_narrative_calls_lacking_only_what_was_reported_short():
+    """A threshold with no value reported is not "còn thiếu": the narrative says it cannot
+    be compared yet; the report's table keeps both, each with its own words."""
+    from types import SimpleNamespace
+
+    from criteria.gaps import CriterionGap
+    from reports.plan_panels import Laggard, PlanData, remaining_sentences
+
+    roads = indicator_gap(_indicator("10"), [((2021, 1), _d("6"))])
+    water = indicator_gap(CriterionIndicator(code="17.1", name="Nước sạch", unit="%",
+                                             threshold=Decimal(95)), [((2021, 1), None)])
+    criterion = SimpleNamespace(number=2, name="Giao thông")
+    commune = SimpleNamespace(name="Kỳ Thượng")
+    laggard = Laggard(SimpleNamespace(commune=commune), [CriterionGap(criterion, [roads, water])])
+    plan = PlanData([laggard], [], None, {})
+    with translation.override("vi"):
+        sentences = remaining_sentences(plan)
+        assert laggard.remaining_text == ("2.3 Đường: còn thiếu 4 km; "
+                                          "17.1 Nước sạch: chưa có số liệu")
+    assert sentences == [
+        "Xã Kỳ Thượng còn thiếu so với ngưỡng của bộ tiêu chí: 2.3 Đường: còn thiếu 4 km.",
+        "Xã Kỳ Thượng chưa so được với ngưỡng của bộ tiêu chí ở: 17.1 Nước sạch: "
+        "chưa có số liệu."]
+    only_unknown = Laggard(SimpleNamespace(commune=commune), [CriterionGap(criterion, [water])])
+    with translation.override("vi"):
+        assert remaining_sentences(PlanData([only_unknown], [], None, {})) == [
+            "Xã Kỳ Thượng chưa so được với ngưỡng của bộ tiêu chí ở: 17.1 Nước sạch: "
+            "chưa có số liệu."]
