@@ -52,15 +52,20 @@ class Figure:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     year_ago: Decimal | None = None
+    # False when the two sides count different things: a count of units across a merger
+    # (the new units do not inherit their predecessors' level). Both values stay shown;
+    # no change is computed between them.
+    comparable: bool = True
 
     @property
     def change(self):
-        """Year-on-year change, or None when either side is unknown (``year_on_year``)."""
-        return year_on_year(self.quarter, self.year_ago)[0]
+        """Year-on-year change, or None when either side is unknown (``year_on_year``) or
+        the two are not comparable."""
+        return year_on_year(self.quarter, self.year_ago)[0] if self.comparable else None
 
     @property
     def change_percent(self):
-        return year_on_year(self.quarter, self.year_ago)[1]
+        return year_on_year(self.quarter, self.year_ago)[1] if self.comparable else None
 
 
 def year_on_year(value, year_ago):

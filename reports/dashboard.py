@@ -37,6 +37,7 @@ from criteria.aggregates import (
     trend,
     unrecorded_codes,
 )
+from criteria.computations import LEVELS as UNIT_LEVEL_COUNTS
 from criteria.balances import balance_for
 from criteria.catalogue import effective_indicators
 from criteria.choices import Programme
@@ -259,6 +260,9 @@ class Dashboard:
     # ``period`` is its last quarter (submissions, criteria, levels are the end's).
     span: Span | None = None
     levels_year_ago: list = field(default_factory=list)  # [(NtmLevel, count)] a year before
+    # A unit shown was created (by a merger) after the same span a year before: counts of
+    # units by level are not compared with that year (``Figure.comparable``).
+    units_changed: bool = False
     # Units the portal never held that communes shown took in after the earliest quarter
     # the page compares with: [(commune name, their names)]. Their history is partial, so
     # the page says so and the narrative makes no year-on-year claim.
@@ -407,7 +411,8 @@ class Dashboard:
         rows = []
         for level, count in self.levels:
             before = ago.get(level)
-            rows.append((level, count, before, *year_on_year(count, before)))
+            change = (None, None) if self.units_changed else year_on_year(count, before)
+            rows.append((level, count, before, *change))
         return rows
 
 
@@ -513,11 +518,21 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     trend_periods = _trend_periods(period)
     compared_from = min([span.year_ago().start_date] + [p.start_date for p in trend_periods])
     commune_list, levels_sponsors, partial_history = [], {}, []
+    year_ago_end = span.year_ago().end_date
+    units_changed = False
     for pk, name, slug, level, sponsor, valid_from, absent in listed:
         commune_list.append(CommuneRef(pk, name, slug))
         levels_sponsors[pk] = (NtmLevel(level or 0), sponsor or "")
         if absent and valid_from is not None and valid_from > compared_from:
             partial_history.append((name, absent))
+        if valid_from is not None and valid_from > year_ago_end:
+            units_changed = True
+    if units_changed:
+        # Counts of units by level a year before counted other units (the predecessors):
+        # shown, never compared (docs/DOMAIN.md#merged-units).
+        for indicator in indicators:
+            if indicator.computation in UNIT_LEVEL_COUNTS and indicator.code in current:
+                current[indicator.code].comparable = False
     commune_list.sort(key=lambda c: name_key(c.name))  # once; later sorts are stable
     criteria_set = criteria_set_for(period)
     criteria = list(criteria_set.all_criteria()) if criteria_set else []
@@ -542,7 +557,7 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         trend_periods=trend_periods, trends=trends, ocop=ocop,
         completeness=_completeness(period, district, communes, commune_list),
         terms=period_terms(period, district.pk),
-        span=span, levels_year_ago=levels_year_ago,
+        span=span, levels_year_ago=levels_year_ago, units_changed=units_changed,
         partial_history=sorted(partial_history, key=lambda item: name_key(item[0])),
     )
     from .narrative import narrative

@@ -40,8 +40,6 @@ def partial_history_note(d):
 def _year_on_year(d, codes):
     """"Compared with the same period last year: …" for the figures of ``codes`` known on
     both sides (never against an unknown one), or None."""
-    from criteria.aggregates import year_on_year
-
     if d.partial_history:
         return _("No comparison with the same period last year: before the merger the portal "
                  "holds no reports of %(names)s.") % {
@@ -53,7 +51,7 @@ def _year_on_year(d, codes):
         indicator = names.get(code)
         if figure is None or indicator is None:
             continue
-        change, percent = year_on_year(figure.quarter, figure.year_ago)
+        change, percent = figure.change, figure.change_percent
         if change is None:
             continue
         values = {"name": indicator.name, "value": _n(figure.quarter),

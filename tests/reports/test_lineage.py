@@ -375,3 +375,40 @@ def test_without_absent_units_the_narrative_still_compares(merged, committee):
     dashboard = build_dashboard(q1, district, communes, restricted)
     assert dashboard.partial_history == []
     assert "Không so sánh" not in " ".join(narrative(dashboard))
+
+
+def test_counts_of_units_by_level_are_not_compared_across_a_merger(merged, committee,
+                                                                    client_for):
+    """Lâm Hợp exists from 2022: a year before, the counts of communes by level counted Kỳ
+    Lâm and Kỳ Hợp. Both counts are shown; no change is computed between them, on the
+    page, in the level table, in the workbook and in the narrative."""
+    import io
+
+    import openpyxl
+
+    q1 = ReportingPeriod.objects.get(year=2022, quarter=1)
+    district, communes, restricted = communes_in_scope(committee, q1)
+    dashboard = build_dashboard(q1, district, communes, restricted)
+    assert dashboard.units_changed
+    standard = dashboard.figures["ntm-communes-standard"]
+    assert standard.quarter is not None and standard.year_ago is not None
+    assert (standard.change, standard.change_percent) == (None, None)
+    assert all(change is None and percent is None
+               for _level, _count, _ago, change, percent in dashboard.level_rows)
+    flow = dashboard.figures[FLOW]  # a flow over the lineage still compares
+    assert flow.change is not None
+    assert "Xã đạt chuẩn NTM" not in " ".join(dashboard.narrative).split("cùng kỳ năm trước")[-1]
+    html = client_for(committee).get("/reports/2022/q1/").content.decode()
+    assert 'id="levels-not-compared"' in html
+    sheet = openpyxl.load_workbook(io.BytesIO(
+        client_for(committee).get("/reports/2022/q1/export.xlsx").getvalue())).worksheets[0]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "Xã đạt chuẩn NTM (lũy kế)")
+    assert row[9] is not None and row[10] == "–" and row[11] == "–"
+    # Once the year before lies after the merger, the counts compare again.
+    for quarter in (3, 4):
+        ReportingPeriod.objects.get_or_create(year=2022, quarter=quarter)
+    q1_2023 = ReportingPeriod.objects.get_or_create(year=2023, quarter=1)[0]
+    district, communes, restricted = communes_in_scope(committee, q1_2023)
+    later = build_dashboard(q1_2023, district, communes, restricted)
+    assert not later.units_changed
+    assert later.figures["ntm-communes-standard"].change is not None
