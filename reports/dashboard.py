@@ -7,6 +7,7 @@ The number of SQL queries does not depend on the number of communes: communes ar
 passed to the aggregates as a queryset (a subquery), never looped over with queries.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from decimal import Decimal
@@ -25,6 +26,7 @@ from communes.workflow import is_late
 from criteria.aggregates import (
     APPROVED,
     APPROVED_OR_SUBMITTED,
+    EPOCH,
     CriteriaSummary,
     Figure,
     criteria_set_for,
@@ -43,6 +45,7 @@ from criteria.catalogue import effective_indicators
 from criteria.choices import Programme
 from criteria.programmes import programme_label, programme_of_year
 from criteria.models import Indicator
+from ntm_portal import quarters
 from ntm_portal.formats import format_number, vn_sort_key
 from ntm_portal.spans import Span
 
@@ -263,10 +266,12 @@ class Dashboard:
     # A unit shown was created (by a merger) after the same span a year before: counts of
     # units by level are not compared with that year (``Figure.comparable``).
     units_changed: bool = False
-    # Units the portal never held that communes shown took in after the earliest quarter
-    # the page compares with: [(commune name, their names)]. Their history is partial, so
-    # the page says so and the narrative makes no year-on-year claim.
+    # Units the portal never held that communes shown took in: [(commune name, their
+    # names)], and the columns that reach before such a merger (``partial_columns``): those
+    # figures leave the units out, so the page marks them, and the narrative makes no
+    # year-on-year claim when the span or the year before is among them.
     partial_history: list = field(default_factory=list)
+    partial: frozenset = frozenset()
 
     def __post_init__(self):
         if self.span is None:
@@ -402,6 +407,11 @@ class Dashboard:
     def docx_url(self):
         return self.url("report_docx")
 
+    def partial_label(self, label, *columns):
+        """A column's heading, marked "(partial)" when its figures reach before a merger
+        that took in units the portal never held (``partial``)."""
+        return f"{label} {_('(partial)')}" if self.partial & set(columns) else label
+
     @property
     def level_rows(self):
         """[(NtmLevel, count at the span's end, count a year before, change, percent)]."""
@@ -516,15 +526,14 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
               .values_list("pk", "name", "slug", "level", "sponsor_name", "valid_from",
                            "absent_predecessors"))
     trend_periods = _trend_periods(period)
-    compared_from = min([span.year_ago().start_date] + [p.start_date for p in trend_periods])
     commune_list, levels_sponsors, partial_history = [], {}, []
     year_ago_end = span.year_ago().end_date
     units_changed = False
     for pk, name, slug, level, sponsor, valid_from, absent in listed:
         commune_list.append(CommuneRef(pk, name, slug))
         levels_sponsors[pk] = (NtmLevel(level or 0), sponsor or "")
-        if absent and valid_from is not None and valid_from > compared_from:
-            partial_history.append((name, absent))
+        if absent and valid_from is not None:
+            partial_history.append((name, absent, valid_from))
         if valid_from is not None and valid_from > year_ago_end:
             units_changed = True
     if units_changed:
@@ -558,7 +567,9 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         completeness=_completeness(period, district, communes, commune_list),
         terms=period_terms(period, district.pk),
         span=span, levels_year_ago=levels_year_ago, units_changed=units_changed,
-        partial_history=sorted(partial_history, key=lambda item: name_key(item[0])),
+        partial_history=[(name, absent) for name, absent, _on in
+                         sorted(partial_history, key=lambda item: name_key(item[0]))],
+        partial=partial_columns(span, trend_periods, [on for *_names, on in partial_history]),
     )
     from .narrative import narrative
     from .plan_panels import plan_for
@@ -602,6 +613,23 @@ def _targets(period, district, communes, restricted):
         return {}
     rows = Target.objects.filter(year=period.year, commune_id=scoped[0]).select_related("indicator")
     return {target.indicator.code: target for target in rows}
+
+
+def partial_columns(span, trend_periods, merged_on):
+    """The columns of a dashboard whose figures reach before a merger that took in units
+    the portal never held (``merged_on``: the days of such mergers among the communes
+    shown): "quarter" (the span), "previous", "ytd", "cumulative", "year_ago", "trend"."""
+    if not merged_on:
+        return frozenset()
+    latest = max(merged_on)
+    previous = quarters.start(*quarters.previous(span.year, span.last)) if span.is_quarter \
+        else None
+    starts = {"quarter": span.start_date, "previous": previous,
+              "ytd": datetime.date(span.year, 1, 1), "cumulative": EPOCH,
+              "year_ago": span.year_ago().start_date,
+              "trend": min((p.start_date for p in trend_periods), default=None)}
+    return frozenset(column for column, start in starts.items()
+                     if start is not None and start < latest)
 
 
 def _trend_periods(period):

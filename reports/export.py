@@ -312,12 +312,14 @@ def _summary(workbook, formats, d):
     # and the change: "–" where either side is unknown, never 0.
     this = _("This quarter") if d.span.is_quarter else d.span.title
     # Partial history (see the note in row 3) marks the columns it affects, as the page
-    # marks each such figure.
-    partial = f" {_('(partial)')}" if d.partial_history else ""
-    s.header([_("No."), _("Indicator"), _("Unit"), this, _("Previous quarter"),
-              _("Year to date"), _("Cumulative"), _("Target for the year"), _("Done"),
-              _("Same period last year") + partial, _("Change on last year") + partial,
-              _("Change in percent") + partial],
+    # does.
+    marked = d.partial_label
+    s.header([_("No."), _("Indicator"), _("Unit"), marked(this, "quarter"),
+              marked(_("Previous quarter"), "previous"), marked(_("Year to date"), "ytd"),
+              marked(_("Cumulative"), "cumulative"), _("Target for the year"), _("Done"),
+              marked(_("Same period last year"), "year_ago"),
+              marked(_("Change on last year"), "quarter", "year_ago"),
+              marked(_("Change in percent"), "quarter", "year_ago")],
              [6, 52, 11, 12, 12, 12, 12, 13, 10, 13, 11, 10], freeze_column=2)
     number = 0
     for programme, rows in d.programmes:

@@ -27,11 +27,12 @@ def _n(value):
 
 
 def partial_history_note(d):
-    """The sentence the workbook and the Word report carry when the history is partial
-    (``Dashboard.partial_history``), or None."""
-    if not d.partial_history:
+    """The sentence the workbook and the Word report carry when some of their figures reach
+    before a merger that took in units the portal never held (``Dashboard.partial``), or
+    None."""
+    if not d.partial:
         return None
-    return _("Figures of the same period last year and the trend are partial: they leave "
+    return _("Figures that reach before a merger are partial (marked “(partial)”): they leave "
              "out units whose reports the portal never held (%(units)s).") % {
         "units": "; ".join(_("%(name)s: without %(absent)s") % {"name": name, "absent": absent}
                            for name, absent in d.partial_history)}
@@ -40,7 +41,7 @@ def partial_history_note(d):
 def _year_on_year(d, codes):
     """"Compared with the same period last year: …" for the figures of ``codes`` known on
     both sides (never against an unknown one), or None."""
-    if d.partial_history:
+    if d.partial & {"quarter", "year_ago"}:
         return _("No comparison with the same period last year: before the merger the portal "
                  "holds no reports of %(names)s.") % {
             "names": "; ".join(absent for _name, absent in d.partial_history)}

@@ -172,7 +172,8 @@ def _n(value, decimals=None):
 
 def _results_table(document, d):
     headers = [_("No."), _("Indicator"), _("Unit"), _("Target for the year"),
-               _("Achieved"), _("Share of the target done")]
+               d.partial_label(_("Achieved"), "quarter", "ytd"),
+               d.partial_label(_("Share of the target done"), "quarter", "ytd")]
     rows = []
     for number, row in enumerate(d.target_rows, start=1):
         done = row.figure.ytd if row.indicator.is_flow else row.figure.quarter
@@ -183,8 +184,9 @@ def _results_table(document, d):
 
 
 def _figures_table(document, d):
-    headers = [_("No."), _("Indicator"), _("Unit"), _("This quarter"), _("Year to date"),
-               _("Cumulative")]
+    headers = [_("No."), _("Indicator"), _("Unit"), d.partial_label(_("This quarter"), "quarter"),
+               d.partial_label(_("Year to date"), "ytd"),
+               d.partial_label(_("Cumulative"), "cumulative")]
     rows, number = [], 0
     for programme, programme_rows in d.programmes:
         rows.append(["", (programme,), "", "", "", ""])

@@ -320,9 +320,10 @@ def test_mid_year_merger_the_year_to_date_and_the_target_include_the_predecessor
 
 def test_a_unit_the_portal_never_held_makes_the_history_partial_and_says_so(
         merged, committee, client_for):
-    """Lâm Hợp also took in a unit the portal never held: the comparisons that reach before
-    the merger are partial; the page says so and the narrative makes no year-on-year claim.
-    Once nothing shown reaches before the merger, the note goes."""
+    """Lâm Hợp also took in a unit the portal never held: the figures that reach before
+    the merger are partial; the page marks them and the narrative makes no year-on-year
+    claim. Once the year before lies after the merger, only the cumulative column is
+    marked and the narrative compares again."""
     from reports.narrative import narrative
 
     new = merged["new"]
@@ -345,8 +346,10 @@ def test_a_unit_the_portal_never_held_makes_the_history_partial_and_says_so(
     import openpyxl
     from docx import Document
 
-    note = ("Số liệu cùng kỳ năm trước và xu hướng chưa đầy đủ: chưa gồm các đơn vị mà cổng "
-            "chưa từng có báo cáo (Lâm Hợp: chưa gồm Xã Kỳ Hà (Thị xã Kỳ Anh)).")
+    assert dashboard.partial == {"previous", "cumulative", "year_ago", "trend"}
+    note = ("Số liệu tính cả thời gian trước sáp nhập chưa đầy đủ (đánh dấu “(chưa đầy đủ)”): "
+            "chưa gồm các đơn vị mà cổng chưa từng có báo cáo (Lâm Hợp: chưa gồm Xã Kỳ Hà "
+            "(Thị xã Kỳ Anh)).")
     workbook = openpyxl.load_workbook(io.BytesIO(
         client_for(committee).get("/reports/2022/q1/export.xlsx").getvalue()))
     assert note in workbook.worksheets[0].cell(3, 1).value
@@ -360,11 +363,15 @@ def test_a_unit_the_portal_never_held_makes_the_history_partial_and_says_so(
         ReportingPeriod.objects.get_or_create(year=year, quarter=quarter)
     later = ReportingPeriod.objects.get(year=2025, quarter=1)
     district, communes, restricted = communes_in_scope(committee, later)
-    assert build_dashboard(later, district, communes, restricted).partial_history == []
+    whole = build_dashboard(later, district, communes, restricted)
+    # Only the cumulative column still reaches before the merger; the year before is
+    # whole, so the narrative compares again.
+    assert whole.partial == {"cumulative"}
+    assert "Không so sánh" not in " ".join(whole.narrative)
     later_book = openpyxl.load_workbook(io.BytesIO(
         client_for(committee).get("/reports/2025/q1/export.xlsx").getvalue()))
-    assert not any("chưa đầy đủ" in str(cell.value) for row in later_book.worksheets[0]
-                   for cell in row if cell.value)
+    headings = [cell.value for cell in later_book.worksheets[0][5] if cell.value]
+    assert "Lũy kế (chưa đầy đủ)" in headings and "Cùng kỳ năm trước" in headings, headings
 
 
 def test_without_absent_units_the_narrative_still_compares(merged, committee):
