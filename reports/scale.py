@@ -2,11 +2,13 @@
 
 Builds one district with N communes, their villages, NTM recognitions, model areas,
 and for Q quarters (from Q1 of ``year``) approved submissions with figures and
-criteria assessments, in batches (on PostgreSQL the millions of figures and
-assessments are drawn by the database in ``INSERT … SELECT``, foreign keys checked batch
-by batch), with a progress bar for every
-phase. Everything is marked as
-synthetic in its name; the demo district is not touched.
+criteria assessments, in batches, with a line of progress for every phase. On
+PostgreSQL the submissions, figures and assessments are drawn by the database in
+``INSERT … SELECT`` (no Python row), and a run that at least doubles those tables loads
+them with their indexes and constraints set aside and rebuilt after the load
+(``reports.bulkload``: each rebuild on a line of its own; keys and foreign keys checked
+as they come back); other foreign keys are checked batch by batch, not all at the final
+commit. Everything is marked as synthetic in its name; the demo district is not touched.
 """
 
 import datetime
@@ -35,7 +37,13 @@ from criteria.catalogue import entered_indicators
 from criteria.models import CriterionAssessment, IndicatorValue, Target
 from ntm_portal.formats import vn_slugify
 
+from . import rollups
+from .bulkload import IndexRebuild
+
 VILLAGES = 4
+# The tables of millions of rows, loaded with their indexes set aside (PostgreSQL).
+BIG_TABLES = (Submission, IndicatorValue, CriterionAssessment)
+INDEX_MODES = ("auto", "rebuild", "keep")
 
 
 class ScaleError(Exception):
@@ -157,8 +165,16 @@ def periods_for(year, quarters):
 
 
 def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh mô phỏng", year=2021,
-             batch=2000, seed=1, stream=None):
-    """Create the district; refuse when a district of that name exists. Returns it."""
+             batch=2000, seed=1, stream=None, indexes="auto"):
+    """Create the district; refuse when a district of that name exists. Returns it.
+
+    ``indexes`` (PostgreSQL): "rebuild" drops the indexes and constraints of the
+    submissions, figures and assessments for the load and recreates them after it
+    (``reports.bulkload``); "keep" maintains them row by row; "auto" rebuilds when the
+    run adds at least as many submissions as the table holds.
+    """
+    if indexes not in INDEX_MODES:
+        raise ValueError(f"indexes must be one of {INDEX_MODES}, not {indexes!r}")
     slug = vn_slugify(name)
     if District.objects.filter(name=name).exists() or District.objects.filter(slug=slug).exists():
         raise ScaleError(f"A district named {name!r} exists already: generate_scale does not run "
@@ -211,6 +227,14 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
 
         indicators = [i.pk for i in entered_indicators(district) if i.is_required]
         periods = periods_for(year, quarters)
+        index_rebuild = None
+        if connection.vendor == "postgresql" and indexes != "keep":
+            existing = Submission.objects.count()
+            if indexes == "rebuild" or communes * quarters >= existing:
+                # As many rows as the tables hold or more: building their indexes and
+                # checking their keys once after the load beats maintaining them per row.
+                index_rebuild = IndexRebuild(BIG_TABLES)
+                index_rebuild.drop(stream)
         progress = Progress(communes * len(periods), "submissions, figures, criteria", stream)
         for period in periods:
             criteria_set = criteria_set_for(period)
@@ -243,6 +267,8 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
                               [(pk, criterion, rng.random() > 0.08, None, "")
                                for pk in ids for criterion in criteria])
                 progress.advance(len(chunk))
+        if index_rebuild is not None:
+            index_rebuild.recreate(stream)
 
         source = District.objects.order_by("pk").first()
         targets = Target.objects.filter(district=source, commune__isnull=True)
@@ -255,10 +281,9 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
             for t in targets if t.district_id != district.pk])
         stream.write("roll-ups…")
         stream.flush()
-        from .rollups import rebuild
-
-        rebuild([district.pk])
-        stream.write(" done\n")
+        started = time.perf_counter()
+        rows = rollups.rebuild([district.pk])
+        stream.write(f" {rows} rows, {time.perf_counter() - started:.1f} s\n")
         stream.write("committing…")
         stream.flush()
         started = time.perf_counter()

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.scale import ScaleError, generate
+from reports.scale import generate
 
 
 def _count(client, url):
@@ -43,25 +43,6 @@ def test_commune_block_queries_do_not_grow_with_communes_or_quarters(client_for,
     district = generate(120, 8, name="Huyện khối xã", province="Hà Tĩnh", stream=StringIO())
     commune = district.communes.order_by("pk").last()
     assert _count(client, f"/reports/communes/{commune.slug}/") == demo
-
-
-def test_generate_scale_refuses_a_second_run(db, demo):
-    generate(3, 1, name="Huyện hai lần", stream=StringIO())
-    with pytest.raises(ScaleError, match="exists already"):
-        generate(3, 1, name="Huyện hai lần", stream=StringIO())
-
-
-def test_generate_scale_command(db, demo):
-    from django.core.management import call_command
-
-    out, err = StringIO(), StringIO()
-    call_command("generate_scale", "--communes", "5", "--quarters", "2", "--name", "Huyện lệnh",
-                 stdout=out, stderr=err)
-    assert "5 communes" in out.getvalue()
-    from communes.models import District, Submission
-
-    district = District.objects.get(name="Huyện lệnh")
-    assert Submission.objects.filter(commune__district=district).count() == 10
 
 
 def test_dashboard_query_count_does_not_depend_on_the_quarters_shown(client_for, province_user):

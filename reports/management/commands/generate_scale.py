@@ -1,10 +1,10 @@
-"""python manage.py generate_scale --communes 10000 --quarters 4: a synthetic province."""
+"""python manage.py generate_scale --communes 10000 --quarters 20: a synthetic district."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.scale import ScaleError, generate
+from reports.scale import INDEX_MODES, ScaleError, generate
 
 
 class Command(BaseCommand):
@@ -19,6 +19,12 @@ class Command(BaseCommand):
                             help="District name (must not exist yet).")
         parser.add_argument("--year", type=int, default=2021)
         parser.add_argument("--batch", type=int, default=2000)
+        parser.add_argument(
+            "--indexes", choices=INDEX_MODES, default="auto",
+            help="PostgreSQL: 'rebuild' drops the indexes and constraints of the submissions, "
+                 "figures and assessments for the load and recreates them after it (the "
+                 "tables are locked until the commit); 'keep' maintains them row by row; "
+                 "'auto' (default) rebuilds when the run at least doubles the submissions.")
 
     def handle(self, *args, **options):
         if options["communes"] < 1 or options["quarters"] < 1:
@@ -27,6 +33,7 @@ class Command(BaseCommand):
         try:
             district = generate(options["communes"], options["quarters"], name=options["name"],
                                 year=options["year"], batch=options["batch"],
+                                indexes=options["indexes"],
                                 stream=getattr(self.stderr, "_out", self.stderr))
         except ScaleError as error:
             raise CommandError(str(error)) from None
