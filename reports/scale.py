@@ -227,6 +227,12 @@ def generate(communes, quarters, name="Huyện mô phỏng", province="Tỉnh m�
 
         indicators = [i.pk for i in entered_indicators(district) if i.is_required]
         periods = periods_for(year, quarters)
+        if not indicators or not any(criteria_set_for(p) for p in periods):
+            # A district without figures or assessments would measure nothing, silently.
+            # (Raised inside the transaction: nothing of the run is kept.)
+            raise ScaleError("No required indicators or no criteria set for these quarters in "
+                             "this database: load the catalogue first (python manage.py "
+                             "seed_demo --until 2021), then run generate_scale.")
         index_rebuild = None
         if connection.vendor == "postgresql" and indexes != "keep":
             existing = Submission.objects.count()

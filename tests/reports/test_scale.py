@@ -109,6 +109,17 @@ def test_generate_scale_command(db, demo):
         assert done == total, last
 
 
+def test_a_database_without_a_catalogue_is_refused_not_filled_with_nothing(db):
+    """Without required indicators or criteria (a database only migrated) the district
+    would have no figures to measure."""
+    from criteria.models import Indicator
+
+    Indicator.objects.update(is_required=False)
+    with pytest.raises(ScaleError, match="No required indicators"):
+        generate(3, 1, name="Huyện trống", stream=StringIO())
+    assert not District.objects.filter(name="Huyện trống").exists()
+
+
 def test_the_options_are_checked(db, demo):
     with pytest.raises(ValueError, match="indexes must be one of"):
         generate(2, 1, name="Huyện tùy chọn", indexes="drop", stream=StringIO())
