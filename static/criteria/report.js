@@ -127,9 +127,11 @@
       var el = event.target;
       if (event.key !== "Enter" || el.tagName !== "INPUT" || el.type === "submit") { return; }
       event.preventDefault();
+      // A closed <details> hides its content with content-visibility (Chromium): such a
+      // field keeps its offsetParent but cannot take the focus, and would stop Enter there.
       var list = fields(form).filter(function (f) {
         return f.type !== "hidden" && !f.disabled && f.offsetParent !== null &&
-          (f.type !== "radio" || f.checked);
+          !f.closest("details:not([open])") && (f.type !== "radio" || f.checked);
       });
       var next = list[list.indexOf(el) + 1];
       if (next) { next.focus(); }

@@ -96,7 +96,9 @@ def submit(page, selector="button[type=submit]"):
     """Click a button that posts a form and wait for the answer's page to load.
 
     A form whose errors come back on the same address gives no new URL to wait for,
-    and reading the page straight after the click may read the old one.
+    and reading the page straight after the click may read the old one. Call it once the
+    form's page is there (after a click that opened it, wait for its URL or content):
+    a navigation still under way would satisfy the wait in place of the answer's.
     """
     with page.expect_navigation():
         page.click(selector)

@@ -5,11 +5,12 @@ error), no horizontal scroll on the phone; then the accounts pages in use."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from communes.models import User
 from ocop.models import Product
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, submit
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +75,7 @@ def test_the_language_switch_and_the_target_bars_work_without_inline_code(page):
     for language in ["en", "vi"]:
         with page.expect_navigation():       # the change submits the form (static/js/portal.js)
             page.select_option("select[name=language]", language)
-        assert page.locator("html").get_attribute("lang") == language
+        expect(page.locator("html")).to_have_attribute("lang", language)
     assert not page.console_errors
 
 
@@ -84,7 +85,7 @@ def test_a_locked_out_login_says_when_to_try_again(page, settings):
         page.goto(page.base + "/accounts/login/")
         page.fill("#id_username", "ky-lam")
         page.fill("#id_password", "sai-mat-khau")
-        page.click("button[type=submit]")
+        submit(page)  # each refusal answered before the next try (a goto would cancel it)
     message = page.locator("#lockout").inner_text()
     assert "Hãy thử lại sau" in message and re.search(r"\d\d:\d\d", message)
     page.set_viewport_size(PHONE)
@@ -102,6 +103,7 @@ def test_staff_reset_then_first_sign_in_changes_the_password(page):
     screenshot(page, "admin-temporary-password")
     page.goto(page.base + "/accounts/profile/")
     page.click("#logout-everywhere")
+    page.wait_for_url("**/accounts/login/")  # signed out, before the goto below
     page.set_viewport_size(PHONE)
     page.goto(page.base + "/accounts/login/")
     page.fill("#id_username", "ky-lam")

@@ -2,6 +2,7 @@
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from criteria.models import IndicatorValue
 from tests.conftest import open_latest_period
@@ -16,7 +17,7 @@ def test_officer_imports_a_template_with_a_bad_cell_and_sees_it_named(page):
     login(page, "ky-tay")
     page.goto(f"{page.base}/communes/ky-tay/{period.year}/q{period.quarter}/")
     page.click("#excel-links >> text=Nhập từ Excel")
-    assert page.locator("h1").inner_text() == "Nhập số liệu quý từ Excel"
+    expect(page.locator("h1")).to_have_text("Nhập số liệu quý từ Excel")
 
     with page.expect_download() as download_info:
         page.click("#download-template")
@@ -39,7 +40,7 @@ def test_officer_imports_a_template_with_a_bad_cell_and_sees_it_named(page):
     page.set_input_files("#file", str(filled))
     page.click("#upload")
     errors = page.locator("#import-errors")
-    assert errors.is_visible()
+    expect(errors).to_be_visible()
     assert f"E{bad_row}" in errors.locator(".cell-ref").all_inner_texts()
     assert "không phải là số" in errors.inner_text()
     assert "Không có gì được lưu" in errors.inner_text()

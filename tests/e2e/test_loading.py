@@ -1,11 +1,13 @@
 """A unit joining mid-programme, in a real browser at 390×844 and on a desktop: its opening
 balance, and its registries loaded from the downloaded template (one bad cell first)."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from communes.models import ModelGarden, Village
 from criteria.models import OpeningBalance
@@ -40,12 +42,12 @@ def test_staff_enter_the_opening_balance(new_page, viewport):
     login(page, "nx-staff")
     page.goto(page.base + "/review/2021/q1/")
     page.click("#opening-balance-link")
-    assert "Số liệu đầu kỳ của huyện Nghi Xuân" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Số liệu đầu kỳ của huyện Nghi Xuân")
     page.fill("#id_as_of", "15/02/2021")  # not a quarter's end
     page.fill("#id_amount-ntm-houses-renovated", "một nghìn")
     page.click("#save-balance")
     errors = page.locator(".invalid-feedback")
-    assert errors.count() == 2
+    expect(errors).to_have_count(2)
     assert "ngày cuối của một quý" in errors.all_inner_texts()[0]
     assert page.input_value("#id_amount-ntm-houses-renovated") == "một nghìn"  # kept
     assert _fits(page) == []
@@ -56,7 +58,7 @@ def test_staff_enter_the_opening_balance(new_page, viewport):
     page.fill("#id_amount-ntm-houses-renovated", "1.000")
     page.fill("#id_amount-ntm-model-gardens-new", "200")
     page.click("#save-balance")
-    assert "Đã lưu số liệu đầu kỳ" in page.locator(".alert-success").inner_text()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu số liệu đầu kỳ")
     assert "nx-staff" in page.locator("#balance-history").inner_text()
     assert page.input_value("#id_amount-ntm-houses-renovated") == "1.000"
     assert _fits(page) == []
@@ -73,7 +75,7 @@ def test_staff_load_registries_from_the_template(new_page, viewport):
     login(page, "staff")
     page.goto(page.base + "/communes/")
     page.click("#unit-loading >> text=Nạp sổ theo dõi từ Excel")
-    assert page.locator("h1").inner_text().startswith("Nạp thôn")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Nạp thôn"))
     with page.expect_download() as download_info:
         page.click("#download-template")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -91,7 +93,7 @@ def test_staff_load_registries_from_the_template(new_page, viewport):
     page.set_input_files("#file", str(bad))
     page.click("#upload")
     errors = page.locator("#import-errors")
-    assert errors.is_visible()
+    expect(errors).to_be_visible()
     assert "F2" in errors.locator(".cell-ref").all_inner_texts()  # a recognition needs its decision
     assert "Khu dân cư mẫu" in errors.inner_text()
     assert _fits(page) == []
@@ -103,7 +105,7 @@ def test_staff_load_registries_from_the_template(new_page, viewport):
     wb.save(good)
     page.set_input_files("#file", str(good))
     page.click("#upload")
-    assert "3 mục mới" in page.locator(".alert-success").inner_text()
+    expect(page.locator(".alert-success")).to_contain_text("3 mục mới")
     assert _fits(page) == []
     _shot(page, f"registries-loaded-{name}")
     assert ModelGarden.objects.filter(household="Hộ Trình Duyệt").count() == 1

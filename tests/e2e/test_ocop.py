@@ -1,7 +1,9 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from ntm_portal.formats import format_date
 
@@ -16,7 +18,7 @@ def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
     step is shown on a candidate entered before 6 July 2025 (seed: Bột nghệ Kỳ Tây)."""
     login(page, "ky-tay")
     page.click("nav >> text=OCOP")
-    assert page.locator("h1").inner_text() == "Sản phẩm OCOP"
+    expect(page.locator("h1")).to_have_text("Sản phẩm OCOP")
     page.click("text=Đề xuất sản phẩm")
     page.fill("#id_name", "Tương ớt Kỳ Tây")
     page.select_option("#id_group", label="Thực phẩm")
@@ -40,6 +42,9 @@ def test_officer_proposes_staff_registers_and_rates_72_points(page, browser):
     staff.goto(staff.base + "/ocop/?commune=ky-tay")
     staff.click("text=Bột nghệ Kỳ Tây")
     staff.click("text=Đăng ký đánh giá")
+    # The registration page first: submit()'s wait would otherwise take its navigation
+    # for the answer's.
+    expect(staff.locator("h1")).to_have_text(re.compile(r"^Đăng ký đánh giá"))
     submit(staff)
     assert "Đã đăng ký đánh giá" in staff.content()
     staff.click("text=Nhập kết quả xếp hạng")
@@ -88,7 +93,7 @@ def test_commune_pre_assesses_on_a_phone_and_the_province_grades(new_page, live_
     submit(phone)
     assert "Xã đánh giá sơ bộ, Hội đồng cấp tỉnh" in phone.content()
     phone.click("text=Đánh giá sơ bộ và đề xuất lên tỉnh")
-    assert phone.locator("h1").inner_text().startswith("Đánh giá sơ bộ và đề xuất lên tỉnh")
+    expect(phone.locator("h1")).to_have_text(re.compile(r"^Đánh giá sơ bộ và đề xuất lên tỉnh"))
     phone.fill("#id_origin_note", "Nguyên liệu ớt trồng tại xã")
     submit(phone)
     assert phone.locator("text=Hãy cho biết sản phẩm có đạt nội dung này không.").count() == 5

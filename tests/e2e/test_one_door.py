@@ -1,7 +1,10 @@
 """One door, in a real browser: bad input explained, a double click saving once, the back
 office showing service-owned records read-only; on a phone and on a desktop."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from communes.models import ModelArea, Village
 from criteria.models import IndicatorValue
@@ -35,7 +38,7 @@ def test_a_bad_address_is_explained_not_a_server_error(sized):
     assert no_horizontal_scroll(page)
     screenshot(page, f"bad-address-{page.size}")
     page.click("text=Mở trang không kèm phần đó")
-    assert page.url.endswith("/ocop/new/")
+    expect(page).to_have_url(re.compile(r"/ocop/new/$"))
     assert not [e for e in page.console_errors if "400" not in e]
 
 
@@ -45,7 +48,7 @@ def test_a_token_name_with_control_characters_is_refused_beside_the_field(sized)
     page.goto(page.base + "/accounts/profile/")
     page.fill("#token-name", "script\x07báo cáo")
     page.click("#create-token")
-    assert "ký tự điều khiển" in page.locator(".invalid-feedback").first.inner_text()
+    expect(page.locator(".invalid-feedback").first).to_contain_text("ký tự điều khiển")
     assert "báo cáo" in page.locator("#token-name").input_value()  # what was typed is kept
     assert page.locator("#new-token").count() == 0
     assert no_horizontal_scroll(page)
@@ -64,6 +67,8 @@ def test_double_click_on_save_records_one_model_area(sized):
     page.select_option("#id_village", str(village.pk))
     page.fill("#id_registered_on", period.start_date.strftime("%d/%m/%Y"))
     page.dblclick("button[type=submit]")
+    # Saved (or found saved by the second post): either answer leads off the form.
+    page.wait_for_url(lambda url: "/registries/areas/new/" not in url)
     page.wait_for_load_state("networkidle")
     assert ModelArea.objects.count() == before + 1
     screenshot(page, f"double-click-{page.size}")
@@ -85,6 +90,7 @@ def test_back_office_shows_an_approved_figure_read_only(page):
     page.goto(f"{page.base}/admin/communes/modelarea/{area.pk}/change/")
     page.fill("#id_note", "Đã kiểm tra")
     page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_be_visible()  # the save's answer
     area.refresh_from_db()
     assert area.note == "Đã kiểm tra" and area.version == 2
     screenshot(page, "admin-model-areas")

@@ -1,6 +1,7 @@
 """The remaining pages in a real browser: history, a registry record, tokens, the back office."""
 
 import pytest
+from playwright.sync_api import expect
 
 from communes.models import ModelArea, Village
 from tests.conftest import open_latest_period
@@ -38,9 +39,10 @@ def test_staff_creates_and_revokes_a_token_and_opens_the_back_office(page):
     page.goto(page.base + "/accounts/profile/")
     page.fill("#token-name", "script báo cáo")
     page.click("#create-token")
-    assert "ntm_" in page.locator("#new-token").inner_text()
+    expect(page.locator("#new-token")).to_contain_text("ntm_")
     page.click("button[name=revoke]")
-    assert "script báo cáo" in page.content()
+    # Still listed, now revoked (the page before listed it too, not revoked).
+    expect(page.locator("tbody tr", has_text="script báo cáo")).to_contain_text("đã thu hồi")
     screenshot(page, "profile")
     page.goto(page.base + "/admin/")
     assert "Quản trị" in page.content()

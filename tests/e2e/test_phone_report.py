@@ -4,6 +4,7 @@ offline), a garden added from the report, submission with a confirmation; every 
 checked with axe-core and for horizontal scroll."""
 
 import pytest
+from playwright.sync_api import expect
 
 from communes.models import ModelGarden, Submission, Village
 from criteria.models import CriterionAssessment, IndicatorValue
@@ -62,7 +63,9 @@ def test_the_officer_walks_the_whole_quarter(new_page, viewport):
         radios.nth(i).click()
     page.fill("#difficulties", "Thiếu vốn đối ứng cho đường giao thông nội đồng.")
     page.click("#save-bar-button")
-    assert "Không có gì được lưu" in page.locator(".alert-danger").first.inner_text()
+    # The refusal has the report's address: wait for its message (the report page's first
+    # .alert-danger is otherwise the hidden offline warning).
+    expect(page.locator(".alert-danger").first).to_contain_text("Không có gì được lưu")
     houses = figure(page, "ntm-houses-renovated")
     assert houses.input_value() == "bốn nghìn"  # the error is beside the value, never instead
     assert "không phải là số" in page.locator(".fig-row.has-error").first.inner_text()
@@ -74,11 +77,21 @@ def test_the_officer_walks_the_whole_quarter(new_page, viewport):
     screenshot(page, f"report-error-{size}")
 
     # Enter in a figure moves on; it never sends the report.
+    posts = []
+
+    def record_posts(request):
+        if request.is_navigation_request() and request.method == "POST":
+            posts.append(request.url)
+
+    page.on("request", record_posts)
     houses.fill("4.054")
     houses.press("Enter")
+    expect(houses).not_to_be_focused()
     assert page.url.startswith(report_path(page, period)) and submission_of(period) is None
     page.click("#save-report")
-    assert "Đã lưu báo cáo" in page.content()
+    expect(page.locator(".alert", has_text="Đã lưu báo cáo")).to_be_visible()
+    page.remove_listener("request", record_posts)
+    assert len(posts) == 1, posts  # the save's: Enter sent nothing before it
     submission = submission_of(period)
     values = {v.indicator.code: v.value for v in IndicatorValue.objects.filter(submission=submission)}
     assert values["ntm-houses-renovated"] == 4054 and values["gnbv-poor-rate"] == 4.5
@@ -119,7 +132,7 @@ def _start_typing(page, period):
     figure(page, "ntm-houses-renovated").fill("321")
     page.locator(".met-choice label.btn-outline-danger").first.click()
     page.fill("#proposals", "Đề nghị hỗ trợ xi măng.")
-    assert "chưa lưu" in page.locator("#save-state").inner_text()
+    expect(page.locator("#save-state")).to_contain_text("chưa lưu")
 
 
 @pytest.fixture
@@ -138,10 +151,11 @@ def _save_and_check(page, period, button="#save-report"):
 
 
 def _assert_restored(page):
-    assert figure(page, "ntm-houses-renovated").input_value() == "321"
-    assert page.locator(".met-choice input[value='0']").first.is_checked()
-    assert page.locator("#proposals").input_value() == "Đề nghị hỗ trợ xi măng."
-    assert page.locator("#draft-restored").is_visible()
+    # Web-first: the page before may still be showing (the CSRF refusal has the same address).
+    expect(figure(page, "ntm-houses-renovated")).to_have_value("321")
+    expect(page.locator(".met-choice input[value='0']").first).to_be_checked()
+    expect(page.locator("#proposals")).to_have_value("Đề nghị hỗ trợ xi măng.")
+    expect(page.locator("#draft-restored")).to_be_visible()
 
 
 def test_a_reload_puts_back_what_was_typed_and_leaving_warns(typed):
@@ -190,12 +204,14 @@ def test_lost_cookies_show_the_portal_page_and_the_typing_survives(typed):
     page, period = typed
     page.context.clear_cookies(name="csrftoken")
     page.click("#save-bar-button")
-    assert page.locator("h1").inner_text() == "Không gửi được biểu mẫu"
+    expect(page.locator("h1")).to_have_text("Không gửi được biểu mẫu")
     assert "Cổng thông tin NTM" in page.locator("nav").first.inner_text()
     check_page(page, "csrf failure")
     screenshot(page, "csrf-failure")
     page.click("#csrf-back")
-    page.wait_for_url(report_path(page, period))
+    # Not wait_for_url: the refusal page already has the report's address.
+    expect(page.locator("#report-form")).to_be_visible()
+    expect(page).to_have_url(report_path(page, period))
     _assert_restored(page)
     assert submission_of(period) is None
 
@@ -204,11 +220,12 @@ def test_offline_then_online(typed):
     page, period = typed
     page.context.set_offline(True)
     page.click("#save-bar-button")
-    assert page.locator("#offline-warning").is_visible()
-    assert figure(page, "ntm-houses-renovated").input_value() == "321"
+    expect(page.locator("#offline-warning")).to_be_visible()
+    expect(figure(page, "ntm-houses-renovated")).to_have_value("321")
     page.context.set_offline(False)
     page.wait_for_function("() => navigator.onLine")
-    assert not page.locator("#offline-warning").is_visible()
+    # Hidden by the "online" event, which may come after navigator.onLine turns true.
+    expect(page.locator("#offline-warning")).not_to_be_visible()
     _save_and_check(page, period, "#save-bar-button")
 
 
@@ -223,9 +240,9 @@ def test_a_stale_page_offers_the_typing_back_without_merging(new_page):
     submission = submission_of(period)
     Submission.objects.filter(pk=submission.pk).update(version=submission.version + 1)  # someone saved
     page.click("#save-report")
-    assert "Không có gì của bạn được lưu" in page.content()
-    assert figure(page, "ntm-houses-renovated").input_value() == ""  # their data, not merged
-    assert page.locator("#draft-restore").is_visible()
+    expect(page.locator(".alert-danger", has_text="Không có gì của bạn được lưu")).to_be_visible()
+    expect(figure(page, "ntm-houses-renovated")).to_have_value("")  # their data, not merged
+    expect(page.locator("#draft-restore")).to_be_visible()
     page.click("#draft-restore")
-    assert figure(page, "ntm-houses-renovated").input_value() == "555"
+    expect(figure(page, "ntm-houses-renovated")).to_have_value("555")
     assert not IndicatorValue.objects.filter(submission=submission, value=555).exists()

@@ -63,6 +63,7 @@ def test_bell_shows_a_returned_submission(page):
     login(page, "ky-tay")
     assert page.locator("#notice-count").is_visible()  # outside the collapsed menu
     page.click(".notice-bell")
+    page.wait_for_url("**/accounts/notifications/")
     assert "bị trả lại" in page.content()
     assert "Đề nghị bổ sung minh chứng tiêu chí 5." in page.content()
     no_horizontal_scroll(page)

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 def test_committee_sees_the_q1_dashboard_with_its_charts(page):
     login(page, "committee")
     page.click("text=Báo cáo")
+    page.wait_for_url(re.compile(r"/reports/\d{4}/q\d/"))  # the current quarter's dashboard
     page.wait_for_load_state("networkidle")
     page.goto(page.base + "/reports/2021/q1/")
     assert page.locator("h1").inner_text().startswith("Kết quả thực hiện Quý I năm 2021")

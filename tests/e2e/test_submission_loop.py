@@ -1,6 +1,7 @@
 """The quarterly loop in a real browser: enter, err, submit, return, fix, approve, lock."""
 
 import pytest
+from playwright.sync_api import expect
 
 from criteria.aggregates import criteria_set_for
 from tests.conftest import open_latest_period
@@ -57,7 +58,7 @@ def test_officer_and_staff_walk_the_review_loop(page):
     page.click("#board a:has-text('Duyệt')")
     page.fill("#return-comment", "Đề nghị kiểm tra lại số nhà ở chỉnh trang.")
     page.click("#return")
-    assert "Trả lại để chỉnh sửa" in page.locator("#status").inner_text()
+    expect(page.locator("#status")).to_contain_text("Trả lại để chỉnh sửa")
     logout(page)
 
     login(page, "ky-tay")

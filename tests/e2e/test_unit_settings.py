@@ -5,6 +5,7 @@ scroll or serious accessibility violations. Screenshots in /tmp/shots-catalogue/
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .a11y import check_page
 from .conftest import login
@@ -33,8 +34,8 @@ def test_unit_catalogue_page(new_page, size):
     roads = Indicator.objects.get(code="ntm-roads-km")
     page.uncheck(f"#id_i{roads.pk}-is_used")
     page.click("#save-catalogue")
-    page.wait_for_load_state()
-    assert page.locator(".alert-success").count() == 1
+    # Not wait_for_load_state(): the page before is loaded already, it returns at once.
+    expect(page.locator(".alert-success")).to_have_count(1)
     choice = UnitIndicatorChoice.objects.get(indicator=roads, district__slug="ky-anh")
     assert not choice.is_used
     assert page.locator("#row-ntm-roads-km .badge").count() == 1  # the unit's choice
@@ -55,14 +56,12 @@ def test_unit_targets_page(new_page, size):
     houses = Indicator.objects.get(code="ntm-houses-renovated")
     page.fill(f"#id_t{houses.pk}-low", "abc")
     page.click("#save-targets")
-    page.wait_for_load_state()
-    assert page.locator(".invalid-feedback").count() >= 1
+    expect(page.locator(".invalid-feedback").first).to_be_attached()
     assert page.input_value(f"#id_t{houses.pk}-low") == "abc"  # shown as typed
     shot(page, f"unit-targets-error-{size}")
     page.fill(f"#id_t{houses.pk}-low", "4.054")
     page.click("#save-targets")
-    page.wait_for_load_state()
-    assert page.locator(".alert-success").count() == 1
+    expect(page.locator(".alert-success")).to_have_count(1)
     assert Target.objects.get(indicator=houses, year=2021, district__slug="ky-anh",
                               commune__isnull=True).low == 4054
     assert not page.console_errors
@@ -82,8 +81,7 @@ def test_unit_periods_page(new_page, size):
     form = page.locator(f"#period-p{q1.pk}")
     form.locator(f"#id_p{q1.pk}-is_backfill").check()
     form.locator("button").click()
-    page.wait_for_load_state()
-    assert page.locator(".alert-success").count() == 1
+    expect(page.locator(".alert-success")).to_have_count(1)
     setting = UnitPeriodSetting.objects.get(district__slug="nghi-xuan", period=q1)
     assert setting.is_backfill is True
     page.locator(f"#period-p{q1.pk}").scroll_into_view_if_needed()
