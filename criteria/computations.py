@@ -85,7 +85,8 @@ LEVELS = {"communes-standard": NtmLevel.STANDARD, "communes-advanced": NtmLevel.
 def _levels(period, communes, by_commune, keys):
     _span, prev_end = spans(period)
     levels = _scoped(Commune.objects.all(), "pk", communes)
-    levels = levels.with_level(period.end_date, "now").with_level(prev_end, "before")
+    levels = levels.with_level(period.end_date, "now", year=False).with_level(
+        prev_end, "before", year=False)
     conditions = {}
     for key in keys:
         # Only the communes valid on the day: a merged unit and its predecessors never both.
@@ -98,7 +99,7 @@ def _levels(period, communes, by_commune, keys):
 def _levels_trend(periods, communes, keys):
     qs = _scoped(Commune.objects.all(), "pk", communes)
     for i, period in enumerate(periods):
-        qs = qs.with_level(period.end_date, f"level_{i}")
+        qs = qs.with_level(period.end_date, f"level_{i}", year=False)
     counts = qs.aggregate(**{
         f"{key}_{i}": Count("pk", filter=Q(**{f"level_{i}__gte": LEVELS[key]})
                             & valid_on_q(period.end_date))
