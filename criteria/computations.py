@@ -87,12 +87,26 @@ def _levels(period, communes, by_commune, keys):
     levels = _scoped(Commune.objects.all(), "pk", communes)
     levels = levels.with_level(period.end_date, "now", year=False).with_level(
         prev_end, "before", year=False)
-    conditions = {}
-    for key in keys:
-        # Only the communes valid on the day: a merged unit and its predecessors never both.
-        conditions[key] = Q(now__gte=LEVELS[key]) & valid_on_q(period.end_date)
-        conditions[f"{key}_before"] = Q(before__gte=LEVELS[key]) & valid_on_q(prev_end)
-    level = counts_of(levels, "pk", by_commune, conditions)
+    # Counted by pair of levels, each level read once per commune (PostgreSQL repeats a
+    # level's subquery in every count filtered on it), then summed up to each key's level.
+    # Only the communes valid on the day: a merged unit and its predecessors never both.
+    group = ["pk"] if by_commune else []
+    rows = levels.order_by().values(*group, "now", "before").annotate(
+        valid_now=Count("pk", filter=valid_on_q(period.end_date)),
+        valid_before=Count("pk", filter=valid_on_q(prev_end))).values_list(
+        *group, "now", "before", "valid_now", "valid_before")
+    level = {name: {} if by_commune else {None: 0}
+             for key in keys for name in (key, f"{key}_before")}
+    for row in rows:
+        commune_id = row[0] if by_commune else None
+        now, before, valid_now, valid_before = row[-4:]
+        for key in keys:
+            at_least = LEVELS[key]
+            counts, counts_before = level[key], level[f"{key}_before"]
+            counts[commune_id] = counts.get(commune_id, 0) + (
+                valid_now if now is not None and now >= at_least else 0)
+            counts_before[commune_id] = counts_before.get(commune_id, 0) + (
+                valid_before if before is not None and before >= at_least else 0)
     return {key: figures_of(level, key, f"{key}_before") for key in keys}
 
 
