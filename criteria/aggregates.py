@@ -81,12 +81,18 @@ def year_on_year(value, year_ago):
 class SpanDates:
     """A span as the computations read a period: ``year``, ``quarter`` (the span's last),
     ``start_date`` and ``end_date`` (the span's). A flow counted between the dates is the
-    span's flow, a level counted at ``end_date`` the span's level."""
+    span's flow, a level counted at ``end_date`` the span's level.
+
+    ``wants_previous`` is False: the figure of a span has no "quarter before" and a year
+    ago's keeps its ``quarter`` alone (``computed_values``), so a computation may leave
+    out the previous quarter's column (a ``ReportingPeriod`` has no such attribute: every
+    column is wanted)."""
 
     year: int
     quarter: int
     start_date: datetime.date
     end_date: datetime.date
+    wants_previous: bool = False
 
     @classmethod
     def of(cls, span):

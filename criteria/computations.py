@@ -8,7 +8,7 @@ are explained in docs/DOMAIN.md#model-residential-areas-and-model-gardens.
 
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from communes.choices import NtmLevel
@@ -85,8 +85,13 @@ LEVELS = {"communes-standard": NtmLevel.STANDARD, "communes-advanced": NtmLevel.
 def _levels(period, communes, by_commune, keys):
     _span, prev_end = spans(period)
     levels = _scoped(Commune.objects.all(), "pk", communes)
-    levels = levels.with_level(period.end_date, "now", year=False).with_level(
-        prev_end, "before", year=False)
+    levels = levels.with_level(period.end_date, "now", year=False)
+    # The previous quarter's levels only when the figure keeps them (``SpanDates``): a
+    # level is a subquery per commune. Not read, they count as 0.
+    if getattr(period, "wants_previous", True):
+        levels = levels.with_level(prev_end, "before", year=False)
+    else:
+        levels = levels.annotate(before=Value(None, output_field=IntegerField()))
     # Counted by pair of levels, each level read once per commune (PostgreSQL repeats a
     # level's subquery in every count filtered on it), then summed up to each key's level.
     # Only the communes valid on the day: a merged unit and its predecessors never both.
