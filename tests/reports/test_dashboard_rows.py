@@ -91,6 +91,22 @@ def test_the_cached_copy_reads_the_same(demo):
     assert copy.completeness == d.completeness
     assert [r.cells for r in copy.rows] == [r.cells for r in d.rows]
     assert copy.narrative == d.narrative
+    assert copy.levels == d.levels and copy.completeness_counts == d.completeness_counts
+    # The same objects where the built dashboard shares them.
+    assert d.plan.laggards and copy.plan == d.plan
+    rows = {row.commune.pk: row for row in copy.rows}
+    assert all(laggard.row is rows[laggard.commune.pk] for laggard in copy.plan.laggards)
+    assert {id(row) for row in copy.rows} == {id(row) for row in copy.alphabetical}
+    assert all(line.commune is row.commune
+               for line, row in zip(copy.completeness, copy.alphabetical))
+    assert all(line.submission.period is copy.period
+               for line in copy.completeness if line.submission is not None)
+    assert all(row.criteria is copy.criteria for row in copy.rows)
+    # Rows not as build_dashboard forms them are cached as they are.
+    d.completeness = d.completeness[1:]
+    again = pickle.loads(pickle.dumps(d))
+    assert again.completeness == d.completeness and again.rows == d.rows
+    assert again.plan == d.plan
 
 
 @pytest.mark.parametrize("by_id", [1000, 0])
