@@ -163,7 +163,8 @@ def commune_gaps(period, communes, statuses=ALL_STATUSES):
     # prefetched onto a few dozen criteria (one queryset each), not onto thousands.
     criteria = {}
     for assessment in unmet:
-        criteria.setdefault(assessment.criterion_id, assessment.criterion)
+        if assessment.criterion_id not in criteria:
+            criteria[assessment.criterion_id] = assessment.criterion
     prefetch_related_objects(list(criteria.values()), "indicators")
     indicators = {pk: list(criterion.indicators.all()) for pk, criterion in criteria.items()}
     criterion_ids = set(criteria)
