@@ -644,7 +644,7 @@ def criteria_met_over_time(communes=None, statuses=APPROVED):
     return result
 
 
-@dataclass
+@dataclass(slots=True)
 class CriteriaSummary:
     """One commune's assessments in a quarter: counts, and the criteria not met by number.
 

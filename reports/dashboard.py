@@ -218,7 +218,7 @@ class HeadlineRow:
         return f"{format_number(figure.numerator)}/{format_number(figure.denominator)}"
 
 
-@dataclass
+@dataclass(slots=True)
 class CommuneRow:
     """One commune in the heatmap: its level, sponsor, criteria met and unmet.
 
@@ -263,7 +263,7 @@ class CommuneRow:
         return f"{self.met}/{self.total}" if self.assessed else "–"
 
 
-@dataclass
+@dataclass(slots=True)
 class CompletenessRow:
     commune: CommuneRef
     submission: SubmissionRef | None
