@@ -26,7 +26,8 @@ class ComputationGroup:
     year to date, cumulative) for apps that do not import criteria. ``period`` may also
     be a span of quarters (``criteria.aggregates.SpanDates``: ``year``, ``quarter`` its
     last, ``start_date``, ``end_date``): flows are then counted between its dates,
-    levels at its end.
+    levels at its end; its ``wants_previous`` False says the previous quarter's column
+    will not be read (a computation may leave it out, at 0).
     ``trend(periods, communes, keys)`` gives {key: [the quarter's value per period]}.
     ``recorded(communes)`` says whether the data counted holds anything at all for
     ``communes``: when it does not, the figures are unknown, not 0. None: always known.

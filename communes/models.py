@@ -126,19 +126,21 @@ class District(SlugFromNameMixin, ValidityMixin):
 
 
 class CommuneQuerySet(ScopedQuerySet):
-    def with_level(self, on_date=None, name="level"):
+    def with_level(self, on_date=None, name="level", year=True):
         """Annotate ``level`` and ``level_year`` from the latest recognition on ``on_date``.
 
         ``name`` renames the annotations, to read the levels on two dates in one query.
+        ``year=False`` leaves ``level_year`` out: counts that aggregate over the annotated
+        rows would otherwise run its subquery for every commune too.
         """
         latest = NtmRecognition.objects.filter(commune=OuterRef("pk"))
         if on_date:
             latest = latest.filter(NtmRecognition.in_force_q(on_date))
         latest = latest.order_by("-year", "-decision_date", "-pk")
-        return self.annotate(**{
-            name: Subquery(latest.values("level")[:1]),
-            f"{name}_year": Subquery(latest.values("year")[:1]),
-        })
+        annotations = {name: Subquery(latest.values("level")[:1])}
+        if year:
+            annotations[f"{name}_year"] = Subquery(latest.values("year")[:1])
+        return self.annotate(**annotations)
 
     def with_sponsor(self, on_date=None):
         """Annotate ``sponsor_name`` with the name of a sponsoring unit active on ``on_date``."""

@@ -86,12 +86,18 @@ def year_on_year(value, year_ago):
 class SpanDates:
     """A span as the computations read a period: ``year``, ``quarter`` (the span's last),
     ``start_date`` and ``end_date`` (the span's). A flow counted between the dates is the
-    span's flow, a level counted at ``end_date`` the span's level."""
+    span's flow, a level counted at ``end_date`` the span's level.
+
+    ``wants_previous`` is False: the figure of a span has no "quarter before" and a year
+    ago's keeps its ``quarter`` alone (``computed_values``), so a computation may leave
+    out the previous quarter's column (a ``ReportingPeriod`` has no such attribute: every
+    column is wanted)."""
 
     year: int
     quarter: int
     start_date: datetime.date
     end_date: datetime.date
+    wants_previous: bool = False
 
     @classmethod
     def of(cls, span):
@@ -643,7 +649,7 @@ def criteria_met_over_time(communes=None, statuses=APPROVED):
     return result
 
 
-@dataclass
+@dataclass(slots=True)
 class CriteriaSummary:
     """One commune's assessments in a quarter: counts, and the criteria not met by number.
 
@@ -664,36 +670,53 @@ class CriteriaSummary:
             return True
         return True if number in self.met_numbers else None
 
+    def __reduce__(self):
+        # Cached with the dashboard: its values, not a dict of them per commune.
+        return CriteriaSummary, (self.met, self.assessed, self.not_met, self.met_numbers)
+
+
+# Up to this many communes assessed on fewer criteria than the set has are named by id
+# in ``criteria_summary``'s second query; more are selected by a grouped subquery.
+INCOMPLETE_BY_ID = 1000
+
 
 def criteria_summary(period, communes=None, statuses=APPROVED, total=None):
-    """Per commune: ``CriteriaSummary`` in three queries, for large districts.
+    """Per commune: ``CriteriaSummary`` in two queries, for large districts.
 
     The same data as ``criteria_matrix`` without moving every met cell out of the
-    database: counts per commune, the rows not met (a few percent), and the met rows
-    of communes assessed on fewer than ``total`` criteria.
+    database: counts per commune, then the rows not met (a few percent) with the met
+    rows of communes assessed on fewer than ``total`` criteria (known from the counts).
     """
     qs = CriterionAssessment.objects.filter(
         submission__period=period, submission__status__in=statuses
-    )
+    ).order_by()  # no default ordering: it joins the period, commune, district, province
     if communes is not None:
         qs = qs.filter(submission__commune__in=communes)
-    result = defaultdict(lambda: CriteriaSummary(0, 0, {}, set()))
-    counts = qs.values("submission__commune_id").annotate(
-        met=Count("pk", filter=Q(is_met=True)), assessed=Count("pk")).order_by()
-    for row in counts:
-        summary = result[row["submission__commune_id"]]
-        summary.met, summary.assessed = row["met"], row["assessed"]
-    for commune_id, number, is_met in qs.exclude(is_met=True).values_list(
+    result = {}
+    counts = qs.values_list("submission__commune_id").annotate(
+        met=Count("pk", filter=Q(is_met=True)), assessed=Count("pk")).values_list(
+        "submission__commune_id", "met", "assessed")
+    incomplete = []
+    for commune_id, met, assessed in counts:
+        result[commune_id] = CriteriaSummary(met, assessed, {}, set())
+        if total and assessed < total:
+            incomplete.append(commune_id)
+    wanted = ~Q(is_met=True)
+    if len(incomplete) > INCOMPLETE_BY_ID:
+        wanted |= Q(submission__commune_id__in=qs.values("submission__commune_id").annotate(
+            n=Count("pk")).filter(n__lt=total).values("submission__commune_id"))
+    elif incomplete:
+        wanted |= Q(submission__commune_id__in=incomplete)
+    for commune_id, number, is_met in qs.filter(wanted).values_list(
             "submission__commune_id", "criterion__number", "is_met"):
-        result[commune_id].not_met[number] = is_met
-    if total:
-        incomplete = (qs.values("submission__commune_id").annotate(n=Count("pk"))
-                      .filter(n__lt=total).values("submission__commune_id"))
-        for commune_id, number in qs.filter(
-                is_met=True, submission__commune_id__in=incomplete).values_list(
-                "submission__commune_id", "criterion__number"):
-            result[commune_id].met_numbers.add(number)
-    return dict(result)
+        summary = result.get(commune_id)
+        if summary is None:  # a row written between the two queries
+            summary = result[commune_id] = CriteriaSummary(0, 0, {}, set())
+        if is_met:
+            summary.met_numbers.add(number)
+        else:
+            summary.not_met[number] = is_met
+    return result
 
 
 def trend(periods, codes, communes=None, statuses=APPROVED, sums=None, balance=None):

@@ -8,7 +8,7 @@ are explained in docs/DOMAIN.md#model-residential-areas-and-model-gardens.
 
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from communes.choices import NtmLevel
@@ -85,20 +85,40 @@ LEVELS = {"communes-standard": NtmLevel.STANDARD, "communes-advanced": NtmLevel.
 def _levels(period, communes, by_commune, keys):
     _span, prev_end = spans(period)
     levels = _scoped(Commune.objects.all(), "pk", communes)
-    levels = levels.with_level(period.end_date, "now").with_level(prev_end, "before")
-    conditions = {}
-    for key in keys:
-        # Only the communes valid on the day: a merged unit and its predecessors never both.
-        conditions[key] = Q(now__gte=LEVELS[key]) & valid_on_q(period.end_date)
-        conditions[f"{key}_before"] = Q(before__gte=LEVELS[key]) & valid_on_q(prev_end)
-    level = counts_of(levels, "pk", by_commune, conditions)
+    levels = levels.with_level(period.end_date, "now", year=False)
+    # The previous quarter's levels only when the figure keeps them (``SpanDates``): a
+    # level is a subquery per commune. Not read, they count as 0.
+    if getattr(period, "wants_previous", True):
+        levels = levels.with_level(prev_end, "before", year=False)
+    else:
+        levels = levels.annotate(before=Value(None, output_field=IntegerField()))
+    # Counted by pair of levels, each level read once per commune (PostgreSQL repeats a
+    # level's subquery in every count filtered on it), then summed up to each key's level.
+    # Only the communes valid on the day: a merged unit and its predecessors never both.
+    group = ["pk"] if by_commune else []
+    rows = levels.order_by().values(*group, "now", "before").annotate(
+        valid_now=Count("pk", filter=valid_on_q(period.end_date)),
+        valid_before=Count("pk", filter=valid_on_q(prev_end))).values_list(
+        *group, "now", "before", "valid_now", "valid_before")
+    level = {name: {} if by_commune else {None: 0}
+             for key in keys for name in (key, f"{key}_before")}
+    for row in rows:
+        commune_id = row[0] if by_commune else None
+        now, before, valid_now, valid_before = row[-4:]
+        for key in keys:
+            at_least = LEVELS[key]
+            counts, counts_before = level[key], level[f"{key}_before"]
+            counts[commune_id] = counts.get(commune_id, 0) + (
+                valid_now if now is not None and now >= at_least else 0)
+            counts_before[commune_id] = counts_before.get(commune_id, 0) + (
+                valid_before if before is not None and before >= at_least else 0)
     return {key: figures_of(level, key, f"{key}_before") for key in keys}
 
 
 def _levels_trend(periods, communes, keys):
     qs = _scoped(Commune.objects.all(), "pk", communes)
     for i, period in enumerate(periods):
-        qs = qs.with_level(period.end_date, f"level_{i}")
+        qs = qs.with_level(period.end_date, f"level_{i}", year=False)
     counts = qs.aggregate(**{
         f"{key}_{i}": Count("pk", filter=Q(**{f"level_{i}__gte": LEVELS[key]})
                             & valid_on_q(period.end_date))

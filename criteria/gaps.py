@@ -178,12 +178,20 @@ def commune_gaps(period, communes, statuses=ALL_STATUSES):
             submission__period=period, submission__commune__in=communes,
             submission__status__in=statuses, is_met=False)
         .annotate(commune_id=F("submission__commune_id"))
-        .select_related("criterion__criteria_set").prefetch_related("criterion__indicators")
+        .select_related("criterion__criteria_set")
         .order_by("criterion__number"))
     if not unmet:
         return {}
-    criterion_ids = {a.criterion_id for a in unmet}
-    by_group = [a.criterion for a in unmet if a.criterion.criteria_set.thresholds_by_group]
+    # One object per criterion, not one per unmet assessment: the sub-indicators are
+    # prefetched onto a few dozen criteria (one queryset each), not onto thousands.
+    criteria = {}
+    for assessment in unmet:
+        if assessment.criterion_id not in criteria:
+            criteria[assessment.criterion_id] = assessment.criterion
+    prefetch_related_objects(list(criteria.values()), "indicators")
+    indicators = {pk: list(criterion.indicators.all()) for pk, criterion in criteria.items()}
+    criterion_ids = set(criteria)
+    by_group = [c for c in criteria.values() if c.criteria_set.thresholds_by_group]
     groups = {}
     if by_group:
         prefetch_related_objects(by_group, "indicators__group_thresholds")
@@ -206,10 +214,10 @@ def commune_gaps(period, communes, statuses=ALL_STATUSES):
     result = defaultdict(list)
     for assessment in unmet:
         commune_id = assessment.commune_id
-        criterion = assessment.criterion
+        criterion = criteria[assessment.criterion_id]
         grouped = criterion.criteria_set.thresholds_by_group
         gaps = [indicator_gap(ind, values.get((commune_id, ind.pk), []),
                               threshold_rule(ind, grouped, groups.get(commune_id)))
-                for ind in criterion.indicators.all()]
+                for ind in indicators[criterion.pk]]
         result[commune_id].append(CriterionGap(criterion, gaps))
     return dict(result)

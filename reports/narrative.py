@@ -138,14 +138,15 @@ def narrative(dashboard):
     for row in d.lagging:
         if not row.assessed:
             continue
-        values = {"commune": row.commune.name, "count": _n(len(row.unmet)),
-                  "criteria": "; ".join(c.name for c in row.unmet), "sponsor": row.sponsor}
-        if row.unmet and row.sponsor:
+        unmet = row.unmet  # worked out from the criteria each time it is read
+        values = {"commune": row.commune.name, "count": _n(len(unmet)),
+                  "criteria": "; ".join(c.name for c in unmet), "sponsor": row.sponsor}
+        if unmet and row.sponsor:
             paragraphs.append(_(
                 "%(commune)s has %(count)s criteria not yet met: %(criteria)s; it is "
                 "sponsored by %(sponsor)s."
             ) % values)
-        elif row.unmet:
+        elif unmet:
             paragraphs.append(_("%(commune)s has %(count)s criteria not yet met: %(criteria)s.")
                               % values)
 
