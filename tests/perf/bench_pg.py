@@ -240,15 +240,15 @@ def writing_only(big):
     from django.test import RequestFactory
 
     from communes.models import User
-    from reports.export import workbook_bytes
+    from reports.export import commune_columns, workbook_bytes
     from reports.views import _dashboard
 
     request = RequestFactory().get(f"/reports/2021/q1/export.xlsx?district={big.slug}")
     request.user = User.objects.get(username="admin")
     cache.clear()
     dashboard = _dashboard(request, 2021, 1)
-    figures = dashboard.by_commune()
-    dashboard.by_commune = lambda: figures
+    values = dashboard.by_commune(commune_columns(dashboard))
+    dashboard.by_commune = lambda columns: values
     return lambda: workbook_bytes(dashboard)
 
 
