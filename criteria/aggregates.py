@@ -160,20 +160,23 @@ def combine(kind, aggregation, quarter=None, previous=None, ytd=None, cumulative
     quarter: a flow's figure is the span's sum, a level (a stock, a rate) the last
     quarter's.
     """
-    def level(cell):
-        if cell is None:
-            return None
-        total, count = cell
-        if aggregation == Aggregation.MEAN:
-            return _round(total / count) if count and total is not None else None
-        return total
-
-    this, last = level(quarter), level(previous)
+    this, last = _level(aggregation, quarter), _level(aggregation, previous)
     if kind == IndicatorKind.STOCK:
         return Figure(this, last, this, this)
     if span is not None:  # a flow (only a stock may be averaged): the span's sum
-        this = level(span)
+        this = _level(aggregation, span)
     return Figure(this, last, ytd[0] if ytd else None, cumulative[0] if cumulative else None)
+
+
+def _level(aggregation, cell):
+    """A column of ``combine`` from its ``(total, count)``: the total, or for a rate
+    averaged over communes the total ÷ the communes that reported it."""
+    if cell is None:
+        return None
+    total, count = cell
+    if aggregation == Aggregation.MEAN:
+        return _round(total / count) if count and total is not None else None
+    return total
 
 
 def ratio_of(numerator, denominator, scale=1):
@@ -181,9 +184,7 @@ def ratio_of(numerator, denominator, scale=1):
     100 for a percentage), never an average of the communes' ratios; the quarter's parts
     are kept to be shown beside it ("3,2% (412/12.875)")."""
     def divide(top, bottom):
-        if top is None or not bottom:
-            return None
-        return _round(Decimal(top) * scale / Decimal(bottom))
+        return _divided(top, bottom, scale)
 
     numerator, denominator = numerator or Figure(), denominator or Figure()
     return Figure(
@@ -194,6 +195,13 @@ def ratio_of(numerator, denominator, scale=1):
         numerator=numerator.quarter, denominator=denominator.quarter,
         year_ago=divide(numerator.year_ago, denominator.year_ago),
     )
+
+
+def _divided(top, bottom, scale):
+    """One column of a ratio (``ratio_of``): None without a numerator or a denominator."""
+    if top is None or not bottom:
+        return None
+    return _round(Decimal(top) * scale / Decimal(bottom))
 
 
 def entered_values(period, communes=None, statuses=None, by_commune=False, quarter_only=False,
@@ -344,19 +352,34 @@ def counts_of(queryset, commune_path, by_commune, conditions, distinct=False):
     annotations = {name: Count("pk", filter=q, distinct=distinct)
                    for name, q in conditions.items()}
     if by_commune:
-        rows = queryset.values(commune_path).annotate(**annotations).order_by()
-        return {name: {row[commune_path]: row[name] for row in rows} for name in conditions}
+        rows = list(queryset.values(commune_path).annotate(**annotations).order_by()
+                    .values_list(commune_path, *annotations))
+        return {name: {row[0]: row[column] for row in rows}
+                for column, name in enumerate(conditions, start=1)}
     totals = queryset.aggregate(**annotations)
     return {name: {None: totals[name]} for name in conditions}
 
 
+# Counts as Decimals, made once: a district's per-commune counts are small numbers.
+_COUNTS = [Decimal(n) for n in range(256)]
+
+
+def _count(n):
+    """A count as a Decimal (None: 0)."""
+    if not n:
+        return _COUNTS[0]
+    return _COUNTS[n] if n < 256 else Decimal(n)
+
+
 def figures_of(counts, quarter, previous, ytd=None, cumulative=None):
-    """Figures from named counts; a level repeats itself for year to date and cumulative."""
-    names = {"quarter": quarter, "previous": previous, "ytd": ytd or quarter,
-             "cumulative": cumulative or quarter}
-    keys = set().union(*(counts[n].keys() for n in names.values()))
-    return {key: Figure(**{field: Decimal(counts[n].get(key) or 0) for field, n in names.items()})
-            for key in keys}
+    """Figures from named counts, as the tuple of their columns (quarter, previous
+    quarter, year to date, cumulative: ``communes.computations``); a level repeats itself
+    for year to date and cumulative."""
+    this, last = counts[quarter], counts[previous]
+    year, ever = counts[ytd or quarter], counts[cumulative or quarter]
+    keys = set().union(this, last, year, ever)
+    return {key: (_count(this.get(key)), _count(last.get(key)), _count(year.get(key)),
+                  _count(ever.get(key))) for key in keys}
 
 
 def spans(period):
@@ -592,6 +615,108 @@ def figures_by_commune(period, communes=None, statuses=APPROVED, quarter_only=Fa
                 if figure is not None:
                     result[commune_id][indicator.code] = figure
     return result
+
+
+# The columns of a ``Figure`` a group of computations gives, in its tuples' order.
+FIGURE_COLUMNS = ("quarter", "previous", "ytd", "cumulative")
+
+
+def values_by_commune(period, communes, statuses, indicators, columns, span=None):
+    """Per commune, the values of ``columns`` ([(indicator code, Figure column)]):
+    {commune_id: [value per column]}, None where unknown; the workbook's tables.
+
+    The same values as ``figures_by_commune(…, quarter_only=True)``, by the same rules
+    (``_level``, ``combine``, ``_divided``), without a ``Figure`` per commune and
+    indicator: one list per commune, a few MB at 10,000 communes instead of 60. Entered
+    indicators and their ratios have their span's value only ("quarter"); computed ones
+    any column of ``FIGURE_COLUMNS``; an indicator entered by the district's staff has
+    none per commune. Two queries for the entered values, one per group of computations.
+    """
+    span = _span_of(period, span)
+    by_code = {indicator.code: indicator for indicator in indicators}
+    width = len(columns)
+    slots = {}  # entered indicator id -> its place in a commune's list
+    ratios, computed = [], defaultdict(list)
+    for column, (code, name) in enumerate(columns):
+        indicator = by_code.get(code)
+        if indicator is None or indicator.source == IndicatorSource.DISTRICT:
+            continue
+        if indicator.source == IndicatorSource.COMPUTED:
+            if name not in FIGURE_COLUMNS:
+                raise ValueError(f"{code}: no {name} column per commune")
+            computed[indicator.computation].append((column, FIGURE_COLUMNS.index(name)))
+        elif name != "quarter":
+            raise ValueError(f"{code}: entered per commune for the span only, not {name}")
+        elif indicator.source == IndicatorSource.RATIO:
+            ratios.append((column, indicator))
+        else:
+            slots[indicator.pk] = column
+    for _column, ratio in ratios:  # a ratio's parts, kept after the columns until divided
+        for part in (ratio.numerator_id, ratio.denominator_id):
+            if part not in slots:
+                slots[part] = width + sum(1 for slot in slots.values() if slot >= width)
+    size = [max([width - 1, *slots.values()]) + 1]
+    table = {}
+
+    def row_of(commune_id):
+        row = table.get(commune_id)
+        if row is None:
+            row = table[commune_id] = [None] * size[0]
+        return row
+
+    if slots:
+        for commune_id, indicator_id, value in _entered_by_commune(period, communes, statuses,
+                                                                   span, slots):
+            row_of(commune_id)[slots[indicator_id]] = value
+    for row in table.values():  # the communes that entered something, as figures_by_commune
+        for column, ratio in ratios:
+            row[column] = _divided(row[slots[ratio.numerator_id]],
+                                   row[slots[ratio.denominator_id]], ratio.ratio_scale)
+        del row[width:]
+    size[0] = width
+    over = period if span.is_quarter else SpanDates.of(span)
+    for group, asked in by_group(sorted(computed)).items():
+        for key, per_commune in group.compute(over, communes, True, asked).items():
+            wanted = computed.get(key, ())
+            if not span.is_quarter:  # "the quarter before" belongs to one-quarter reports
+                wanted = [(column, index) for column, index in wanted if index != 1]
+            for commune_id, figure in per_commune.items():
+                if isinstance(figure, Figure):
+                    figure = (figure.quarter, figure.previous, figure.ytd, figure.cumulative)
+                row = row_of(commune_id)
+                for column, index in wanted:
+                    row[column] = figure[index]
+    return table
+
+
+def _entered_by_commune(period, communes, statuses, span, slots):
+    """``(commune_id, indicator_id, value)`` of the entered indicators ``slots`` (ids),
+    the value being the span's figure by ``combine``'s rule. Two queries: the indicators'
+    kinds, the values."""
+    rules = {pk: (kind, aggregation) for pk, kind, aggregation in Indicator.objects.filter(
+        pk__in=list(slots)).values_list("pk", "kind", "aggregation")}
+    values = IndicatorValue.objects.filter(
+        _quarters_q("submission__period__", span.year, span.first, span.last),
+        indicator_id__in=list(slots))
+    if statuses is not None:
+        values = values.filter(submission__status__in=statuses)
+    if communes is not None:
+        values = values.filter(submission__commune__in=communes)
+    if not span.is_quarter:
+        columns = _columns("submission__period__", period, True, span)
+        for indicator_id, commune_id, *cells in value_sums(
+                values, ["indicator_id", "submission__commune_id"], columns):
+            cells = dict(zip(columns, _pairs(cells)))
+            yield commune_id, indicator_id, combine(*rules[indicator_id], cells["quarter"],
+                                                    span=cells.get("span")).quarter
+        return
+    # One submission per commune and quarter: each row is its commune's quarter, whose
+    # figure is ``combine``'s of one value, ``_level`` of (value, 1).
+    aggregations = {pk: aggregation for pk, (_kind, aggregation) in rules.items()}
+    rows = values.order_by().values_list("submission__commune_id", "indicator_id", "value")
+    for commune_id, indicator_id, value in rows.iterator(chunk_size=5000):
+        yield commune_id, indicator_id, _level(aggregations[indicator_id],
+                                               (value, 0 if value is None else 1))
 
 
 def targets_for(year, district, codes=None):

@@ -145,7 +145,8 @@ def _villages(period, communes, by_commune, keys):
     model = figures_of(parts, "model", "model_before")
     every = figures_of(parts, "all", "all_before")
     return {"villages-model-share": {
-        key: ratio_of(model.get(key, Figure()), every[key], Decimal(100)) for key in every}}
+        key: ratio_of(Figure(*model[key]) if key in model else Figure(), Figure(*every[key]),
+                      Decimal(100)) for key in every}}
 
 
 def _villages_trend(periods, communes, keys):

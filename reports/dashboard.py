@@ -34,12 +34,12 @@ from criteria.aggregates import (
     criteria_set_for,
     criteria_summary,
     figures,
-    figures_by_commune,
     reached_in_year,
     share_done,
     targets_for,
     trend,
     unrecorded_codes,
+    values_by_commune,
 )
 from criteria.computations import LEVELS as UNIT_LEVEL_COUNTS
 from criteria.balances import balance_for
@@ -452,14 +452,12 @@ class Dashboard:
         }
         return data
 
-    def by_commune(self):
-        """Figures per commune for the export: {commune_id: {code: Figure}}.
-
-        The workbook shows each commune's quarter (and the registries' figures), so the
-        entered values are read for the quarter alone.
-        """
-        return figures_by_commune(self.period, self.communes, self.statuses, quarter_only=True,
-                                  indicators=self.indicators, span=self.span)
+    def by_commune(self, columns):
+        """The export's values per commune: {commune_id: [value of each of ``columns``]},
+        ``columns`` being [(indicator code, ``Figure`` column)] (``values_by_commune``:
+        the span's values, a list per commune, no ``Figure`` objects)."""
+        return values_by_commune(self.period, self.communes, self.statuses, self.indicators,
+                                 columns, span=self.span)
 
     def url(self, name="dashboard"):
         """The address of this span's page (``name`` "dashboard"), workbook ("export") or

@@ -31,6 +31,7 @@ from communes.choices import NtmLevel
 from communes.context import unit_heading
 from criteria.aggregates import Figure
 from criteria.models import IndicatorValue
+from ntm_portal import child
 from ntm_portal.formats import format_date
 from ntm_portal.workbook import FORMULA_PREFIXES, looks_like_formula
 from reports.narrative import partial_history_note
@@ -60,9 +61,8 @@ CHART_SIZE = {"width": 907, "height": 302}
 A4 = 9
 
 
-def export_filename(dashboard):
-    d = dashboard
-    return f"bao-cao-{d.district.slug}-{d.span.year}-{d.span.slug}.xlsx"
+def export_filename(district, span):
+    return f"bao-cao-{district.slug}-{span.year}-{span.slug}.xlsx"
 
 
 class Formats:
@@ -279,7 +279,7 @@ def write_workbook(dashboard, output):
     """Write the report into ``output`` (a path or a binary file object)."""
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": False})
     formats = Formats(workbook)
-    by_commune = dashboard.by_commune()
+    by_commune = dashboard.by_commune(commune_columns(dashboard))
     for write in (_summary, _criteria):
         write(workbook, formats, dashboard)
     for write in (_per_commune, _registries):
@@ -293,15 +293,30 @@ def write_workbook(dashboard, output):
 
 
 def workbook_file(dashboard):
-    """The report in an unnamed temporary file, at its start (the view streams it)."""
+    """The report in an unnamed temporary file, at its start (the view streams it).
+
+    ``dashboard`` is a function giving the dashboard. It is called, and the workbook
+    written, in a short-lived child process where possible (``ntm_portal.child``): what
+    a district of 10,000 communes allocates leaves with it, the worker keeps its size.
+    """
     output = tempfile.TemporaryFile()
-    write_workbook(dashboard, output)
+
+    def write():
+        write_workbook(dashboard(), output)
+        output.flush()
+
+    try:
+        child.run(write)
+    except BaseException:
+        output.close()
+        raise
     output.seek(0)
     return output
 
 
 def workbook_bytes(dashboard):
-    with workbook_file(dashboard) as output:
+    """The report of a built ``dashboard`` as bytes."""
+    with workbook_file(lambda: dashboard) as output:
         return output.read()
 
 
@@ -440,6 +455,18 @@ def _criteria(workbook, formats, d):
         s.row += 1
 
 
+REGISTRY_CODES = ["ntm-model-areas-building", "ntm-model-areas-new", "ntm-model-areas-total",
+                  "ntm-model-gardens-new"]
+# The registries sheet's columns after the commune: quarters, then the gardens' year to date.
+REGISTRY_COLUMNS = [(code, "quarter") for code in REGISTRY_CODES] + [(REGISTRY_CODES[3], "ytd")]
+
+
+def commune_columns(d):
+    """What the sheets per commune read of each commune (``Dashboard.by_commune``): every
+    indicator's value for the span, in the dashboard's order, then ``REGISTRY_COLUMNS``."""
+    return [(indicator.code, "quarter") for indicator in d.indicators] + REGISTRY_COLUMNS
+
+
 def _per_commune(workbook, formats, d, by_commune):
     heading = _("FIGURES OF %(period)s BY COMMUNE") % {"period": d.span.label.upper()}
     s = Sheet(workbook, formats, _("By commune"), d, heading)
@@ -448,12 +475,11 @@ def _per_commune(workbook, formats, d, by_commune):
              [6, 18] + [13] * len(indicators), freeze_column=2, height=90)
     writer = s.columns(("number",), ("text",),
                        *[("decimal" if i.decimals else "integer",) for i in indicators])
-    codes = [indicator.code for indicator in indicators]
-    empty = Figure()
+    count = len(indicators)
+    unknown = [None] * count
     for number, row in enumerate(d.alphabetical, start=1):
-        figures = by_commune.get(row.commune.pk, {})
-        writer.write([number, row.commune.name,
-                      *[figures.get(code, empty).quarter for code in codes]])
+        values = by_commune.get(row.commune.pk)
+        writer.write([number, row.commune.name, *(values[:count] if values else unknown)])
     s.cell(1)
     s.text(2, _("Total"), bold=True)
     for column, indicator in enumerate(indicators, start=3):
@@ -484,10 +510,6 @@ def _comments(s, d):
         s.row += 1
 
 
-REGISTRY_CODES = ["ntm-model-areas-building", "ntm-model-areas-new", "ntm-model-areas-total",
-                  "ntm-model-gardens-new"]
-
-
 def _registries(workbook, formats, d, by_commune):
     heading = _("MODEL RESIDENTIAL AREAS AND MODEL GARDENS, %(period)s") % {
         "period": d.span.label.upper()}
@@ -498,20 +520,17 @@ def _registries(workbook, formats, d, by_commune):
               _("Model gardens recognised since the start of the year")],
              [6, 18, 16, 18, 18, 18, 20], freeze_column=2, height=45)
 
-    def values(figures):
-        get = lambda code: figures.get(code, Figure())  # noqa: E731
-        return [get(REGISTRY_CODES[0]).quarter, get(REGISTRY_CODES[1]).quarter,
-                get(REGISTRY_CODES[2]).quarter, get(REGISTRY_CODES[3]).quarter,
-                get(REGISTRY_CODES[3]).ytd]
-
-    writer = s.columns(("number",), ("text",), *[("integer",)] * 5)
+    writer = s.columns(("number",), ("text",), *[("integer",)] * len(REGISTRY_COLUMNS))
+    first = len(d.indicators)  # the registries' columns follow the indicators'
+    zeros = [0] * len(REGISTRY_COLUMNS)
     for number, row in enumerate(d.alphabetical, start=1):
+        values = by_commune.get(row.commune.pk)
         writer.write([number, row.commune.name,
-                      *[value or 0 for value in values(by_commune.get(row.commune.pk, {}))]])
+                      *([value or 0 for value in values[first:]] if values else zeros)])
     s.cell(1)
     s.text(2, _("Total"), bold=True)
-    for column, value in enumerate(values(d.figures), start=3):
-        s.number(column, value or 0, bold=True)
+    for column, (code, name) in enumerate(REGISTRY_COLUMNS, start=3):
+        s.number(column, getattr(d.figures.get(code, Figure()), name) or 0, bold=True)
     s.row += 1
 
 

@@ -131,7 +131,7 @@ def test_unit_figure_is_formed_in_one_place():
     assert _places(_calls("Avg")) == set()
     mean = _places(lambda n: _attribute(n, "MEAN"))
     assert mean == {
-        "criteria.aggregates.combine.level",  # the district figure of a rate
+        "criteria.aggregates._level",  # the district figure of a rate (combine's column)
         "criteria.models.Indicator.clean",  # the catalogue: only a stock may be averaged
     }, mean
     readers = ("criteria.aggregates", "criteria.computations", "reports.rollups",
@@ -139,8 +139,8 @@ def test_unit_figure_is_formed_in_one_place():
     divisions = {place for place in _places(
         lambda n: isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv)))
         if place.startswith(readers)}
-    assert divisions == {"criteria.aggregates.combine.level",
-                         "criteria.aggregates.ratio_of.divide",
+    assert divisions == {"criteria.aggregates._level",  # combine's, and per commune
+                         "criteria.aggregates._divided",  # ratio_of's, and per commune
                          # the change on last year in percent, of two figures formed
                          "criteria.aggregates.year_on_year"}, divisions
     # Quarters are added up to the year to date and cumulative by combine's callers in

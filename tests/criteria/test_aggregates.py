@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from communes.choices import SubmissionStatus
 from communes.models import Commune, ReportingPeriod, Submission
 from criteria.aggregates import APPROVED_OR_SUBMITTED, criteria_matrix, figures, figures_by_commune
@@ -94,3 +96,54 @@ def test_quarter_only_per_commune_figures_have_the_same_quarter(demo):
     for commune_id, by_code in quick.items():
         for code, figure in by_code.items():
             assert figure.quarter == full[commune_id][code].quarter, (commune_id, code)
+
+
+@pytest.mark.parametrize("year, slug, statuses", [
+    (2021, "q1", None), (2021, "q2", APPROVED_OR_SUBMITTED), (2021, "6m", None),
+    (2021, "q1-q2", APPROVED_OR_SUBMITTED)])
+def test_values_by_commune_are_the_figures_by_commune(demo, year, slug, statuses):
+    """The workbook's lists per commune hold what ``figures_by_commune`` gives: the span's
+    value of every kind of indicator (entered, averaged rates, ratios, computed), and the
+    computed ones' other columns."""
+    from criteria.aggregates import APPROVED, values_by_commune
+    from criteria.catalogue import effective_indicators
+    from criteria.choices import Aggregation, IndicatorSource
+    from ntm_portal.spans import Span
+
+    from criteria.models import Indicator, IndicatorValue
+
+    # A ratio of an entered indicator over one the unit does not show (read all the same).
+    poor = Indicator.objects.get(code="gnbv-poor-households")
+    total = Indicator.objects.create(
+        code="gnbv-households", name_vi="Tổng số hộ", unit_vi="hộ", programme="GNBV",
+        kind="stock", is_active=False, position=200)
+    Indicator.objects.create(
+        code="gnbv-poor-ratio", name_vi="Tỷ lệ hộ nghèo", unit_vi="%", programme="GNBV",
+        kind="stock", source="ratio", numerator=poor, denominator=total, decimals=2,
+        position=201)
+    IndicatorValue.objects.bulk_create([
+        IndicatorValue(submission_id=value.submission_id, indicator=total,
+                       value=value.value * (3 if n % 2 else 40) + 7 if n % 5 else None)
+        for n, value in enumerate(IndicatorValue.objects.filter(
+            indicator=poor, value__isnull=False).order_by("pk"))])
+    statuses = statuses or APPROVED
+    span = Span.parse(year, slug)
+    period = ReportingPeriod.objects.get(year=year, quarter=span.last)
+    communes = ky_anh()
+    indicators = effective_indicators(demo)
+    sources = {i.source for i in indicators}
+    assert {IndicatorSource.ENTERED, IndicatorSource.COMPUTED, IndicatorSource.RATIO} <= sources
+    assert any(i.aggregation == Aggregation.MEAN for i in indicators)
+    columns = [(i.code, "quarter") for i in indicators] + [
+        (i.code, name) for i in indicators if i.source == IndicatorSource.COMPUTED
+        for name in ("previous", "ytd", "cumulative")]
+    expected = figures_by_commune(period, communes, statuses, quarter_only=True,
+                                  indicators=indicators, span=span)
+    values = values_by_commune(period, communes, statuses, indicators, columns, span=span)
+    assert set(values) == set(expected)
+    for commune_id, figures_ in expected.items():
+        want = [getattr(figures_[code], name) if code in figures_ else None
+                for code, name in columns]
+        assert values[commune_id] == want, commune_id
+    ratio = columns.index(("gnbv-poor-ratio", "quarter"))
+    assert any(row[ratio] is not None for row in values.values())
