@@ -312,6 +312,9 @@ class Dashboard:
     # A unit shown was created (by a merger) after the same span a year before: counts of
     # units by level are not compared with that year (``Figure.comparable``).
     units_changed: bool = False
+    # ... and after the previous quarter's end (a quarter's report just after a merger):
+    # the previous quarter's counts of units by level are of the former communes too.
+    units_changed_previous: bool = False
     # Units the portal never held that communes shown took in: [(commune name, their
     # names)], and the columns that reach before such a merger (``partial_columns``): those
     # figures leave the units out, so the page marks them, and the narrative makes no
@@ -480,6 +483,20 @@ class Dashboard:
         """A column's heading, marked "(partial)" when its figures reach before a merger
         that took in units the portal never held (``partial``)."""
         return f"{label} {_('(partial)')}" if self.partial & set(columns) else label
+
+    @property
+    def levels_note(self):
+        """Why counts of units by level are not compared (``units_changed``), or None: the
+        page carries it under its levels and the workbook under its summary."""
+        if self.units_changed_previous:
+            return _("Communes by NTM level are not compared with the previous quarter or the "
+                     "same period last year: communes merged since then into new units, and a "
+                     "level is not inherited, so those counts are of the former communes.")
+        if self.units_changed:
+            return _("Communes by NTM level are not compared with the same period last year: "
+                     "communes merged since then into new units, and a level is not inherited, "
+                     "so last year's counts are of the former communes.")
+        return None
 
     @property
     def level_rows(self):
@@ -663,7 +680,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
     level_of = {level.value: level for level in NtmLevel}
     listed_rows, partial_history = [], []  # [(CommuneRef, NtmLevel, sponsor)]
     year_ago_end = span.year_ago().end_date
-    units_changed = False
+    previous_end = period.start_date - datetime.timedelta(days=1)
+    units_changed = units_changed_previous = False
     for pk, name, slug, level, sponsor, valid_from, absent in listed:
         level = level or 0
         listed_rows.append((CommuneRef(pk, name, slug),
@@ -673,6 +691,8 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
             partial_history.append((name, absent, valid_from))
         if valid_from is not None and valid_from > year_ago_end:
             units_changed = True
+        if span.is_quarter and valid_from is not None and valid_from > previous_end:
+            units_changed_previous = True
     if units_changed:
         # Counts of units by level a year before counted other units (the predecessors):
         # shown, never compared (docs/DOMAIN.md#merged-units).
@@ -713,6 +733,7 @@ def build_dashboard(period, district, communes, restricted=False, include_submit
         completeness=_completeness(period, district, communes, commune_list),
         terms=period_terms(period, district.pk),
         span=span, levels_year_ago=levels_year_ago, units_changed=units_changed,
+        units_changed_previous=units_changed_previous,
         partial_history=[(name, absent) for name, absent, _on in partial_history],
         partial=partial_columns(span, trend_periods, [on for *_names, on in partial_history]),
     )

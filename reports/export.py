@@ -342,6 +342,8 @@ def _summary(workbook, formats, d):
             s.cell(9, row.share / 100 if row.share is not None else None, number_format=PERCENT)
             _year_on_year(s, figure, row.indicator.decimals)
             s.row += 1
+    if d.levels_note:  # why the counts of communes by level show no change
+        s.note(d.levels_note)
 
     # The year's targets, with what is done: the chart's data.
     s.row += 1

@@ -405,12 +405,26 @@ def test_counts_of_units_by_level_are_not_compared_across_a_merger(merged, commi
     flow = dashboard.figures[FLOW]  # a flow over the lineage still compares
     assert flow.change is not None
     assert "Xã đạt chuẩn NTM" not in " ".join(dashboard.narrative).split("cùng kỳ năm trước")[-1]
+    # The quarter just after the merger: the previous quarter counted the former
+    # communes too, and both columns say so.
+    assert dashboard.units_changed_previous
     html = client_for(committee).get("/reports/2022/q1/").content.decode()
-    assert 'id="levels-not-compared"' in html
+    note = "không so với quý trước và cùng kỳ năm trước"
+    assert 'id="levels-not-compared"' in html and note in html
+    headline = html.split('data-code="ntm-communes-standard"')[1].split("</tr>")[0]
+    assert headline.count('href="#levels-not-compared"') == 2, headline
     sheet = openpyxl.load_workbook(io.BytesIO(
         client_for(committee).get("/reports/2022/q1/export.xlsx").getvalue())).worksheets[0]
-    row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "Xã đạt chuẩn NTM (lũy kế)")
+    rows = list(sheet.iter_rows(values_only=True))
+    row = next(r for r in rows if r[1] == "Xã đạt chuẩn NTM (lũy kế)")
     assert row[9] is not None and row[10] == "–" and row[11] == "–"
+    assert any(isinstance(r[0], str) and note in r[0] for r in rows), "the workbook says why"
+    # A quarter later, only the year before straddles the merger.
+    q2 = ReportingPeriod.objects.get_or_create(year=2022, quarter=2)[0]
+    district, communes, restricted = communes_in_scope(committee, q2)
+    second = build_dashboard(q2, district, communes, restricted)
+    assert second.units_changed and not second.units_changed_previous
+    assert "quý trước" not in second.levels_note
     # Once the year before lies after the merger, the counts compare again.
     for quarter in (3, 4):
         ReportingPeriod.objects.get_or_create(year=2022, quarter=quarter)
