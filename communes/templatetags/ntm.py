@@ -1,5 +1,7 @@
 """Template filters for the portal's formats (one helper each, in ntm_portal.formats)."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -38,7 +40,7 @@ def vn_date(value):
 
 
 
-@register.inclusion_tag("_period_picker.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def period_picker(context, current, url_name, *args, span=None, span_url=None, range_url=None):
     """Every reporting period, by year, each a link to the same page for that period:
     any period is two taps away (open the picker, tap the quarter). The page's options
@@ -48,27 +50,53 @@ def period_picker(context, current, url_name, *args, span=None, span_url=None, r
     ``span_dashboard``), each year also offers 6 months, 9 months and the year once
     their quarters exist; ``span`` (a ``ntm_portal.spans.Span``) is the one shown. With
     ``range_url`` (a URL name answering a GET with ``year``, ``first`` and ``last``, as the
-    reports' ``span_range``) a small form below picks any run of quarters of a year."""
-    from django.urls import reverse
+    reports' ``span_range``) a small form below picks any run of quarters of a year.
+
+    One query for the periods held; the picker itself (dozens of links, each a
+    ``reverse()``) is rendered once per process for the same periods, page, options and
+    language (``_picker_html``), as it was a sixth of a cached dashboard's time."""
+    from django.conf import settings
+    from django.urls import get_script_prefix, get_urlconf
+    from django.utils import translation
 
     from communes.models import ReportingPeriod
-    from ntm_portal.spans import menu_spans
 
     request = context.get("request")
-    query = f"?{request.GET.urlencode()}" if request is not None and request.GET else ""
     held = {}
     for year, quarter in ReportingPeriod.objects.order_by("-year", "quarter").values_list(
             "year", "quarter"):
         held.setdefault(year, []).append(quarter)
+    query = f"?{request.GET.urlencode()}" if request is not None and request.GET else ""
+    keep = tuple((k, v) for k, values in (request.GET.lists() if request else ())
+                 for v in values)
+    return _picker_html(
+        tuple((year, tuple(q)) for year, q in held.items()),
+        (current.year, current.quarter) if current is not None else None,
+        url_name, tuple(args), span, span_url, range_url, query, keep,
+        translation.get_language(), get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=512)
+def _picker_html(held, current, url_name, args, span, span_url, range_url, query, keep,
+                 language, prefix, urlconf):
+    """The picker's HTML: a function of its arguments alone (all of them in the cache's
+    key: the periods held, the language, the URL prefix and configuration included), so
+    it never shows stale periods or links."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from ntm_portal.spans import menu_spans
+
     years = []
-    for year, quarters_held in held.items():
+    for year, quarters_held in held:
         items = []
-        for item in menu_spans(year, quarters_held) if span_url else [
+        for item in menu_spans(year, list(quarters_held)) if span_url else [
                 _quarter_span(year, q) for q in quarters_held]:
             if item.is_quarter:
                 url = reverse(url_name, args=[*args, year, item.last])
                 is_current = (current is not None and (span is None or span.is_quarter)
-                              and (current.year, current.quarter) == (year, item.last))
+                              and current == (year, item.last))
             else:
                 url = reverse(span_url, args=[*args, year, item.slug])
                 is_current = span == item
@@ -82,22 +110,21 @@ def period_picker(context, current, url_name, *args, span=None, span_url=None, r
                           else f"{short} ({label})"})
         years.append((year, items))
     label = span.title if span is not None and not span.is_quarter else (
-        current.label if current is not None else "")
+        formats.quarter_label(*current) if current is not None else "")
     result = {"current": current, "label": label, "years": years}
     if range_url:
-        shown = span or (_quarter_span(current.year, current.quarter) if current else None)
+        shown = span or (_quarter_span(*current) if current else None)
         result["range"] = {
             "action": reverse(range_url),
-            "years": list(held),
+            "years": [year for year, _q in held],
             "quarters": [(q, _("Quarter %(roman)s") % {"roman": ROMAN[q]}) for q in range(1, 5)],
             "year": shown.year if shown else None,
             "first": shown.first if shown else 1,
             "last": shown.last if shown else 4,
             # The page's options (unit, submitted reports included) go with the form.
-            "keep": [(k, v) for k, values in (request.GET.lists() if request else [])
-                     for v in values if k not in {"year", "first", "last"}],
+            "keep": [(k, v) for k, v in keep if k not in {"year", "first", "last"}],
         }
-    return result
+    return render_to_string("_period_picker.html", result)
 
 
 def _quarter_span(year, quarter):

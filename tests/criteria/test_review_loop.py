@@ -120,6 +120,24 @@ def test_every_report_page_has_a_period_picker(client_for, staff, demo, path):
         assert f'href="{base}{period.year}/q{period.quarter}/"' in text
 
 
+def test_the_period_picker_is_never_stale(client_for, staff, demo):
+    """The picker's HTML is kept per process (``communes.templatetags.ntm._picker_html``):
+    a period added later shows at once, the current quarter follows the page, and the
+    options of the request go with every link."""
+    client = client_for(staff)
+    first = client.get("/review/2021/q1/").text
+    assert 'href="/review/2031/q1/"' not in first
+    ReportingPeriod.objects.get_or_create(year=2031, quarter=1, defaults={
+        "entry_deadline": datetime.date(2031, 4, 15)})
+    again = client.get("/review/2021/q1/").text
+    assert 'href="/review/2031/q1/"' in again
+    current = 'aria-current="page"'
+    assert again.split(current)[0].rsplit("href=", 1)[1].startswith('"/review/2021/q1/"')
+    other = client.get("/review/2021/q2/").text
+    assert other.split(current)[0].rsplit("href=", 1)[1].startswith('"/review/2021/q2/"')
+    assert 'href="/review/2031/q1/?x=1"' in client.get("/review/2021/q1/?x=1").text
+
+
 def test_csrf_failure_is_in_vietnamese_inside_the_layout(client_for, officer, open_period):
     from django.test import Client
 
