@@ -148,6 +148,13 @@ def seed_reform(out):
         commune = merge_into_new_unit(district, code, name, kind, olds,
                                       absent=absent.get(code, ()))
         merged += len(olds)
+        # The former communes' demo officers moved with their villages; their demo names
+        # were their old commune's title ("Cán bộ xã Kỳ Tây"), which a greeting on the
+        # new unit's pages would contradict.
+        for old in olds:
+            User.objects.filter(commune=commune, first_name=f"Cán bộ xã {old.name}").update(
+                first_name=f"Cán bộ {LEVEL_WORDS.get(commune.kind, 'xã')} {name} "
+                           f"(trước đây xã {old.name}{' cũ' if old.name == name else ''})")
         if not User.objects.filter(username=officer_login(name)).exists():
             password_hash = password_hash or make_password(DEMO_PASSWORD)
             _user(officer_login(name), Role.OFFICER, password_hash, commune=commune,

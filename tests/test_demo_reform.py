@@ -98,6 +98,16 @@ def test_former_communes_closed_new_units_valid(reform_demo):
         == {LAST_DAY}
 
 
+def test_moved_officers_are_named_after_their_new_unit(reform_demo):
+    """A former commune's demo officer moved with the merger: the greeting on the new
+    unit's pages names the new unit, and the former commune only as before."""
+    officer = User.objects.get(username="ky-tay")
+    assert officer.commune.district == reform_demo
+    assert officer.first_name == f"Cán bộ xã {officer.commune.name} (trước đây xã Kỳ Tây)"
+    for user in User.objects.filter(role=Role.OFFICER, commune__district=reform_demo):
+        assert user.commune.name in user.first_name, user.first_name
+
+
 def test_figures_approved_in_every_quarter_but_the_last_drafts(reform_demo):
     old = former_communes()
     new = list(Commune.objects.filter(district=reform_demo))
