@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from communes import workflow
 from communes.choices import SubmissionStatus
+from communes.lineage import valid_on_q
 from communes.models import Commune, ReportingPeriod, Submission
 from communes.periods import period_terms, user_district_id
 from communes.scoping import VIEW, is_district_staff, visible_districts
@@ -331,9 +332,13 @@ def review_board(request, year, quarter):
     """Staff's board for a quarter: every commune, its status, on time or late, its warnings."""
     workflow.check_reviewer(request.user)
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
-    communes = list(Commune.objects.restrict(request.user).select_related("district"))
     submissions = {s.commune_id: s for s in Submission.objects.restrict(request.user).filter(period=period)
                    .annotate(n_values=Count("values", filter=Q(values__value__isnull=False)))}
+    # The communes that report for the quarter: those in being at its end, as the
+    # dashboard counts them (a commune closed by a merger, or not yet created, owes no
+    # report), and any other that has one.
+    communes = list(Commune.objects.restrict(request.user).filter(
+        valid_on_q(period.end_date) | Q(pk__in=list(submissions))).select_related("district"))
     warnings = _warnings_by_commune(period, submissions.values())
     today = timezone.localdate()
     rows = []
@@ -356,7 +361,7 @@ def review_board(request, year, quarter):
     return render(request, "criteria/review_board.html", {
         "period": period, "rows": rows, "counts": sorted(counts.items()),
         "terms": period_terms(period, user_district_id(request.user)),
-        "districts": visible_districts(request.user)})
+        "districts": visible_districts(request.user).active(period.end_date)})
 
 
 def _warnings_by_commune(period, submissions):

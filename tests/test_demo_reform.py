@@ -239,3 +239,17 @@ def test_year_on_year_shows_on_both_sides_of_the_reform(reform_demo, client):
         start = html.index("Nhà ở được chỉnh trang</td>")
         row = re.sub(r"<[^>]+>", " ", html[start:html.index("</tr>", start)])
         assert format_number(previous) in row.split(), (unit, row)
+
+
+def test_a_closed_district_s_board_says_why_it_is_empty(reform_demo, client):
+    """Kỳ Anh's communes merged on 1 July 2025: its clerk's board for a later quarter
+    lists nobody as "not started" or late, and says why; the province's lists the new
+    units only."""
+    client.force_login(User.objects.get(username="staff"))
+    page = client.get("/review/2026/q1/").text
+    assert 'id="board-empty"' in page and "sáp nhập" in page
+    client.force_login(User.objects.get(username="tinh-staff"))
+    page = client.get("/review/2026/q1/").text
+    for commune in Commune.objects.filter(district=reform_demo):
+        assert f"<td>{commune.name}</td>" in page
+    assert "<td>Kỳ Tây</td>" not in page  # closed on 30 June 2025

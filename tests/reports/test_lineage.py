@@ -433,3 +433,20 @@ def test_counts_of_units_by_level_are_not_compared_across_a_merger(merged, commi
     later = build_dashboard(q1_2023, district, communes, restricted)
     assert not later.units_changed
     assert later.figures["ntm-communes-standard"].change is not None
+
+
+def test_the_review_board_lists_the_communes_in_being(merged, staff, client_for):
+    """The clerk's board for a quarter lists the communes in being at its end, as the
+    dashboard counts them: after the merger Lâm Hợp, not Kỳ Lâm and Kỳ Hợp (they owe no
+    report and are neither "not started" nor late); before it, the other way round."""
+    client = client_for(staff)
+    after = client.get("/review/2022/q1/").text
+    assert "<td>Lâm Hợp</td>" in after
+    assert "<td>Kỳ Lâm</td>" not in after and "<td>Kỳ Hợp</td>" not in after
+    assert after.count("<tr><td>") == 20
+    before = client.get("/review/2021/q4/").text
+    assert "<td>Kỳ Lâm</td>" in before and "<td>Kỳ Hợp</td>" in before
+    assert "<td>Lâm Hợp</td>" not in before
+    # A former commune that did hand in a report for a later quarter stays on its board.
+    enter(merged["old"][0], 2022, 1, {FLOW: Decimal(1)}, status=SubmissionStatus.SUBMITTED)
+    assert "<td>Kỳ Lâm</td>" in client.get("/review/2022/q1/").text
