@@ -44,21 +44,33 @@ def home(request):
 
 @login_required
 def commune_list(request):
+    """The communes of the user's scope in being today, with their levels and the counts
+    by level; below, apart and not counted, the former ones (closed by a merger or
+    dissolved), each with the date it closed and the units it became part of: a level
+    is not inherited, so a former commune's counts with today's would count twice."""
+    today = timezone.localdate()
     communes = (
         Commune.objects.restrict(request.user)
         .select_related("district")
         .with_level()
         .with_sponsor()
         .annotate(village_count=Count("villages"))
+        .prefetch_related(Prefetch("successors", queryset=Commune.objects.only("name")))
     )
-    communes = sorted(communes, key=lambda c: vn_sort_key(c.name))
+    current, former = [], []
     level_counts = {}
-    for commune in communes:
+    for commune in sorted(communes, key=lambda c: vn_sort_key(c.name)):
         commune.level_label = NtmLevel(commune.level or 0).label
+        if commune.valid_to is not None and commune.valid_to < today:
+            commune.successor_names = ", ".join(
+                sorted((c.name for c in commune.successors.all()), key=vn_sort_key))
+            former.append(commune)
+            continue
+        current.append(commune)
         level_counts[commune.level_label] = level_counts.get(commune.level_label, 0) + 1
     return render(
         request, "communes/commune_list.html",
-        {"communes": communes, "level_counts": sorted(level_counts.items()),
+        {"communes": current, "former": former, "level_counts": sorted(level_counts.items()),
          "loads_registries": is_district_staff(request.user)},
     )
 

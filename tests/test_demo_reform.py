@@ -2,6 +2,7 @@
 the units the package ``vietnamadminunits`` names, illustrative figures of 2024–2026."""
 
 import datetime
+import re
 from decimal import Decimal
 from io import StringIO
 
@@ -253,3 +254,22 @@ def test_a_closed_district_s_board_says_why_it_is_empty(reform_demo, client):
     for commune in Commune.objects.filter(district=reform_demo):
         assert f"<td>{commune.name}</td>" in page
     assert "<td>Kỳ Tây</td>" not in page  # closed on 30 June 2025
+
+
+def test_the_commune_list_keeps_former_communes_apart(reform_demo, client):
+    """The province's list after the merger: today's units above, counted by level; the
+    communes closed on 30 June 2025 below, not counted, each with the unit it joined."""
+    client.force_login(User.objects.get(username="tinh-committee"))
+    page = client.get("/communes/").text
+    current, former = page.split('id="former-communes"')
+    new = list(Commune.objects.filter(district=reform_demo))
+    for commune in new:
+        assert f">{commune.name}</a>" in current
+    old = former_communes()
+    assert all(f">{c.name}</a>" in former for c in old)
+    ky_tay = next(c for c in old if c.name == "Kỳ Tây")
+    assert ky_tay.successors.get().name in former.split(">Kỳ Tây</a>")[1].split("</tr>")[0]
+    counted = sum(int(n) for n in re.findall(r'badge[^>]*>[^<:]+: (\d+)<', current))
+    assert counted == Commune.objects.restrict(
+        User.objects.get(username="tinh-committee")).active().count()
+    assert counted < len(new) + len(old)
