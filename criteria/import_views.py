@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from communes import workflow
+from communes.lineage import valid_on_q
 from communes.models import Commune, ReportingPeriod
 from communes.scoping import CHANGE, picked_district
 
@@ -85,8 +86,10 @@ def _district(request, year, quarter):
     period = get_object_or_404(ReportingPeriod, year=year, quarter=quarter)
     # One unit's workbook (``?unit=`` for a province account): its catalogue's columns.
     district = picked_district(request.user, request.GET.get("unit"), CHANGE)
+    # The communes that report for the quarter: in being at its end (as the review board
+    # and the dashboard count them), not those a merger closed or not yet set up.
     communes = list(Commune.objects.restrict(request.user, CHANGE).filter(district=district)
-                    .order_by("name"))
+                    .filter(valid_on_q(period.end_date)).order_by("name"))
     return period, district, communes
 
 

@@ -450,3 +450,19 @@ def test_the_review_board_lists_the_communes_in_being(merged, staff, client_for)
     # A former commune that did hand in a report for a later quarter stays on its board.
     enter(merged["old"][0], 2022, 1, {FLOW: Decimal(1)}, status=SubmissionStatus.SUBMITTED)
     assert "<td>Kỳ Lâm</td>" in client.get("/review/2022/q1/").text
+
+
+def test_the_district_workbook_lists_the_communes_in_being(merged, staff, client_for):
+    """The district's import template for a quarter has a row per commune in being at
+    its end: the merged unit after the merger, its former communes before it."""
+    import io
+
+    import openpyxl
+
+    def names(path):
+        sheet = openpyxl.load_workbook(io.BytesIO(client_for(staff).get(path).content)).worksheets[0]
+        return {row[1] for row in sheet.iter_rows(values_only=True) if row[1]}
+
+    after, before = names("/review/2022/q1/template.xlsx"), names("/review/2021/q4/template.xlsx")
+    assert "Lâm Hợp" in after and not {"Kỳ Lâm", "Kỳ Hợp"} & after
+    assert {"Kỳ Lâm", "Kỳ Hợp"} <= before and "Lâm Hợp" not in before
