@@ -7,9 +7,13 @@ version and history; the model's rules come back as field errors.
 import uuid
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes.lineage import valid_on_q
 from communes.models import Commune, SponsoringUnit
+from ntm_portal.formats import format_date
 from ntm_portal.forms import (
     SHORT_TEXT_MAX,
     BootstrapMixin,
@@ -34,6 +38,17 @@ class CriterionChoiceField(forms.ModelChoiceField):
         return criterion_label(obj)
 
 
+class CommuneChoiceField(forms.ModelChoiceField):
+    """A commune by name; a former one (closed by a merger) with the day it closed, so that
+    it is never taken for today's unit of the same name."""
+
+    def label_from_instance(self, obj):
+        if obj.valid_to is not None and obj.valid_to < timezone.localdate():
+            return _("%(name)s (until %(date)s)") % {"name": obj.name,
+                                                     "date": format_date(obj.valid_to)}
+        return obj.name
+
+
 class ProgressForm(BootstrapMixin, forms.Form):
     """What a task's owner updates."""
 
@@ -56,7 +71,7 @@ class TaskForm(ProgressForm):
     """A whole task, for district staff; ``version`` is absent on a new task."""
 
     creation_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    commune = forms.ModelChoiceField(
+    commune = CommuneChoiceField(
         label=_("Commune"), queryset=Commune.objects.none(), required=False,
         help_text=_("Empty for a task on a district criterion."))
     criterion = CriterionChoiceField(label=_("Criterion"), queryset=Criterion.objects.none())
@@ -71,9 +86,12 @@ class TaskForm(ProgressForm):
     field_names = ("commune", "criterion", "title", "owner_kind", "owner_department",
                    "owner_unit", "due_date", "status", "notes", "evidence")
 
-    def __init__(self, *args, user, new=False, **kwargs):
+    def __init__(self, *args, user, new=False, task=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.restrict(user).order_by("name")
+        # Tasks go to communes in being; a task of a former commune keeps its own.
+        kept = task.commune_id if task is not None else None
+        self.fields["commune"].queryset = Commune.objects.restrict(user).filter(
+            valid_on_q(timezone.localdate()) | Q(pk=kept)).order_by("name")
         self.fields["criterion"].queryset = (
             Criterion.objects.select_related("criteria_set")
             .order_by("criteria_set__level", "-criteria_set__valid_from", "number"))
@@ -92,8 +110,8 @@ class TaskFilterForm(BootstrapMixin, forms.Form):
     state = forms.ChoiceField(label=_("Status"), choices=STATE_CHOICES, required=False)
     owner = forms.ChoiceField(label=_("Owner"), required=False,
                               choices=[("", _("All"))] + list(TaskOwnerKind.choices))
-    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(),
-                                     required=False, to_field_name="slug")
+    commune = CommuneChoiceField(label=_("Commune"), queryset=Commune.objects.none(),
+                                 required=False, to_field_name="slug")
     criterion = forms.IntegerField(label=_("Criterion number"), required=False, min_value=1,
                                    max_value=99)
 

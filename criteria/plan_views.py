@@ -137,7 +137,7 @@ def task_detail(request, pk):
     task = get_object_or_404(Task.objects.restrict(request.user).for_display(), pk=pk)
     fields = service.editable_fields(request.user, task)
     form_class = TaskForm if "title" in fields else ProgressForm
-    kwargs = {"user": request.user} if form_class is TaskForm else {}
+    kwargs = {"user": request.user, "task": task} if form_class is TaskForm else {}
     status = 200
     if request.method == "POST":
         if not fields:

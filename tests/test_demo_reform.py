@@ -273,3 +273,35 @@ def test_the_commune_list_keeps_former_communes_apart(reform_demo, client):
     assert counted == Commune.objects.restrict(
         User.objects.get(username="tinh-committee")).active().count()
     assert counted < len(new) + len(old)
+
+
+def test_tasks_go_to_communes_in_being(reform_demo):
+    """A new task is offered today's units only (two "Kỳ Lạc" would be one too many); the
+    plan's filter keeps the former ones, marked with the day they closed; a task of a
+    former commune still saves with its commune."""
+    from django.utils import translation
+
+    from criteria.models import Criterion
+    from criteria.plan_forms import TaskFilterForm, TaskForm
+
+    staff = User.objects.get(username="tinh-staff")
+    offered = set(TaskForm(user=staff, new=True).fields["commune"].queryset)
+    assert offered == set(Commune.objects.restrict(staff).active())
+    old = Commune.objects.get(district__slug="ky-anh", name="Kỳ Lạc")
+    with translation.override("vi"):
+        labels = [str(label) for _value, label in TaskFilterForm(user=staff).fields["commune"].choices]
+    assert "Kỳ Lạc (đến 30/06/2025)" in labels and "Kỳ Lạc" in labels
+
+    class Kept:  # a task of the former commune, as the edit view passes it
+        commune_id = old.pk
+
+    criterion = Criterion.objects.first()
+    form = TaskForm({"commune": old.pk, "criterion": criterion.pk, "title": "Rà soát",
+                     "owner_kind": "department", "owner_department": "Phòng Kinh tế",
+                     "due_date": "31/12/2026", "status": "open", "version": 1},
+                    user=staff, task=Kept())
+    form.is_valid()
+    assert "commune" not in form.errors, form.errors
+    new_form = TaskForm({"commune": old.pk}, user=staff, new=True)
+    new_form.is_valid()
+    assert "commune" in new_form.errors
