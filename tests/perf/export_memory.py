@@ -7,7 +7,8 @@ Starts gunicorn with the repository's settings (gunicorn.conf.py) and one worker
 every request lands in the same process; signs in as the administrator (who sees the
 synthetic district); warms the worker with the demo's dashboard and workbook; then
 downloads ``--exports`` workbooks of the ``--communes`` district and prints the worker's
-resident memory (VmRSS and VmHWM from /proc/<pid>/status) before, after each export,
+resident memory (VmRSS and VmHWM from /proc/<pid>/status) before, ``--settle`` seconds
+after each export (the worker's ``post_request`` hook runs after the response is sent),
 and at the end. Not collected by pytest.
 """
 
@@ -27,6 +28,8 @@ PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--port", type=int, default=8732)
 PARSER.add_argument("--exports", type=int, default=5)
 PARSER.add_argument("--communes", type=int, default=10000)
+PARSER.add_argument("--settle", type=float, default=1.0,
+                    help="seconds to wait after each export before reading the worker's size")
 ARGS = PARSER.parse_args()
 
 os.environ.setdefault("DEBUG", "0")
@@ -106,9 +109,13 @@ def main():
         for n in range(1, ARGS.exports + 1):
             started = time.perf_counter()
             size = get(url, cookie)
+            seconds = time.perf_counter() - started
+            # The worker gives its memory back after sending the response (post_request):
+            # read its size once that is done.
+            time.sleep(ARGS.settle)
             rss, peak = memory(pid)
-            print(f"export {n} ({size / 2**20:.1f} MB, {time.perf_counter() - started:.1f} s): "
-                  f"RSS {rss:.0f} MB, peak so far {peak:.0f} MB", flush=True)
+            print(f"export {n} ({size / 2**20:.1f} MB, {seconds:.1f} s): RSS {rss:.0f} MB "
+                  f"({rss - before:+.0f} MB), peak so far {peak:.0f} MB", flush=True)
         time.sleep(1)
         after = memory(pid)[0]
         assert worker_pid(server.pid) == pid, "the worker was replaced during the run"
