@@ -9,7 +9,9 @@ synthetic district); warms the worker with the demo's dashboard and workbook; th
 downloads ``--exports`` workbooks of the ``--communes`` district and prints the worker's
 resident memory (VmRSS and VmHWM from /proc/<pid>/status) before, ``--settle`` seconds
 after each export (the worker's ``post_request`` hook runs after the response is sent),
-and at the end. Not collected by pytest.
+and at the end, and the largest peak (VmHWM) of the short-lived processes the worker
+forked to write them (``EXPORT_IN_CHILD``, ntm_portal/child.py), sampled every 50 ms.
+Not collected by pytest.
 """
 
 import argparse
@@ -18,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -65,6 +68,30 @@ def memory(pid):
     return fields["VmRSS"], fields["VmHWM"]
 
 
+class ChildPeak:
+    """The largest VmHWM of ``pid``'s children while it runs (sampled in a thread)."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self.running = pid, 0.0, True
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self):
+        while self.running:
+            try:
+                children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+                for child in children:
+                    self.peak = max(self.peak, memory(int(child))[1])
+            except (OSError, KeyError, ValueError):
+                pass  # a child that has just ended
+            time.sleep(0.05)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        return self.peak
+
+
 def worker_pid(master):
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     if len(children) != 1:
@@ -108,14 +135,18 @@ def main():
         url = f"/reports/2021/q1/export.xlsx?unit={big.slug}"
         for n in range(1, ARGS.exports + 1):
             started = time.perf_counter()
+            children = ChildPeak(pid)
             size = get(url, cookie)
+            child_peak = children.stop()
             seconds = time.perf_counter() - started
             # The worker gives its memory back after sending the response (post_request):
             # read its size once that is done.
             time.sleep(ARGS.settle)
             rss, peak = memory(pid)
             print(f"export {n} ({size / 2**20:.1f} MB, {seconds:.1f} s): RSS {rss:.0f} MB "
-                  f"({rss - before:+.0f} MB), peak so far {peak:.0f} MB", flush=True)
+                  f"({rss - before:+.0f} MB), peak so far {peak:.0f} MB"
+                  + (f"; the child's peak {child_peak:.0f} MB" if child_peak else ""),
+                  flush=True)
         time.sleep(1)
         after = memory(pid)[0]
         assert worker_pid(server.pid) == pid, "the worker was replaced during the run"
