@@ -112,6 +112,10 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# District workbooks are written in a short-lived child process (ntm_portal/child.py): the
+# worker gives back at once what a workbook of 10,000 communes allocated. Off: in the worker.
+EXPORT_IN_CHILD = env_bool("EXPORT_IN_CHILD", default=True)
+
 # Sessions read from the cache, kept in the database (they survive a cache restart).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Idle limit: a session unused this long ends (README, "Accounts").

@@ -1,5 +1,7 @@
 """Thin views: scope, build the dashboard (reports.dashboard), render or export."""
 
+import logging
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -11,10 +13,14 @@ from django.utils.translation import gettext as _
 from communes.models import Commune
 from communes.periods import current_period
 from communes.scoping import visible_districts
+from ntm_portal.child import ChildFailed
+from ntm_portal.spans import Span
 
 from .cache import cached, dashboard_key, panel_key
 from .dashboard import build_dashboard, communes_in_scope, get_period, get_span
 from .export import XLSX, export_filename, workbook_file
+
+logger = logging.getLogger(__name__)
 
 
 def unit_slug(request):
@@ -22,22 +28,47 @@ def unit_slug(request):
     return request.GET.get("unit") or request.GET.get("district")
 
 
-def _dashboard(request, year, quarter=None, span=None):
-    """The dashboard of a quarter (``/reports/2021/q1/``) or of a span (``span``: the
-    address's ``6m``, ``9m``, ``year``, ``q2-q3``)."""
+@dataclass
+class Scope:
+    """What a dashboard's address asks for, checked (``_scope``) before anything is built."""
+
+    period: object
+    span: object  # None: the period's quarter
+    district: object
+    communes: object
+    restricted: bool
+    include_submitted: bool
+
+    def dashboard(self):
+        """The dashboard, from the cache or built (then cached)."""
+        args = (self.period, self.district, self.communes, self.restricted,
+                self.include_submitted, self.span)
+        key = dashboard_key("dashboard", *args)
+        d = cached(key, lambda: build_dashboard(*args))
+        d.communes, d.cache_key = self.communes, key
+        return d
+
+    @property
+    def filename(self):
+        span = self.span or Span.quarter(self.period.year, self.period.quarter)
+        return export_filename(self.district, span)
+
+
+def _scope(request, year, quarter=None, span=None):
+    """The scope of a quarter's dashboard (``/reports/2021/q1/``) or a span's (``span``:
+    the address's ``6m``, ``9m``, ``year``, ``q2-q3``); 404 or 403 when it has none."""
     if span is None:
         period, span = get_period(year, quarter), None
     else:
         span, period = get_span(year, span)
     district, communes, restricted = communes_in_scope(
         request.user, period, unit_slug(request))
-    include_submitted = request.GET.get("include") == "submitted"
-    key = dashboard_key("dashboard", period, district, communes, restricted, include_submitted,
-                        span)
-    d = cached(key, lambda: build_dashboard(period, district, communes, restricted,
-                                            include_submitted, span))
-    d.communes, d.cache_key = communes, key
-    return d
+    return Scope(period, span, district, communes, restricted,
+                 request.GET.get("include") == "submitted")
+
+
+def _dashboard(request, year, quarter=None, span=None):
+    return _scope(request, year, quarter, span).dashboard()
 
 
 @login_required
@@ -51,9 +82,21 @@ def dashboard(request, year, quarter=None, span=None):
 
 @login_required
 def export(request, year, quarter=None, span=None):
-    """The meeting report, written to a temporary file row by row and streamed from it."""
-    d = _dashboard(request, year, quarter, span)
-    return FileResponse(workbook_file(d), as_attachment=True, filename=export_filename(d),
+    """The meeting report, written to a temporary file row by row and streamed from it.
+
+    The scope is checked here; the dashboard is read or built, and the workbook written,
+    in a short-lived child process where possible (``reports.export.workbook_file``)."""
+    scope = _scope(request, year, quarter, span)
+    try:
+        output = workbook_file(scope.dashboard)
+    except ChildFailed as failure:
+        # The child's traceback goes to the log; the user gets a page, and may try again.
+        logger.error("The meeting workbook could not be written in its child process:\n%s",
+                     failure)
+        return render(request, "reports/export_failed.html", {
+            "dashboard_url": request.get_full_path().replace("export.xlsx", "", 1)},
+            status=500)
+    return FileResponse(output, as_attachment=True, filename=scope.filename,
                         content_type=XLSX)
 
 

@@ -31,7 +31,8 @@ def test_warm_up_imports_the_views_and_compiles_the_templates(db):
 
 def test_a_worker_gives_back_memory_after_a_large_request(monkeypatch):
     """After each request (gunicorn's post_request), a worker grown more than GROWTH_MB
-    above its size collects and trims; a worker at its size does neither."""
+    above its size empties the type attribute cache (whose names pin arenas), then
+    collects and trims; a worker at its size does none of it."""
     from ntm_portal import memory
 
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -39,6 +40,7 @@ def test_a_worker_gives_back_memory_after_a_large_request(monkeypatch):
     monkeypatch.setattr(memory, "_state", {"baseline": None})
     monkeypatch.setattr(memory, "resident_mb", lambda: sizes[-1])
     monkeypatch.setattr(memory.gc, "collect", lambda: calls.append("collect"))
+    monkeypatch.setattr(memory.sys, "_clear_type_cache", lambda: calls.append("types"))
     monkeypatch.setattr(memory, "_TRIM", lambda pad: (calls.append("trim"), sizes.append(104.0)))
 
     hook = config["post_request"]
@@ -48,7 +50,7 @@ def test_a_worker_gives_back_memory_after_a_large_request(monkeypatch):
     assert calls == []
     sizes.append(100.0 + memory.GROWTH_MB + 60)  # a district workbook
     hook(None, None, {}, None)
-    assert calls == ["collect", "trim"]
+    assert calls == ["types", "collect", "trim"]
     assert memory._state["baseline"] == 100.0
     # Nothing given back: the grown size becomes the worker's, no trim after every request.
     monkeypatch.setattr(memory, "_TRIM", lambda pad: calls.append("trim"))

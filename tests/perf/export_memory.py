@@ -7,8 +7,11 @@ Starts gunicorn with the repository's settings (gunicorn.conf.py) and one worker
 every request lands in the same process; signs in as the administrator (who sees the
 synthetic district); warms the worker with the demo's dashboard and workbook; then
 downloads ``--exports`` workbooks of the ``--communes`` district and prints the worker's
-resident memory (VmRSS and VmHWM from /proc/<pid>/status) before, after each export,
-and at the end. Not collected by pytest.
+resident memory (VmRSS and VmHWM from /proc/<pid>/status) before, ``--settle`` seconds
+after each export (the worker's ``post_request`` hook runs after the response is sent),
+and at the end, and the largest peak (VmHWM) of the short-lived processes the worker
+forked to write them (``EXPORT_IN_CHILD``, ntm_portal/child.py), sampled every 50 ms.
+Not collected by pytest.
 """
 
 import argparse
@@ -17,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +31,8 @@ PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--port", type=int, default=8732)
 PARSER.add_argument("--exports", type=int, default=5)
 PARSER.add_argument("--communes", type=int, default=10000)
+PARSER.add_argument("--settle", type=float, default=1.0,
+                    help="seconds to wait after each export before reading the worker's size")
 ARGS = PARSER.parse_args()
 
 os.environ.setdefault("DEBUG", "0")
@@ -60,6 +66,30 @@ def memory(pid):
         if name in ("VmRSS", "VmHWM"):
             fields[name] = int(value.split()[0]) / 1024
     return fields["VmRSS"], fields["VmHWM"]
+
+
+class ChildPeak:
+    """The largest VmHWM of ``pid``'s children while it runs (sampled in a thread)."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self.running = pid, 0.0, True
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self):
+        while self.running:
+            try:
+                children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+                for child in children:
+                    self.peak = max(self.peak, memory(int(child))[1])
+            except (OSError, KeyError, ValueError):
+                pass  # a child that has just ended
+            time.sleep(0.05)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        return self.peak
 
 
 def worker_pid(master):
@@ -105,10 +135,18 @@ def main():
         url = f"/reports/2021/q1/export.xlsx?unit={big.slug}"
         for n in range(1, ARGS.exports + 1):
             started = time.perf_counter()
+            children = ChildPeak(pid)
             size = get(url, cookie)
+            child_peak = children.stop()
+            seconds = time.perf_counter() - started
+            # The worker gives its memory back after sending the response (post_request):
+            # read its size once that is done.
+            time.sleep(ARGS.settle)
             rss, peak = memory(pid)
-            print(f"export {n} ({size / 2**20:.1f} MB, {time.perf_counter() - started:.1f} s): "
-                  f"RSS {rss:.0f} MB, peak so far {peak:.0f} MB", flush=True)
+            print(f"export {n} ({size / 2**20:.1f} MB, {seconds:.1f} s): RSS {rss:.0f} MB "
+                  f"({rss - before:+.0f} MB), peak so far {peak:.0f} MB"
+                  + (f"; the child's peak {child_peak:.0f} MB" if child_peak else ""),
+                  flush=True)
         time.sleep(1)
         after = memory(pid)[0]
         assert worker_pid(server.pid) == pid, "the worker was replaced during the run"

@@ -12,7 +12,10 @@ runs), the resident size, and the resident size after glibc's ``malloc_trim(0)``
 worker's ``post_request`` hook does (``ntm_portal/memory.py``). At the end, the biggest
 differences between the snapshot after the warm-up export and after the last one, by
 line. Without ``CACHE_URL`` the cache is in the process, and the district's dashboard is
-kept there by design: set it to measure as a gunicorn worker does. Not collected by pytest.
+kept there by design: set it to measure as a gunicorn worker does. The workbooks are
+written in a short-lived child process (``EXPORT_IN_CHILD``, ntm_portal/child.py), so this
+process keeps its size; ``EXPORT_IN_CHILD=0`` writes them here, to see what they leave.
+Not collected by pytest.
 """
 
 import argparse
@@ -105,7 +108,8 @@ def main():
     big = District.objects.get(name=f"Huyện đo {ARGS.communes}")
     client = Client()
     client.force_login(User.objects.get(username="admin"))
-    print(f"cache: {settings.CACHES['default']['BACKEND']}; tracemalloc frames {ARGS.frames}")
+    print(f"cache: {settings.CACHES['default']['BACKEND']}; tracemalloc frames {ARGS.frames}; "
+          f"workbooks written in a child: {settings.EXPORT_IN_CHILD}")
 
     def export(unit):
         response = client.get(f"/reports/2021/q1/export.xlsx?unit={unit}")
