@@ -44,8 +44,9 @@ at most 16,383 characters in which ``_plain_fails`` finds nothing (no character 
 or to look at twice, no leading or trailing whitespace, cannot look like a rich string);
 other text goes through ``_string_tail``, which does all of xlsxwriter's steps in its
 order. What follows a cell's reference (its style and value) is kept for repeated cells
-(``CACHED_CELLS`` of each kind per table: ✓ and ✗, labels, small counts); zero is never
-kept (0.0 and -0.0 are equal keys but written "0" and "-0"). The ``<row>`` tag, written
+of a format (``CACHED_CELLS`` per table: ✓ and ✗, labels, small counts): the next is
+written without those steps; a float or Decimal zero is never kept (0.0 and -0.0 are
+equal keys but written "0" and "-0"). The ``<row>`` tag, written
 by xlsxwriter's own ``_write_row``, goes to the file with the cells in one write.
 
 One difference of timing, not of content: a format's style index is assigned when the
@@ -56,6 +57,7 @@ tables are always followed by a total or a note.
 """
 
 import re
+from decimal import Decimal
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -121,10 +123,11 @@ def _control_escaped(text):
     return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 
 
-# Cell endings kept per ``RowXml`` (by style and value), at most this many of each kind:
-# the report's repeated cells (✓ / ✗, labels, small counts) are built once; memory stays
-# the same whatever the number of communes.
-CACHED_CELLS = 4096
+# Cell endings kept per ``RowXml`` (by formats and value), at most this many: the
+# report's repeated cells (✓ / ✗, labels, small counts) are built once; memory stays the
+# same whatever the number of communes.
+CACHED_CELLS = 8192
+_NUMBERS = frozenset({int, float, Decimal})
 
 
 class _Sink:
@@ -152,8 +155,8 @@ class RowXml:
         self.heads = [f'<c r="{xl_col_to_name(column)}' for column in range(len(self.plan))]
         self.styles = {}
         self.strmax = worksheet.xls_strmax
-        self.texts = {}  # (style, text) -> the ending of a plain text cell
-        self.numbers = {}  # (style, number) -> the ending of a number cell
+        # (format, quoted format, text) or (format, number) -> the cell's ending
+        self.known = {}
         self.sink = _Sink()
 
     def _style(self, cell_format, row, column):
@@ -196,7 +199,7 @@ class RowXml:
             # for, as xlsxwriter does when the first cell of a new row is written.
             ws._write_single_row(row)
         number = str(row + 1)
-        heads, styles, texts, numbers = self.heads, self.styles, self.texts, self.numbers
+        heads, styles, known = self.heads, self.styles, self.known
         half = self.strmax // 2
         parts = []
         append = parts.append
@@ -205,6 +208,26 @@ class RowXml:
             text, cell_format, quoted = plan[column]
             if fills and column in fills:
                 cell_format, quoted = fills[column]
+            # A cell seen before (by its formats and value) has the same ending: its style
+            # index was assigned then. Text, and numbers outside text columns; not zero
+            # but an int's (0.0 and -0.0 are equal keys but read "0" and "-0").
+            kind = value.__class__
+            if cell_format is not None and (
+                    (kind is str and value) or (kind in _NUMBERS and not text
+                                                and (value or kind is int))):
+                key = (cell_format, quoted, value) if kind is str else (cell_format, value)
+                try:
+                    tail = known.get(key)
+                except TypeError:  # a signalling NaN: float() below answers as xlsxwriter
+                    tail = key = None
+                if tail is not None:
+                    if first is None:
+                        first = column
+                    last = column
+                    append(heads[column] + number + tail)
+                    continue
+            else:
+                key = None
             if value is None:
                 if text:
                     value = ""
@@ -229,34 +252,21 @@ class RowXml:
                 first = column
             last = column
             if value is None:
-                append(f'{heads[column]}{number}"{style}/>')
+                tail = f'"{style}/>'
             elif isinstance(value, str):
-                key = (style, value)
-                tail = texts.get(key)
-                if tail is None:
-                    if len(value) <= half and not _plain_fails(value) and not (
-                            value and (value[0].isspace() or value[-1].isspace())):
-                        tail = f'"{style} t="inlineStr"><is><t>{value}</t></is></c>'
-                        if len(texts) < CACHED_CELLS:
-                            texts[key] = tail
-                    else:
-                        tail = _string_tail(style, value, self.strmax)
-                append(heads[column] + number + tail)
+                if len(value) <= half and not _plain_fails(value) and not (
+                        value and (value[0].isspace() or value[-1].isspace())):
+                    tail = f'"{style} t="inlineStr"><is><t>{value}</t></is></c>'
+                else:
+                    tail = _string_tail(style, value, self.strmax)
             else:
-                # Zero is not looked up: 0.0 and -0.0 are equal keys but read "0" and "-0".
-                cached = bool(value) or value.__class__ is int
-                try:
-                    tail = numbers.get((style, value)) if cached else None
-                except TypeError:  # unhashable: float() below answers as xlsxwriter would
-                    tail = cached = None
-                if tail is None:
-                    number_value = float(value)
-                    if number_value - number_value != 0:
-                        return False  # NaN or infinite
-                    tail = f'"{style}><v>{number_value:.16G}</v></c>'
-                    if cached and len(numbers) < CACHED_CELLS:
-                        numbers[(style, value)] = tail
-                append(heads[column] + number + tail)
+                value = float(value)
+                if value - value != 0:
+                    return False  # NaN or infinite
+                tail = f'"{style}><v>{value:.16G}</v></c>'
+            append(heads[column] + number + tail)
+            if key is not None and cell_format is not None and len(known) < CACHED_CELLS:
+                known[key] = tail
         if first is None:
             return False
         ws._check_dimensions(row, first)
