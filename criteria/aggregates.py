@@ -360,15 +360,21 @@ def counts_of(queryset, commune_path, by_commune, conditions, distinct=False):
     return {name: {None: totals[name]} for name in conditions}
 
 
-# Counts as Decimals, made once: a district's per-commune counts are small numbers.
-_COUNTS = [Decimal(n) for n in range(256)]
+class _Counts(dict):
+    """Counts as Decimals: ``_COUNTS[n]``, None being 0. The small ones (a district's
+    per-commune counts) are made once and looked up without a call in Python."""
+
+    def __missing__(self, n):
+        return Decimal(n)
+
+
+_COUNTS = _Counts({n: Decimal(n) for n in range(256)})
+_COUNTS[None] = _COUNTS[0]
 
 
 def _count(n):
     """A count as a Decimal (None: 0)."""
-    if not n:
-        return _COUNTS[0]
-    return _COUNTS[n] if n < 256 else Decimal(n)
+    return _COUNTS[n or 0]
 
 
 def figures_of(counts, quarter, previous, ytd=None, cumulative=None):
@@ -378,8 +384,9 @@ def figures_of(counts, quarter, previous, ytd=None, cumulative=None):
     this, last = counts[quarter], counts[previous]
     year, ever = counts[ytd or quarter], counts[cumulative or quarter]
     keys = set().union(this, last, year, ever)
-    return {key: (_count(this.get(key)), _count(last.get(key)), _count(year.get(key)),
-                  _count(ever.get(key))) for key in keys}
+    number = _COUNTS  # a count is an int or None (nothing counted)
+    return {key: (number[this.get(key)], number[last.get(key)], number[year.get(key)],
+                  number[ever.get(key)]) for key in keys}
 
 
 def spans(period):
@@ -655,35 +662,37 @@ def values_by_commune(period, communes, statuses, indicators, columns, span=None
         for part in (ratio.numerator_id, ratio.denominator_id):
             if part not in slots:
                 slots[part] = width + sum(1 for slot in slots.values() if slot >= width)
-    size = [max([width - 1, *slots.values()]) + 1]
+    size = max([width - 1, *slots.values()]) + 1
     table = {}
-
-    def row_of(commune_id):
-        row = table.get(commune_id)
-        if row is None:
-            row = table[commune_id] = [None] * size[0]
-        return row
-
+    # The loops below run once per value (over 100,000 times at 10,000 communes): rows are
+    # looked up and made in place, without a call per value.
+    get = table.get
     if slots:
         for commune_id, indicator_id, value in _entered_by_commune(period, communes, statuses,
                                                                    span, slots):
-            row_of(commune_id)[slots[indicator_id]] = value
+            row = get(commune_id)
+            if row is None:
+                row = table[commune_id] = [None] * size
+            row[slots[indicator_id]] = value
     for row in table.values():  # the communes that entered something, as figures_by_commune
         for column, ratio in ratios:
             row[column] = _divided(row[slots[ratio.numerator_id]],
                                    row[slots[ratio.denominator_id]], ratio.ratio_scale)
         del row[width:]
-    size[0] = width
     over = period if span.is_quarter else SpanDates.of(span)
     for group, asked in by_group(sorted(computed)).items():
         for key, per_commune in group.compute(over, communes, True, asked).items():
             wanted = computed.get(key, ())
             if not span.is_quarter:  # "the quarter before" belongs to one-quarter reports
                 wanted = [(column, index) for column, index in wanted if index != 1]
+            if not wanted:
+                continue
             for commune_id, figure in per_commune.items():
-                if isinstance(figure, Figure):
+                if figure.__class__ is not tuple and isinstance(figure, Figure):
                     figure = (figure.quarter, figure.previous, figure.ytd, figure.cumulative)
-                row = row_of(commune_id)
+                row = get(commune_id)
+                if row is None:
+                    row = table[commune_id] = [None] * width
                 for column, index in wanted:
                     row[column] = figure[index]
     return table
@@ -711,12 +720,17 @@ def _entered_by_commune(period, communes, statuses, span, slots):
                                                     span=cells.get("span")).quarter
         return
     # One submission per commune and quarter: each row is its commune's quarter, whose
-    # figure is ``combine``'s of one value, ``_level`` of (value, 1).
-    aggregations = {pk: aggregation for pk, (_kind, aggregation) in rules.items()}
+    # figure is ``combine``'s of one value, ``_level`` of (value, 1): the value itself for
+    # a sum, so the rows pass as they are read; rounded for a mean.
+    means = {pk for pk, (_kind, aggregation) in rules.items() if aggregation != Aggregation.SUM}
     rows = values.order_by().values_list("submission__commune_id", "indicator_id", "value")
-    for commune_id, indicator_id, value in rows.iterator(chunk_size=5000):
-        yield commune_id, indicator_id, _level(aggregations[indicator_id],
-                                               (value, 0 if value is None else 1))
+    for row in rows.iterator(chunk_size=5000):
+        if row[1] in means:
+            commune_id, indicator_id, value = row
+            yield commune_id, indicator_id, _level(rules[indicator_id][1],
+                                                   (value, 0 if value is None else 1))
+        else:
+            yield row
 
 
 def targets_for(year, district, codes=None):

@@ -243,10 +243,24 @@ class CommuneRow:
     @property
     def cells(self):
         """[(criterion, True / False / None)] in the criteria's order."""
+        return list(zip(self.criteria, self.marks()))
+
+    def marks(self):
+        """[True / False / None] for each criterion in order: ``cells`` without the
+        criteria (``CriteriaSummary.is_met``, worked out for the whole row at once: the
+        workbook asks it of every commune)."""
+        criteria = self.criteria
         if not self.assessed:
-            return [(criterion, None) for criterion in self.criteria]
-        complete = self.summary.assessed >= len(self.criteria)
-        return [(c, self.summary.is_met(c.number, complete)) for c in self.criteria]
+            return [None] * len(criteria)
+        summary = self.summary
+        not_met = summary.not_met
+        if summary.assessed >= len(criteria):  # complete: met unless found not met
+            if not not_met:
+                return [True] * len(criteria)
+            return [not_met.get(c.number, True) for c in criteria]
+        met = summary.met_numbers
+        return [not_met[c.number] if c.number in not_met else (True if c.number in met else None)
+                for c in criteria]
 
     @property
     def met(self):

@@ -434,22 +434,21 @@ def _criteria(workbook, formats, d):
     met_fill = (formats(BORDER, MET_FILL, CENTER), formats(BORDER, MET_FILL, CENTER, QUOTED))
     unmet_fill = (formats(BORDER, UNMET_FILL, CENTER),
                   formats(BORDER, UNMET_FILL, CENTER, QUOTED))
-    titles = {c.number: f"{c.number}. {c.name}" for c in d.criteria}
+    titles = [f"{c.number}. {c.name}" for c in d.criteria]
     levels = {level: str(level.label) for level in NtmLevel}
+    # A criterion's cell by its mark (``CommuneRow.marks``): met, not met, not assessed.
+    texts = {True: "✓", False: "✗", None: ""}
+    fill_of = {True: met_fill, False: unmet_fill}
     for number, row in enumerate(d.rows, start=1):
-        unmet = "; ".join(titles[c.number] for c in row.unmet)
+        marks = row.marks()  # ``row.cells`` and ``row.unmet`` at once
+        unmet = "; ".join([title for title, met in zip(titles, marks) if met is False])
         if len(unmet) > 55 or len(row.sponsor) > 32:
             # Wrapped cells do not grow by themselves in every reader: about 55 characters a line.
             s.height(15 * (max(len(unmet) // 55, len(row.sponsor) // 32) + 1))
-        cells, fills = [], {}
-        for column, (_criterion, met) in enumerate(row.cells, start=3):
-            if met is None:
-                cells.append("")
-            else:
-                cells.append("✓" if met else "✗")
-                fills[column] = met_fill if met else unmet_fill
-        writer.write([number, row.commune.name, levels[NtmLevel(row.level)], *cells,
-                      row.met_text, row.sponsor, unmet], fills)
+        fills = {column: fill_of[met] for column, met in enumerate(marks, start=3)
+                 if met is not None}
+        writer.write([number, row.commune.name, levels[NtmLevel(row.level)],
+                      *[texts[met] for met in marks], row.met_text, row.sponsor, unmet], fills)
     s.row += 1
     s.note(_("Criteria:"))
     for criterion in d.criteria:

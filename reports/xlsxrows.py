@@ -39,10 +39,15 @@ by xlsxwriter's own dimension check, as for any row already flushed. A row partl
 through xlsxwriter, NaN or infinite numbers and rows outside the sheet are left to
 xlsxwriter (``write`` answers False and the caller writes the cells one by one).
 
-The plain cases are written without a function call per cell: a float, or a text of at
-most 16,383 characters that ``_SPECIAL`` finds nothing in (no character to escape, no
-leading or trailing whitespace, cannot look like a rich string); other text goes through
-``_string_cell``, which does all of xlsxwriter's steps in its order.
+The plain cases are written without a function call per cell: a number, or a text of
+at most 16,383 characters in which ``_plain_fails`` finds nothing (no character to escape
+or to look at twice, no leading or trailing whitespace, cannot look like a rich string);
+other text goes through ``_string_tail``, which does all of xlsxwriter's steps in its
+order. What follows a cell's reference (its style and value) is kept for repeated cells
+of a format (``CACHED_CELLS`` per table: ✓ and ✗, labels, small counts): the next is
+written without those steps; a float or Decimal zero is never kept (0.0 and -0.0 are
+equal keys but written "0" and "-0"). The ``<row>`` tag, written
+by xlsxwriter's own ``_write_row``, goes to the file with the cells in one write.
 
 One difference of timing, not of content: a format's style index is assigned when the
 fast row is written, xlsxwriter assigns it when the row is flushed (at the next row, or
@@ -52,6 +57,7 @@ tables are always followed by a total or a note.
 """
 
 import re
+from decimal import Decimal
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -68,9 +74,11 @@ _INTERNALS = ("constant_memory", "previous_row", "table", "row_info", "col_info"
 
 # xlsxwriter's escapes of control characters (xmlwriter._escape_control_characters).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
-# Text that needs more than the plain inline string: the above, XML characters, leading or
-# trailing whitespace (``xml:space``), a rich string's look (starts with ``<``).
-_SPECIAL = re.compile(r"^\s|\s$|[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+# Text that may need more than the plain inline string: XML characters, control
+# characters, a rich string's look (starts with ``<``), any ``_`` (``_xHHHH_``); leading
+# or trailing whitespace (``xml:space``) is checked beside it. A character class alone:
+# searched far faster than alternatives, and text it finds takes the careful way.
+_plain_fails = re.compile(r"[&<>_\x00-\x08\x0b-\x1f\ufffe\uffff]").search
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL_CHAR = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
@@ -115,6 +123,21 @@ def _control_escaped(text):
     return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 
 
+# Cell endings kept per ``RowXml`` (by formats and value), at most this many: the
+# report's repeated cells (✓ / ✗, labels, small counts) are built once; memory stays the
+# same whatever the number of communes.
+CACHED_CELLS = 8192
+_NUMBERS = frozenset({int, float, Decimal})
+
+
+class _Sink:
+    """Takes what xlsxwriter's ``_write_row`` writes (the ``<row>`` tag), so that a row
+    goes to the file in one write: a text file opened for reading too resets its decoder
+    on every write."""
+
+    __slots__ = ("write",)
+
+
 class RowXml:
     """Writes whole rows of a constant-memory worksheet (see the module).
 
@@ -128,9 +151,13 @@ class RowXml:
     def __init__(self, worksheet, columns):
         self.ws = worksheet
         self.plan = [(kind == "text", cell_format, quoted) for kind, cell_format, quoted in columns]
-        self.names = [xl_col_to_name(column) for column in range(len(self.plan))]
+        # Each cell is ``<c r="`` + column + row number + its ending (style, value).
+        self.heads = [f'<c r="{xl_col_to_name(column)}' for column in range(len(self.plan))]
         self.styles = {}
         self.strmax = worksheet.xls_strmax
+        # (format, quoted format, text) or (format, number) -> the cell's ending
+        self.known = {}
+        self.sink = _Sink()
 
     def _style(self, cell_format, row, column):
         """The ``s`` attribute of a cell, as xlsxwriter's ``_write_cell`` writes it."""
@@ -172,32 +199,52 @@ class RowXml:
             # for, as xlsxwriter does when the first cell of a new row is written.
             ws._write_single_row(row)
         number = str(row + 1)
-        names, styles, special = self.names, self.styles, _SPECIAL.search
+        heads, styles, known = self.heads, self.styles, self.known
         half = self.strmax // 2
         parts = []
+        append = parts.append
         first = last = None
         for column, value in enumerate(values):
             text, cell_format, quoted = plan[column]
             if fills and column in fills:
                 cell_format, quoted = fills[column]
+            # A cell seen before (by its formats and value) has the same ending: its style
+            # index was assigned then. Text, and numbers outside text columns; not zero
+            # but an int's (0.0 and -0.0 are equal keys but read "0" and "-0").
+            kind = value.__class__
+            if cell_format is not None and (
+                    (kind is str and value) or (kind in _NUMBERS and not text
+                                                and (value or kind is int))):
+                key = (cell_format, quoted, value) if kind is str else (cell_format, value)
+                try:
+                    tail = known.get(key)
+                except TypeError:  # a signalling NaN: float() below answers as xlsxwriter
+                    tail = key = None
+                if tail is not None:
+                    if first is None:
+                        first = column
+                    last = column
+                    append(heads[column] + number + tail)
+                    continue
+            else:
+                key = None
             if value is None:
                 if text:
                     value = ""
-            elif not isinstance(value, str):
-                if text:
-                    value = str(value)
-                else:
-                    value = float(value)
-                    if value - value != 0:
-                        return False  # NaN or infinite
-            if isinstance(value, str):
+                elif cell_format is None:
+                    continue  # a blank without a format: xlsxwriter writes no cell
+            elif isinstance(value, str):
                 if value:
                     if value.startswith(FORMULA_PREFIXES):
                         cell_format = quoted
                 elif not text:
                     value = None  # "" outside a text column: a blank cell
-            if value is None and cell_format is None:
-                continue  # xlsxwriter writes no cell
+                    if cell_format is None:
+                        continue
+            elif text:
+                value = str(value)
+                if value.startswith(FORMULA_PREFIXES):
+                    cell_format = quoted
             style = styles.get(cell_format) if cell_format is not None else None
             if style is None:
                 style = self._style(cell_format, row, column)
@@ -205,33 +252,48 @@ class RowXml:
                 first = column
             last = column
             if value is None:
-                parts.append(f'<c r="{names[column]}{number}"{style}/>')
-            elif value.__class__ is float:
-                parts.append(f'<c r="{names[column]}{number}"{style}><v>{value:.16G}</v></c>')
-            elif len(value) <= half and not special(value):
-                parts.append(f'<c r="{names[column]}{number}"{style} t="inlineStr"><is><t>'
-                             f"{value}</t></is></c>")
+                tail = f'"{style}/>'
+            elif isinstance(value, str):
+                if len(value) <= half and not _plain_fails(value) and not (
+                        value and (value[0].isspace() or value[-1].isspace())):
+                    tail = f'"{style} t="inlineStr"><is><t>{value}</t></is></c>'
+                else:
+                    tail = _string_tail(style, value, self.strmax)
             else:
-                parts.append(_string_cell(names[column] + number, style, value, self.strmax))
+                value = float(value)
+                if value - value != 0:
+                    return False  # NaN or infinite
+                tail = f'"{style}><v>{value:.16G}</v></c>'
+            append(heads[column] + number + tail)
+            if key is not None and cell_format is not None and len(known) < CACHED_CELLS:
+                known[key] = tail
         if first is None:
             return False
         ws._check_dimensions(row, first)
         ws._check_dimensions(row, last)
-        ws._write_row(row, None, ws.row_info.get(row))
-        parts.append("</row>")
-        ws.fh.write("".join(parts))
+        fh, sink = ws.fh, self.sink
+        tag = []
+        sink.write = tag.append
+        ws.fh = sink
+        try:
+            ws._write_row(row, None, ws.row_info.get(row))
+        finally:
+            ws.fh = fh
+        append("</row>")
+        fh.write("".join(tag) + "".join(parts))
         ws.table.clear()
         ws.previous_row = row + 1
         return True
 
 
-def _string_cell(reference, style, text, strmax):
-    """A text cell that needs some of xlsxwriter's care: long, control characters, XML
-    characters, leading or trailing whitespace. A rich string's look is escaped too."""
+def _string_tail(style, text, strmax):
+    """The ending of a text cell that needs some of xlsxwriter's care: long, control
+    characters, XML characters, leading or trailing whitespace. A rich string's look is
+    escaped too."""
     text = cut(text, strmax)
     if _CONTROL.search(text):
         text = _control_escaped(text)
     preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{reference}"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+    return f'"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'

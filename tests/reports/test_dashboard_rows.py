@@ -134,3 +134,33 @@ def test_criteria_summary_of_incomplete_communes(demo, monkeypatch, by_id):
         assert summary.met == sum(1 for v in cells.values() if v)
         assert [summary.is_met(n, complete) for n in numbers] == [
             cells.get(n, True if complete else None) for n in numbers]
+
+
+def test_marks_are_the_criteria_summary_read_one_criterion_at_a_time():
+    """``CommuneRow.marks`` (the workbook's criteria cells, a row at once) against
+    ``CriteriaSummary.is_met`` per criterion: complete, incomplete, unassessed rows."""
+    from types import SimpleNamespace
+
+    from communes.choices import NtmLevel
+    from criteria.aggregates import CriteriaSummary
+    from reports.dashboard import CommuneRef, CommuneRow
+
+    criteria = [SimpleNamespace(number=n, name=f"C{n}") for n in range(1, 8)]
+    summaries = [
+        None, CriteriaSummary(0, 0, {}, set()),
+        CriteriaSummary(7, 7, {}, set()),  # complete, all met
+        CriteriaSummary(5, 7, {2: False, 6: False}, set()),  # complete, two not met
+        CriteriaSummary(3, 5, {4: False, 5: None}, {1, 2, 7}),  # incomplete
+        CriteriaSummary(0, 2, {3: False, 7: False}, set()),  # incomplete, none met
+    ]
+    for summary in summaries:
+        row = CommuneRow(CommuneRef(1, "Kỳ Tây", "ky-tay"), NtmLevel.STANDARD, "", criteria,
+                         summary)
+        if row.assessed:
+            complete = summary.assessed >= len(criteria)
+            expected = [summary.is_met(c.number, complete) for c in criteria]
+        else:
+            expected = [None] * len(criteria)
+        assert row.marks() == expected
+        assert row.cells == list(zip(criteria, expected))
+        assert [c for c, met in row.cells if met is False] == row.unmet

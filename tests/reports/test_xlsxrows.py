@@ -235,3 +235,21 @@ def test_an_unchecked_xlsxwriter_version_writes_cell_by_cell(monkeypatch):
     normal = xlsxwriter.Workbook(BytesIO())
     assert not supported(normal.add_worksheet())  # not in constant-memory mode
     normal.close()
+
+
+def test_repeated_cells_are_written_as_the_first_time(monkeypatch):
+    """Cell endings are kept for repeated values (``CACHED_CELLS``): equal values that
+    xlsxwriter writes differently (0 / -0.0, 1 / True / Decimal) and the same text under
+    another format still come out as xlsxwriter writes them, also once the store is full."""
+    from decimal import Decimal
+
+    columns = [("any", "number", "quoted"), ("any", "plain", "quoted"), ("text", "wrap", "quoted")]
+    values = [0, 0.0, -0.0, Decimal("0"), Decimal("-0"), Decimal("-0.00"), 1, 1.0, True,
+              False, Decimal("1"), Decimal("1.50"), 1.5, -5, Decimal("-5"), 2**53 + 1,
+              float(2**53 + 1), "✓", "✗", "", "=x", " ✓"]
+    rows = [[value, value, value] for value in values * 3]
+    rows += [([value, value, value], {0: ("late", "quoted"), 1: ("late", "quoted")})
+             for value in values]
+    _same(columns, rows)
+    monkeypatch.setattr(xlsxrows, "CACHED_CELLS", 3)  # full after three of each kind
+    _same(columns, rows)
