@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import registry
-from .lineage import ancestor_ids
+from .lineage import ancestor_ids, valid_on_q
 from ntm_portal.formats import vn_sort_key
 
 from .choices import ModelAreaStatus, NtmLevel, Role
@@ -35,7 +35,11 @@ def home(request):
     user = request.user
     context = {
         "role_label": Role(user.role).label if user.role in Role.values else "",
-        "commune_count": Commune.objects.restrict(user).count(),
+        # Communes in being today; former ones (closed by a merger) apart, as the list
+        # shows them.
+        **Commune.objects.restrict(user).aggregate(
+            commune_count=Count("pk", filter=valid_on_q(timezone.localdate())),
+            former_count=Count("pk", filter=Q(valid_to__lt=timezone.localdate()))),
         "own_commune": user.commune if user.role == Role.OFFICER else None,
         "panels": collect_panels("home_panels", request),
     }

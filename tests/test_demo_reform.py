@@ -305,3 +305,14 @@ def test_tasks_go_to_communes_in_being(reform_demo):
     new_form = TaskForm({"commune": old.pk}, user=staff, new=True)
     new_form.is_valid()
     assert "commune" in new_form.errors
+
+
+def test_the_home_page_counts_communes_in_being(reform_demo, client):
+    """The province's home counts today's units, and the former communes apart."""
+    committee = User.objects.get(username="tinh-committee")
+    client.force_login(committee)
+    page = client.get("/").text
+    now = Commune.objects.restrict(committee).active().count()
+    former = Commune.objects.restrict(committee).filter(valid_to__lt=datetime.date.today()).count()
+    assert former and f"Bạn xem được {now} xã" in page, page
+    assert f"lịch sử của {former} xã cũ" in page
